@@ -1,0 +1,142 @@
+/** What happened to one received packet (first arrival of its sequence number). */
+export type PacketFate =
+  | 'played' // its decoded audio was emitted
+  | 'late' // its playout time had passed when it arrived, or while it waited
+  | 'dropped' // removed whole to bring the buffer down after a burst (counted by the engine)
+  | 'overflow' // evicted because the packet buffer was full
+  | 'invalid' // rejected at insert (malformed payload)
+  | 'fec' // its audio had already been recovered from in-band FEC
+  | 'buffered'; // still in the buffer when the replay ended
+
+/** One distinct received sequence number, as the replay driver saw it. */
+export interface PacketRecord {
+  /** Unwrapped RTP sequence number. */
+  seq: number;
+  /** Nominal send time s_i = (T_i − T_0) / clockRate, in ms (T unwrapped). */
+  sendMs: number;
+  /** Arrival time a_i of its first arrival, in ms on the output clock. */
+  arrivalMs: number;
+  /** Output time p_i of its first emitted sample, in ms; null when not played. */
+  playMs: number | null;
+  fate: PacketFate;
+  /** IP ECN bits of its first arrival (0..3), or -1 when unknown. */
+  ecn: number;
+}
+
+/** A point of the buffer's state over time, sampled by the driver for the timeline. */
+export interface TimelinePoint {
+  /** Output clock, ms. */
+  timeMs: number;
+  /** Audio buffered ahead of the playout point (decoded + encoded), ms. */
+  bufferMs: number;
+  /** Current target delay, ms. */
+  targetMs: number;
+  /** Current added latency the engine steers (playout offset above the fastest recent packet), ms. */
+  delayMs: number;
+  /** Active profile name. */
+  profile: string;
+}
+
+/** Operation kinds as the engine reports them in its event log. */
+export type OperationKind =
+  | 'normal'
+  | 'expand'
+  | 'merge'
+  | 'accelerate'
+  | 'accelerate-fast'
+  | 'preemptive-expand'
+  | 'dtx'
+  | 'drop'
+  | 'reset';
+
+/** One time-stretch, concealment, merge, DTX or drop event. */
+export interface OperationEvent {
+  timeMs: number;
+  kind: OperationKind;
+  /** Samples (frames) the operation removed (negative) or inserted (positive) relative to normal playout. */
+  frames: number;
+}
+
+/** webrtc-stats counters the engine keeps (RTCInboundRtpStreamStats names; delays in seconds). */
+export interface EngineStats {
+  packetsReceived: number;
+  packetsDiscarded: number;
+  packetsDuplicated: number;
+  packetsLate: number;
+  packetsDroppedForLatency: number;
+  packetsOverflow: number;
+  packetsInvalid: number;
+  packetsPlayed: number;
+  totalSamplesReceived: number;
+  totalSamplesEmitted: number;
+  concealedSamples: number;
+  silentConcealedSamples: number;
+  concealmentEvents: number;
+  insertedSamplesForDeceleration: number;
+  removedSamplesForAcceleration: number;
+  jitterBufferDelay: number;
+  jitterBufferTargetDelay: number;
+  jitterBufferMinimumDelay: number;
+  jitterBufferEmittedCount: number;
+  fecPacketsReceived: number;
+  fecPacketsDiscarded: number;
+  fecRecovered: number;
+  streamResets: number;
+  decoderErrors: number;
+  profileSwitches: number;
+  targetDelayMs: number;
+  currentDelayMs: number;
+  bufferedMs: number;
+}
+
+/** Everything one replay produced; the input of computeMetrics and the timeline writer. */
+export interface ReplayResult {
+  traceName: string;
+  profile: string;
+  /** Output sample rate (48000). */
+  sampleRate: number;
+  channels: number;
+  /** Distinct sequence numbers in the trace's range (first..last, unwrapped). */
+  packets: number;
+  /** Arrivals of a sequence number already received. */
+  duplicates: number;
+  /** One record per distinct received sequence number, in sequence order. */
+  records: PacketRecord[];
+  stats: EngineStats;
+  timeline: TimelinePoint[];
+  events: OperationEvent[];
+  /** Profile changes applied, with their output-clock times. */
+  profileChanges: { timeMs: number; profile: string }[];
+  /** SHA-256 (hex) of the emitted PCM as little-endian float32, channels interleaved. */
+  outputSha256: string;
+  /** Seconds of audio emitted. */
+  audioSeconds: number;
+  /** Wall-clock seconds the replay took. */
+  wallSeconds: number;
+}
+
+/** The figures of shared/METRICS.md, under exactly those names. */
+export interface Metrics {
+  packets: number;
+  received: number;
+  networkLost: number;
+  duplicates: number;
+  lateLost: number;
+  played: number;
+  meanBufferDelayMs: number;
+  p50BufferDelayMs: number;
+  p95BufferDelayMs: number;
+  p99BufferDelayMs: number;
+  meanAddedLatencyMs: number;
+  p95AddedLatencyMs: number;
+  jitterBufferDelayMs: number;
+  targetDelayMs: number;
+  concealmentRatio: number;
+  concealmentEvents: number;
+  accelerateRatio: number;
+  decelerateRatio: number;
+  fecRecovered: number;
+  profileSwitches: number;
+  outputSha256: string;
+  realtimeFactor: number;
+}
