@@ -45,8 +45,8 @@ function ratioOrZero(numerator: number, denominator: number): number {
  *   the buffer gave up on them, which is what webrtc-stats `packetsDiscarded`
  *   counts. 'invalid', 'fec' and 'buffered' records are in none of the counts
  *   except `received`.
- * - `played` counts records with fate 'played' only; packets whose audio came
- *   from FEC are in `fecRecovered`.
+ * - `played` counts records with fate 'played' (and a playMs) only; packets
+ *   whose audio came from FEC are in `fecRecovered`.
  * - Buffer delay b_i = playMs − arrivalMs and added latency
  *   L_i = (playMs − sendMs) − min_j (arrivalMs_j − sendMs_j) are taken over
  *   played records; the minimum runs over every received record whatever its

@@ -19,7 +19,7 @@ const MARGIN_RIGHT = 30;
 const PLOT_TOP = 74;
 /** Room under the plot for the x tick labels, the operations lane and the x-axis title. */
 const SPACE_BELOW_PLOT = 116;
-const LANE_OFFSET = 30;
+const LANE_OFFSET = 36;
 const LANE_ROW_HEIGHT = 7;
 /** Lowest y ceiling, so a trace with almost no jitter is not magnified into noise. */
 const MIN_Y_CEILING_MS = 10;
