@@ -1,0 +1,14 @@
+export { TraceError, type ReadTraceOptions, type Trace, type TraceFormat, type TracePacket } from './types.js';
+export { parseTrace, readTrace, traceName } from './read_trace.js';
+export { detectTraceFormat } from './trace_format.js';
+export type { CapturedFrame } from './captured_frame.js';
+export { readPcapFrames } from './pcap.js';
+export { readPcapngFrames } from './pcapng.js';
+export { LinkType } from './link_layer.js';
+export { udpDatagramOf, type UdpDatagram } from './udp.js';
+export { parseRtp, type RtpPacket } from './rtp.js';
+export { rtpPacketsOfFrames, type ReceivedRtpPacket, type UdpEndpoints } from './received_rtp.js';
+export { readRtpdumpPackets } from './rtpdump.js';
+export { groupBySsrc, summariseStream, formatSsrc, type RtpStream, type RtpStreamSummary } from './stream_selection.js';
+export { CANDIDATE_CLOCK_RATES, estimateClockRate, inferClockRate, snapClockRate, staticClockRate } from './clock_rate.js';
+export { synthesiseVoiceStream, type DelayProbe, type SynthesisedVoiceStream } from './voice_from_delays.js';

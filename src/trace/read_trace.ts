@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+import { readCsvDelayTrace } from './csv_delay.js';
+import { readCsvRtpTrace } from './csv_rtp.js';
+import { readPcapFrames } from './pcap.js';
+import { readPcapngFrames } from './pcapng.js';
+import { rtpPacketsOfFrames } from './received_rtp.js';
+import { readRtpdumpPackets } from './rtpdump.js';
+import { buildRtpTrace, type TraceSource } from './rtp_trace.js';
+import { detectTraceFormat } from './trace_format.js';
+import { TraceError, type ReadTraceOptions, type Trace } from './types.js';
+
+/** Extensions removed from the file name to name a trace; removed repeatedly, so "x.pcap.gz" gives "x". */
+const TRACE_EXTENSIONS = ['.gz', '.pcap', '.pcapng', '.rtpdump', '.csv'];
+
+/** True when the bytes start with the gzip magic number 1f 8b. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** The file name without directories and without trace extensions (.pcap, .pcapng, .rtpdump, .csv, .gz). */
+export function traceName(path: string): string {
+  let name = basename(path);
+  for (let stripped = true; stripped; ) {
+    stripped = false;
+    for (const extension of TRACE_EXTENSIONS) {
+      if (name.length > extension.length && name.toLowerCase().endsWith(extension)) {
+        name = name.slice(0, -extension.length);
+        stripped = true;
+      }
+    }
+  }
+  return name;
+}
+
+function gunzip(bytes: Uint8Array, path: string): Uint8Array {
+  try {
+    return new Uint8Array(gunzipSync(bytes));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TraceError(path, 0, `gzip data cannot be decompressed: ${reason}`);
+  }
+}
+
+function describeStart(bytes: Uint8Array): string {
+  const hex = [...bytes.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  return bytes.length === 0 ? 'the file is empty' : `it starts with ${hex}`;
+}
+
+/**
+ * Reads a trace held in memory. Gzip-compressed data is decompressed first (byte offsets in
+ * errors then refer to the decompressed data). The format is recognised from the content, not
+ * from the name: pcap, pcapng, rtpdump, or one of the two CSV forms.
+ * `path` names the trace and appears in errors.
+ *
+ * @throws TraceError when the data is not a trace, is malformed or truncated, or holds no RTP stream
+ */
+export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOptions = {}): Trace {
+  const compressed = isGzip(bytes);
+  const data = compressed ? gunzip(bytes, path) : bytes;
+  const format = detectTraceFormat(data);
+  if (format === null) {
+    const inside = compressed ? 'after gunzip, ' : '';
+    throw new TraceError(
+      path,
+      0,
+      `not a trace file: ${inside}${describeStart(data)}, which is neither pcap, pcapng, rtpdump nor a CSV with header "arrival_us,seq,timestamp,payload_bytes" or "send_us,arrival_us"`,
+    );
+  }
+  const source: TraceSource = { path, name: traceName(path), format };
+  switch (format) {
+    case 'pcap':
+      return buildRtpTrace(rtpPacketsOfFrames(readPcapFrames(data, path)), source, options);
+    case 'pcapng':
+      return buildRtpTrace(rtpPacketsOfFrames(readPcapngFrames(data, path)), source, options);
+    case 'rtpdump':
+      return buildRtpTrace(readRtpdumpPackets(data, path), source, options);
+    case 'csv-rtp':
+      return readCsvRtpTrace(data, source);
+    case 'csv-delay':
+      return readCsvDelayTrace(data, source, options);
+  }
+}
+
+/**
+ * Reads a trace file synchronously: see parseTrace.
+ *
+ * @throws TraceError also when the file cannot be read
+ */
+export function readTrace(path: string, options: ReadTraceOptions = {}): Trace {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TraceError(path, 0, `cannot read the file: ${reason}`);
+  }
+  return parseTrace(bytes, path, options);
+}

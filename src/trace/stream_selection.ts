@@ -1,0 +1,216 @@
+import { isPrivateAddress } from './address_scope.js';
+import {
+  inferClockRate,
+  isDynamicPayloadType,
+  isStaticAudioPayloadType,
+  type TimestampSample,
+} from './clock_rate.js';
+import { median } from './median.js';
+import { describeEndpoints, type ReceivedRtpPacket } from './received_rtp.js';
+import { sequenceDelta, timestampDelta } from './rtp_arithmetic.js';
+import { TraceError } from './types.js';
+
+/** The packets of one SSRC, in capture order. */
+export interface RtpStream {
+  ssrc: number;
+  packets: ReceivedRtpPacket[];
+}
+
+/** What stream selection found out about a stream. */
+export interface RtpStreamSummary {
+  ssrc: number;
+  packetCount: number;
+  /** Most frequent payload type. */
+  dominantPayloadType: number;
+  medianPayloadBytes: number;
+  /** Distinct "source:port → destination:port" flows that carried the SSRC. */
+  flows: string[];
+  /** Sequence numbers mostly advance by small steps: a real RTP stream, not stray UDP that happens to parse. */
+  isRtpStream: boolean;
+  /** An RTP stream with an audio payload type, or a dynamic one whose timing and sizes look like audio. */
+  looksLikeAudio: boolean;
+  /** Sent from a public address to a private one: the receiving side of a call over the Internet. */
+  receivedFromInternet: boolean;
+}
+
+/** Fewer packets than this are not a stream worth replaying. */
+const MIN_STREAM_PACKETS = 3;
+/** Largest sequence step still counted as "the next packet" (losses of up to this many in a row). */
+const MAX_SEQUENCE_STEP = 100;
+/** Audio frames; video usually sends one frame per 33–40 ms but in many packets that share a timestamp. */
+const MIN_AUDIO_PACKET_MS = 10;
+const MAX_AUDIO_PACKET_MS = 60;
+/** Audio packets at 10..60 ms stay well below this; video fills packets to near the MTU. */
+const MAX_AUDIO_MEDIAN_PAYLOAD_BYTES = 400;
+/** Share of consecutive packets allowed to repeat a timestamp (a video frame split over packets). */
+const MAX_REPEATED_TIMESTAMP_SHARE = 0.2;
+/** 90 kHz is the video clock; every other candidate rate is an audio rate. */
+const VIDEO_CLOCK_RATE = 90000;
+
+/** Groups packets by SSRC, streams in order of first appearance, packets in capture order. */
+export function groupBySsrc(packets: readonly ReceivedRtpPacket[]): RtpStream[] {
+  const streams = new Map<number, RtpStream>();
+  for (const packet of packets) {
+    let stream = streams.get(packet.rtp.ssrc);
+    if (stream === undefined) {
+      stream = { ssrc: packet.rtp.ssrc, packets: [] };
+      streams.set(packet.rtp.ssrc, stream);
+    }
+    stream.packets.push(packet);
+  }
+  return [...streams.values()];
+}
+
+/** Most frequent payload type of the packets (the first seen wins a tie). */
+export function dominantPayloadType(packets: readonly ReceivedRtpPacket[]): number {
+  const counts = new Map<number, number>();
+  for (const packet of packets) counts.set(packet.rtp.payloadType, (counts.get(packet.rtp.payloadType) ?? 0) + 1);
+  let best = -1;
+  let bestCount = 0;
+  for (const [payloadType, count] of counts) {
+    if (count > bestCount) {
+      best = payloadType;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Packets with a capture time, as clock-rate inference wants them. */
+export function timestampSamples(packets: readonly ReceivedRtpPacket[]): TimestampSample[] {
+  const samples: TimestampSample[] = [];
+  for (const packet of packets) {
+    if (packet.arrivalUs === null) continue;
+    samples.push({ seq: packet.rtp.sequenceNumber, timestamp: packet.rtp.timestamp, arrivalUs: packet.arrivalUs });
+  }
+  return samples;
+}
+
+function isRtpStream(packets: readonly ReceivedRtpPacket[]): boolean {
+  if (packets.length < MIN_STREAM_PACKETS) return false;
+  let smallSteps = 0;
+  for (let i = 1; i < packets.length; i++) {
+    const step = sequenceDelta(packets[i - 1].rtp.sequenceNumber, packets[i].rtp.sequenceNumber);
+    if (step >= 1 && step <= MAX_SEQUENCE_STEP) smallSteps++;
+  }
+  return smallSteps * 2 >= packets.length - 1;
+}
+
+/**
+ * A dynamic payload type looks like audio when packets do not share timestamps, the payloads are
+ * small, the inferred clock is an audio rate, and the usual timestamp step is a 10..60 ms frame.
+ */
+function dynamicStreamLooksLikeAudio(packets: readonly ReceivedRtpPacket[], medianPayloadBytes: number): boolean {
+  if (medianPayloadBytes > MAX_AUDIO_MEDIAN_PAYLOAD_BYTES) return false;
+  const steps: number[] = [];
+  let repeatedTimestamps = 0;
+  for (let i = 1; i < packets.length; i++) {
+    if (sequenceDelta(packets[i - 1].rtp.sequenceNumber, packets[i].rtp.sequenceNumber) !== 1) continue;
+    const step = timestampDelta(packets[i - 1].rtp.timestamp, packets[i].rtp.timestamp);
+    if (step === 0) repeatedTimestamps++;
+    else if (step > 0) steps.push(step);
+  }
+  if (steps.length === 0 || repeatedTimestamps > MAX_REPEATED_TIMESTAMP_SHARE * (steps.length + repeatedTimestamps)) {
+    return false;
+  }
+  const clockRate = inferClockRate(timestampSamples(packets));
+  if (clockRate === null || clockRate === VIDEO_CLOCK_RATE) return false;
+  const packetMs = (median(steps) / clockRate) * 1000;
+  return packetMs >= MIN_AUDIO_PACKET_MS && packetMs <= MAX_AUDIO_PACKET_MS;
+}
+
+/** Summarises a stream for selection and for messages. */
+export function summariseStream(stream: RtpStream): RtpStreamSummary {
+  const packets = stream.packets;
+  const payloadType = dominantPayloadType(packets);
+  const medianPayloadBytes = median(packets.map((packet) => packet.rtp.payloadBytes));
+  const flows = [...new Set(packets.flatMap((packet) => (packet.endpoints ? [describeEndpoints(packet.endpoints)] : [])))];
+  const rtpStream = isRtpStream(packets);
+  const looksLikeAudio =
+    rtpStream &&
+    (isStaticAudioPayloadType(payloadType) ||
+      (isDynamicPayloadType(payloadType) && dynamicStreamLooksLikeAudio(packets, medianPayloadBytes)));
+  const first = packets[0].endpoints;
+  const receivedFromInternet =
+    first !== null && !isPrivateAddress(first.sourceAddress) && isPrivateAddress(first.destinationAddress);
+  return {
+    ssrc: stream.ssrc,
+    packetCount: packets.length,
+    dominantPayloadType: payloadType,
+    medianPayloadBytes,
+    flows,
+    isRtpStream: rtpStream,
+    looksLikeAudio,
+    receivedFromInternet,
+  };
+}
+
+/** Formats an SSRC the way Wireshark shows it, e.g. 0x31BE1E0E. */
+export function formatSsrc(ssrc: number): string {
+  return `0x${ssrc.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+function describeSummary(summary: RtpStreamSummary): string {
+  const flows = summary.flows.length > 0 ? `, ${summary.flows.join(', ')}` : '';
+  return `${formatSsrc(summary.ssrc)} (${summary.packetCount} packets, PT ${summary.dominantPayloadType}${flows})`;
+}
+
+/**
+ * Preference of a stream as "the main audio stream": audio received over the Internet first
+ * (the side a jitter buffer sits on: in a capture taken at a home or office host, the stream
+ * that host sends has the sender's own timing, not the network's), then any audio, then any
+ * RTP stream. 0 means not a stream at all.
+ */
+function preference(summary: RtpStreamSummary): number {
+  if (!summary.isRtpStream) return 0;
+  if (summary.looksLikeAudio && summary.receivedFromInternet) return 3;
+  if (summary.looksLikeAudio) return 2;
+  return 1;
+}
+
+/**
+ * Chooses the stream to replay: `requestedSsrc` when given, else the most preferred stream,
+ * and among equals the one with the most packets (the first seen on a tie).
+ * Fails with a TraceError listing the streams when the requested SSRC is absent,
+ * and when nothing in the capture forms an RTP stream.
+ */
+export function selectStream(packets: readonly ReceivedRtpPacket[], requestedSsrc: number | undefined, file: string): RtpStream {
+  const streams = groupBySsrc(packets);
+  if (requestedSsrc !== undefined) {
+    const requested = streams.find((stream) => stream.ssrc === requestedSsrc >>> 0);
+    if (requested !== undefined) return requested;
+    const available = streams
+      .map(summariseStream)
+      .sort((a, b) => b.packetCount - a.packetCount)
+      .slice(0, 10)
+      .map(describeSummary);
+    const listing = available.length > 0 ? `the capture has ${available.join('; ')}` : 'the capture has no RTP packets';
+    throw new TraceError(file, 0, `no RTP stream with SSRC ${formatSsrc(requestedSsrc >>> 0)}: ${listing}`);
+  }
+
+  let best: RtpStream | null = null;
+  let bestPreference = 0;
+  for (const stream of streams) {
+    const summary = summariseStream(stream);
+    const streamPreference = preference(summary);
+    if (streamPreference === 0) continue;
+    if (
+      best === null ||
+      streamPreference > bestPreference ||
+      (streamPreference === bestPreference && stream.packets.length > best.packets.length)
+    ) {
+      best = stream;
+      bestPreference = streamPreference;
+    }
+  }
+  if (best === null) {
+    throw new TraceError(
+      file,
+      0,
+      packets.length === 0
+        ? 'no RTP stream: no UDP datagram in the capture parses as RTP'
+        : `no RTP stream: ${packets.length} UDP datagrams parse as RTP, but no SSRC has ${MIN_STREAM_PACKETS} or more packets with advancing sequence numbers`,
+    );
+  }
+  return best;
+}
