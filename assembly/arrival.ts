@@ -1,0 +1,164 @@
+// Arrival tracking on the audio clock. Each packet's transit is its arrival
+// frame minus its position on the sender's timeline; only differences of
+// transits matter, so sender/receiver clock offset cancels, and measuring
+// against the fastest packet of a sliding window absorbs clock drift.
+
+/** Window over which the fastest transit is taken: 2 s, as NetEq's relative delay. */
+const MIN_WINDOW_BUCKETS: i32 = 20;
+/** 100 ms buckets: 20 of them make the 2 s window at 1/20 of the cost of a per-packet deque. */
+const MIN_BUCKET_MS: f64 = 100;
+
+/** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */
+const HIST_BUCKETS: i32 = 512;
+
+/** Lower edge, in ms, of histogram bucket b. */
+function bucketLowMs(b: i32): f64 {
+  if (b < 128) return <f64>b * 0.25;
+  if (b < 256) return 32 + <f64>(b - 128);
+  if (b < 384) return 160 + <f64>(b - 256) * 4;
+  return 672 + <f64>(b - 384) * 16;
+}
+
+/** Histogram bucket of a delay in ms (clamped to the last bucket). */
+function bucketOf(ms: f64): i32 {
+  if (ms < 0) return 0;
+  if (ms < 32) return <i32>(ms * 4);
+  if (ms < 160) return 128 + <i32>(ms - 32);
+  if (ms < 672) return 256 + <i32>((ms - 160) * 0.25);
+  const b = 384 + <i32>((ms - 672) * 0.0625);
+  return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
+}
+
+/** Peaks remembered at once: enough to see a recurring pattern within the hold time. */
+const PEAK_SLOTS: i32 = 8;
+
+/**
+ * Relative arrival delay and its estimate: a forgetting histogram gives the
+ * quantile of the delay above the fastest recent packet (slow to fall, so the
+ * target comes down steadily); a peak detector lifts the estimate at once when
+ * delay spikes recur, and lets it go when they stop.
+ */
+export class DelayTracker {
+  private readonly sampleRate: f64;
+  private readonly minBucket: StaticArray<f64> = new StaticArray<f64>(MIN_WINDOW_BUCKETS);
+  private currentMinBucket: i64 = -1;
+  private readonly histogram: StaticArray<f64> = new StaticArray<f64>(HIST_BUCKETS);
+  private histogramTotal: f64 = 0;
+  private nextWeight: f64 = 1;
+  private readonly peakHeightMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
+  private readonly peakTimeMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
+  private peakNext: i32 = 0;
+  /** Fastest transit in the window, in frames. */
+  minTransit: f64 = 0;
+  /** Last packet's delay above the window's fastest, ms. */
+  lastRelativeMs: f64 = 0;
+  /** Packets seen since reset. */
+  packets: i32 = 0;
+
+  constructor(sampleRate: f64) {
+    this.sampleRate = sampleRate;
+    this.reset();
+  }
+
+  /** Forgets all history (new stream). */
+  reset(): void {
+    for (let i = 0; i < MIN_WINDOW_BUCKETS; i++) unchecked((this.minBucket[i] = Infinity));
+    this.currentMinBucket = -1;
+    for (let i = 0; i < HIST_BUCKETS; i++) unchecked((this.histogram[i] = 0));
+    this.histogramTotal = 0;
+    this.nextWeight = 1;
+    for (let i = 0; i < PEAK_SLOTS; i++) {
+      unchecked((this.peakHeightMs[i] = 0));
+      unchecked((this.peakTimeMs[i] = -Infinity));
+    }
+    this.minTransit = 0;
+    this.lastRelativeMs = 0;
+    this.packets = 0;
+  }
+
+  /**
+   * Records one packet: `arrivalFrame` on the output clock, `posFrame` on the
+   * sender's timeline. `memoryPackets` sets the histogram's forgetting, and
+   * `currentEstimateMs` is what a peak is measured against.
+   */
+  observe(arrivalFrame: f64, posFrame: f64, memoryPackets: f64, currentEstimateMs: f64): void {
+    const transit = arrivalFrame - posFrame;
+    const bucketFrames = MIN_BUCKET_MS * this.sampleRate * 0.001;
+    const bucket = <i64>Math.floor(arrivalFrame / bucketFrames);
+    if (bucket > this.currentMinBucket) {
+      // Buckets that the window slid past start empty.
+      const steps = bucket - this.currentMinBucket;
+      const clear = steps > <i64>MIN_WINDOW_BUCKETS ? MIN_WINDOW_BUCKETS : <i32>steps;
+      for (let i = 1; i <= clear; i++) {
+        unchecked((this.minBucket[<i32>((this.currentMinBucket + i) % MIN_WINDOW_BUCKETS)] = Infinity));
+      }
+      this.currentMinBucket = bucket;
+    }
+    const slot = <i32>(((bucket % MIN_WINDOW_BUCKETS) + MIN_WINDOW_BUCKETS) % MIN_WINDOW_BUCKETS);
+    if (transit < unchecked(this.minBucket[slot])) unchecked((this.minBucket[slot] = transit));
+    let min = Infinity;
+    for (let i = 0; i < MIN_WINDOW_BUCKETS; i++) min = Math.min(min, unchecked(this.minBucket[i]));
+    this.minTransit = min;
+
+    const relativeMs = ((transit - min) * 1000) / this.sampleRate;
+    this.lastRelativeMs = relativeMs;
+    this.packets++;
+
+    // Forgetting by growing the weight of new entries instead of shrinking all
+    // old ones: the same histogram shape, one add per packet.
+    const forget = 1 - 1 / Math.max(memoryPackets, 2);
+    this.nextWeight /= forget;
+    const b = bucketOf(relativeMs);
+    unchecked((this.histogram[b] += this.nextWeight));
+    this.histogramTotal += this.nextWeight;
+    if (this.nextWeight > 1e200) this.rescale();
+
+    // A peak is a delay well above what the estimate already covers.
+    if (this.packets > 1 && relativeMs > currentEstimateMs * 1.5 + 5) {
+      unchecked((this.peakHeightMs[this.peakNext] = relativeMs));
+      unchecked((this.peakTimeMs[this.peakNext] = (arrivalFrame * 1000) / this.sampleRate));
+      this.peakNext = (this.peakNext + 1) % PEAK_SLOTS;
+    }
+  }
+
+  private rescale(): void {
+    const scale = 1 / this.nextWeight;
+    for (let i = 0; i < HIST_BUCKETS; i++) unchecked((this.histogram[i] *= scale));
+    this.histogramTotal *= scale;
+    this.nextWeight = 1;
+  }
+
+  /** The delay, in ms above the fastest recent packet, that `quantile` of packets stay under. */
+  quantileMs(quantile: f64): f64 {
+    if (this.histogramTotal <= 0) return 0;
+    const wanted = quantile * this.histogramTotal;
+    let cumulative: f64 = 0;
+    for (let b = 0; b < HIST_BUCKETS; b++) {
+      const mass = unchecked(this.histogram[b]);
+      if (cumulative + mass >= wanted && mass > 0) {
+        // Interpolate inside the bucket: the target resolution is finer than a bucket.
+        const low = bucketLowMs(b);
+        const high = b + 1 < HIST_BUCKETS ? bucketLowMs(b + 1) : low + 16;
+        return low + ((wanted - cumulative) / mass) * (high - low);
+      }
+      cumulative += mass;
+    }
+    return bucketLowMs(HIST_BUCKETS - 1);
+  }
+
+  /**
+   * Height of recurring peaks: the highest of the peaks seen within `holdMs`
+   * of `nowMs`, when at least two were; 0 when spikes are isolated.
+   */
+  peakMs(nowMs: f64, holdMs: f64): f64 {
+    let count = 0;
+    let highest: f64 = 0;
+    for (let i = 0; i < PEAK_SLOTS; i++) {
+      if (nowMs - unchecked(this.peakTimeMs[i]) <= holdMs) {
+        count++;
+        highest = Math.max(highest, unchecked(this.peakHeightMs[i]));
+      }
+    }
+    return count >= 2 ? highest : 0;
+  }
+}

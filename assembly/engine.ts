@@ -1,0 +1,575 @@
+// One audio stream: packets in, 48 kHz audio out, on the audio clock alone.
+// insert() files a packet; pull() asks decide() for operations until enough
+// audio is buffered, carries each out through the DSP modules, and emits.
+// Everything is reserved in the constructor; insert and pull never allocate.
+
+import { DelayTracker } from './arrival';
+import { Decoder, CODEC_HOST } from './codec';
+import {
+  decide, Status, CONTIGUOUS_TOLERANCE_FRAMES,
+  OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX,
+  OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
+} from './decision';
+import { searchPeriod, foundLag, foundCorrelation, rms } from './dsp/correlation';
+import { PitchRepeater } from './dsp/expand';
+import { crossfadeFrom } from './dsp/merge';
+import { accelerateInPlace, expandInPlace } from './dsp/time_stretch';
+import * as ev from './events';
+import { PacketBuffer, SeenSequences } from './packet_buffer';
+import { Profile } from './profile';
+import * as R from './result';
+import * as S from './stats';
+import { SyncBuffer } from './sync_buffer';
+import { Unwrapper } from './wrap';
+
+/** Output rate of every engine. */
+export const SAMPLE_RATE: i32 = 48000;
+/** Shortest pitch period searched: 2.5 ms (400 Hz), above most voices' F0. */
+const MIN_PERIOD: i32 = 120;
+/** Longest pitch period searched: 15 ms (67 Hz), below most voices' F0. */
+const MAX_PERIOD: i32 = 720;
+/** History kept behind the play point: two longest periods plus one sample for concealment's search. */
+const HISTORY_FRAMES: i32 = 2048;
+/** Longest packet accepted: 120 ms, Opus's maximum. */
+export const MAX_PACKET_FRAMES: i32 = 5760;
+/** Largest pull: 8192 frames covers the polyfill's 2048-frame blocks with room. */
+export const MAX_PULL_FRAMES: i32 = 8192;
+/** Decoded store: a pull's worth plus two packets for a stretch plus history. */
+const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
+/** Cross-fade from concealment into real audio: 2.5 ms, one short pitch period. */
+const MERGE_FRAMES: i32 = 120;
+/** Correlation a stretch needs on voiced audio; NetEq's accelerate uses the same 0.9. */
+const CORRELATION_GATE: f32 = 0.9;
+/** Below −50 dBFS RMS audio counts as low energy: stretched without a period match. */
+const LOW_ENERGY_RMS: f32 = 0.00316;
+/** Shortest low-energy stretch: below a third of a millisecond the bookkeeping is not worth it. */
+const MIN_LOW_ENERGY_STRETCH: i32 = 16;
+/** The stretch allowance saves up to two longest periods, so a long period can always pass. */
+const STRETCH_BUDGET_CAP: f64 = 2 * <f64>MAX_PERIOD;
+/** Recurring delay peaks lift the target for this long after the last one. */
+const PEAK_HOLD_MS: f64 = 10000;
+/** A packet further than 60 s from the playout point starts a new stream. */
+const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
+/** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
+const SEQUENCE_LEAP: i64 = 3000;
+/** Event log entries kept between drains: several seconds of operations. */
+const EVENT_CAPACITY: i32 = 4096;
+
+/** One stream's playout engine. */
+export class Engine {
+  readonly id: i32;
+  readonly channels: i32;
+  readonly clockRate: i32;
+  /** Output frames per RTP timestamp unit. */
+  private readonly framesPerTick: f64;
+  readonly profile: Profile = new Profile();
+  readonly buffer: PacketBuffer;
+  private readonly seen: SeenSequences = new SeenSequences();
+  private readonly unwrap: Unwrapper = new Unwrapper();
+  readonly tracker: DelayTracker;
+  readonly sync: SyncBuffer;
+  private readonly decoder: Decoder;
+  private readonly repeaters: StaticArray<PitchRepeater>;
+  readonly stats: S.Stats = new S.Stats();
+  readonly events: ev.EventLog = new ev.EventLog(EVENT_CAPACITY);
+  readonly eventsOut: StaticArray<f64> = new StaticArray<f64>(EVENT_CAPACITY * ev.EVENT_FIELDS);
+  readonly input: StaticArray<u8>;
+  readonly output: StaticArray<f32>;
+  private readonly scratch: StaticArray<f32> = new StaticArray<f32>(2 * MAX_PERIOD);
+  private readonly mergeFrom: StaticArray<f32>;
+  private readonly status: Status = new Status();
+
+  /** Output clock: frames emitted so far. */
+  now: f64 = 0;
+  private started: bool = false;
+  private emitting: bool = false;
+  /** Sender-timeline position (frames) of the next audio to decode. */
+  private nextPos: f64 = 0;
+  private lastSeq: i64 = -1;
+  private lastEndPos: f64 = 0;
+  private highestSeq: i64 = -1;
+  private ssrc: f64 = -1;
+  private lastOutcome: i32 = OUTCOME_NONE;
+  private usedCodecConcealment: bool = false;
+  /** Concealment played while no packet was waiting: loss or DTX, decided when the next packet shows. */
+  private pendingConcealed: f64 = 0;
+  private stretchBudget: f64 = 0;
+  /** Current target delay above the fastest recent packet, ms. */
+  targetMs: f64 = 0;
+
+  constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
+    this.id = id;
+    this.channels = channels;
+    this.clockRate = clockRate;
+    this.framesPerTick = <f64>SAMPLE_RATE / <f64>clockRate;
+    this.buffer = new PacketBuffer(slots, slotBytes);
+    this.tracker = new DelayTracker(<f64>SAMPLE_RATE);
+    this.sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
+    this.decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
+    const repeaters = new StaticArray<PitchRepeater>(channels);
+    for (let c = 0; c < channels; c++) repeaters[c] = new PitchRepeater(MAX_PERIOD, <f32>SAMPLE_RATE);
+    this.repeaters = repeaters;
+    this.input = new StaticArray<u8>(slotBytes);
+    this.output = new StaticArray<f32>(channels * MAX_PULL_FRAMES);
+    this.mergeFrom = new StaticArray<f32>(channels * MERGE_FRAMES);
+    this.profile.setBuiltIn(profileId);
+    this.targetMs = this.profile.floorMs;
+  }
+
+  // ---- insert ------------------------------------------------------------
+
+  /**
+   * Files the packet whose payload the host wrote to `input`. `arrivalFrame`
+   * is its arrival on the output clock (negative: now). Returns a result code.
+   */
+  insert(seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32): i32 {
+    if (length <= 0 || length > this.buffer.slotBytes) {
+      this.stats.add(S.STAT_PACKETS_INVALID, 1);
+      return R.ERR_PAYLOAD;
+    }
+    this.stats.add(S.STAT_PACKETS_RECEIVED, 1);
+    const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
+    let result = R.OK;
+    if (ssrc >= 0 && this.ssrc >= 0 && ssrc != this.ssrc) {
+      this.resync(1);
+      result = R.RESYNC;
+    }
+    if (ssrc >= 0) this.ssrc = ssrc;
+
+    let seqU = this.unwrap.seq(seq);
+    let pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
+    const active = this.started || this.buffer.count > 0;
+    const seqLeap = this.highestSeq >= 0 && abs(seqU - this.highestSeq) > SEQUENCE_LEAP;
+    const tsLeap = active && Math.abs(pos - this.referencePos()) > LEAP_FRAMES;
+    if (seqLeap || tsLeap) {
+      this.resync(seqLeap ? 3 : 2);
+      result = R.RESYNC;
+      seqU = this.unwrap.seq(seq);
+      pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
+    }
+
+    if (this.seen.markAndCheck(seqU)) {
+      this.stats.add(S.STAT_PACKETS_DUPLICATED, 1);
+      this.events.push(ev.EVENT_DUPLICATE, arrival, <f64>seqU, 0);
+      return R.DUPLICATE;
+    }
+    const payload = changetype<usize>(this.input);
+    const frames = this.decoder.framesOf(payload, length);
+    if (frames <= 0 || frames > MAX_PACKET_FRAMES) {
+      this.stats.add(S.STAT_PACKETS_INVALID, 1);
+      return R.ERR_PAYLOAD;
+    }
+    if (seqU > this.highestSeq) this.highestSeq = seqU;
+
+    this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.targetMs);
+    this.updateTarget();
+
+    if (this.started && pos + <f64>frames <= this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) {
+      this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, seqU, arrival);
+      return R.LATE;
+    }
+    if (this.buffer.isFull()) {
+      // The oldest packet is the one whose playout would add the most delay.
+      const oldest = this.buffer.first();
+      this.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[oldest]), arrival);
+      this.buffer.removeFirst();
+      result = R.OVERFLOW;
+    }
+    this.buffer.insert(seqU, <i64>Math.round(pos), frames, arrival, payload, length);
+    return result;
+  }
+
+  /** Where the stream is now on the sender's timeline, for leap detection. */
+  private referencePos(): f64 {
+    if (this.started) return this.nextPos;
+    const first = this.buffer.first();
+    return first >= 0 ? <f64>unchecked(this.buffer.pos[first]) : 0;
+  }
+
+  private discard(counter: i32, event: i32, seq: i64, frame: f64): void {
+    this.stats.add(counter, 1);
+    this.stats.add(S.STAT_PACKETS_DISCARDED, 1);
+    this.events.push(event, frame, <f64>seq, 0);
+  }
+
+  /** Starts a new stream: buffered packets are discarded and counted, state forgotten, playout restarts at the next packet. */
+  resync(reason: i32): void {
+    const waiting = this.buffer.count;
+    this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>waiting);
+    this.buffer.clear();
+    this.seen.reset();
+    this.unwrap.reset();
+    this.tracker.reset();
+    this.decoder.reset();
+    this.commitPending(false, 0);
+    this.started = false;
+    this.lastSeq = -1;
+    this.highestSeq = -1;
+    this.lastOutcome = OUTCOME_NONE;
+    this.stats.add(S.STAT_STREAM_RESETS, 1);
+    this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
+  }
+
+  // ---- target --------------------------------------------------------------
+
+  /** Target = delay estimate (quantile, or recurring peaks) clamped to the profile's floor and ceiling. */
+  updateTarget(): void {
+    const p = this.profile;
+    const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
+    const estimate = Math.max(this.tracker.quantileMs(p.quantile), this.tracker.peakMs(nowMs, PEAK_HOLD_MS));
+    this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, estimate));
+  }
+
+  private msToFrames(ms: f64): f64 {
+    return (ms * <f64>SAMPLE_RATE) / 1000;
+  }
+
+  /** Current delay minus target, in frames: how far the playout offset is above where it should be. */
+  private errorFrames(): f64 {
+    const offset = this.now + <f64>this.sync.unplayed() - this.nextPos;
+    return offset - (this.tracker.minTransit + this.msToFrames(this.targetMs));
+  }
+
+  /** Delay the engine steers: playout offset above the fastest recent packet, ms. */
+  currentDelayMs(): f64 {
+    if (!this.started) return 0;
+    const offset = this.now + <f64>this.sync.unplayed() - this.nextPos;
+    return ((offset - this.tracker.minTransit) * 1000) / <f64>SAMPLE_RATE;
+  }
+
+  // ---- pull ----------------------------------------------------------------
+
+  /** Emits `frames` frames per channel to `output` (planar, MAX_PULL_FRAMES floats per channel). */
+  pull(frames: i32): i32 {
+    if (frames <= 0 || frames > MAX_PULL_FRAMES) return R.ERR_ARGUMENT;
+    let guard = 0;
+    while (this.sync.unplayed() < frames && guard < 64) {
+      this.produce(frames - this.sync.unplayed());
+      guard++;
+    }
+    if (this.sync.unplayed() < frames) this.appendSilence(frames - this.sync.unplayed()); // never reached in practice; keeps pull total
+    this.sync.emit(changetype<usize>(this.output), MAX_PULL_FRAMES, frames);
+    if (this.emitting) this.stats.add(S.STAT_TOTAL_SAMPLES_EMITTED, <f64>frames);
+    this.now += <f64>frames;
+    this.refreshGauges();
+    return R.OK;
+  }
+
+  private refreshGauges(): void {
+    const st = this.stats;
+    st.set(S.STAT_TARGET_DELAY_MS, this.targetMs);
+    st.set(S.STAT_CURRENT_DELAY_MS, this.currentDelayMs());
+    const ahead = <f64>this.sync.unplayed() + Math.max(0, <f64>this.buffer.endPos(<i64>this.nextPos) - this.nextPos);
+    st.set(S.STAT_BUFFERED_MS, (ahead * 1000) / <f64>SAMPLE_RATE);
+    st.set(S.STAT_PACKETS_BUFFERED, <f64>this.buffer.count);
+    st.set(S.STAT_NOW_FRAMES, this.now);
+    st.set(S.STAT_EVENTS_LOST, this.events.lost);
+  }
+
+  /** Gathers the status, decides, and carries out one operation. */
+  private produce(need: i32): void {
+    this.discardPassedPackets();
+    const s = this.status;
+    const p = this.profile;
+    const first = this.buffer.first();
+    s.started = this.started;
+    s.packetAvailable = first >= 0;
+    s.lastOutcome = this.lastOutcome;
+    s.deadbandFrames = this.msToFrames(p.deadbandMs);
+    s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
+    s.stretchBudgetFrames = this.stretchBudget;
+    s.minStretchFrames = <f64>MIN_PERIOD;
+    s.errorFrames = this.errorFrames();
+    if (first >= 0) {
+      const pos = <f64>unchecked(this.buffer.pos[first]);
+      s.gapFrames = pos - this.nextPos;
+      s.sequenceContiguous = this.lastSeq >= 0 && unchecked(this.buffer.seq[first]) == this.lastSeq + 1;
+      s.startInFrames = pos + this.tracker.minTransit + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
+      if (this.pendingConcealed > 0) {
+        const dtxGap = pos - this.lastEndPos;
+        this.commitPending(s.sequenceContiguous, dtxGap);
+      }
+    }
+    const op = decide(s);
+    if (op == OP_IDLE) this.idle(need);
+    else if (op == OP_NORMAL) this.normal();
+    else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate);
+    else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate);
+    else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand();
+    else if (op == OP_EXPAND) this.expand(need);
+    else if (op == OP_MERGE) this.merge();
+    else if (op == OP_DTX) this.dtx(need);
+  }
+
+  /** Packets whose audio lies wholly before the playout point can never play: late. */
+  private discardPassedPackets(): void {
+    if (!this.started) return;
+    let first = this.buffer.first();
+    while (first >= 0) {
+      const end = <f64>unchecked(this.buffer.pos[first]) + <f64>unchecked(this.buffer.frames[first]);
+      if (end > this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) break;
+      this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, unchecked(this.buffer.seq[first]), this.now);
+      this.buffer.removeFirst();
+      first = this.buffer.first();
+    }
+  }
+
+  /**
+   * Classifies concealment played while the buffer was dry, now that the next
+   * packet shows: inside a DTX pause (sequence-contiguous, timestamp gap) it was
+   * silence the sender meant; otherwise it covered missing audio.
+   */
+  private commitPending(sequenceContiguous: bool, dtxGapFrames: f64): void {
+    const pending = this.pendingConcealed;
+    if (pending <= 0) return;
+    const silent = sequenceContiguous ? Math.min(pending, Math.max(0, dtxGapFrames)) : 0;
+    const concealed = pending - silent;
+    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, silent);
+    if (concealed > 0) {
+      this.stats.add(S.STAT_CONCEALED_SAMPLES, concealed);
+      this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
+    }
+    this.pendingConcealed = 0;
+  }
+
+  // ---- operations ------------------------------------------------------------
+
+  private appendSilence(frames: i32): void {
+    this.sync.reserve(frames);
+    for (let c = 0; c < this.channels; c++) memory.fill(this.sync.ptr(c, this.sync.endIndex), 0, <usize>frames << 2);
+    this.sync.endIndex += frames;
+  }
+
+  /** Before the stream starts (or after a reset): silence, not counted as concealment. */
+  private idle(need: i32): void {
+    let frames = need;
+    if (this.status.packetAvailable) frames = <i32>Math.max(1, Math.min(<f64>need, Math.ceil(this.status.startInFrames)));
+    this.appendSilence(frames);
+    this.lastOutcome = OUTCOME_IDLE;
+  }
+
+  /**
+   * Decodes the earliest packet onto the end of the decoded store, skipping
+   * any part that lies before the playout point. Returns the frames added, or
+   * −1 when the decoder failed (the packet is then treated as lost).
+   */
+  private decodeNext(): i32 {
+    const slot = this.buffer.first();
+    const b = this.buffer;
+    const pos = <f64>unchecked(b.pos[slot]);
+    const seq = unchecked(b.seq[slot]);
+    const arrival = unchecked(b.arrival[slot]);
+    const declared = unchecked(b.frames[slot]);
+    if (!this.started) {
+      this.started = true;
+      this.emitting = true;
+      this.nextPos = pos;
+    }
+    this.sync.reserve(MAX_PACKET_FRAMES + MAX_PERIOD);
+    const start = this.sync.endIndex;
+    const decoded = this.decoder.decode(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, start), this.sync.capacity);
+    b.removeFirst();
+    if (decoded <= 0) {
+      this.stats.add(S.STAT_DECODER_ERRORS, 1);
+      this.stats.add(S.STAT_PACKETS_INVALID, 1);
+      return -1;
+    }
+    let frames = decoded;
+    this.sync.endIndex += decoded;
+    const skip = <i32>Math.max(0, Math.round(this.nextPos - pos));
+    if (skip > 0 && skip < frames) {
+      this.sync.removeAt(start, skip);
+      frames -= skip;
+    }
+    const st = this.stats;
+    const playFrame = this.now + <f64>(start - this.sync.playIndex);
+    st.add(S.STAT_PACKETS_PLAYED, 1);
+    st.add(S.STAT_TOTAL_SAMPLES_RECEIVED, <f64>frames);
+    const n = <f64>frames;
+    // Per emitted sample: its emission minus its packet's arrival (sample k plays k frames after the first).
+    st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival) + (n * (n - 1)) / 2) / <f64>SAMPLE_RATE);
+    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.targetMs) / 1000);
+    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
+    st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
+    this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
+    this.nextPos = pos + <f64>Math.max(declared, decoded);
+    this.lastEndPos = this.nextPos;
+    this.lastSeq = seq;
+    const rate = this.errorFrames() > this.msToFrames(this.profile.fastAboveMs) ? this.profile.fastStretchRate : this.profile.stretchRate;
+    this.stretchBudget = Math.min(STRETCH_BUDGET_CAP, this.stretchBudget + n * rate);
+    return frames;
+  }
+
+  private normal(): void {
+    this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
+  }
+
+  /** True when the earliest waiting packet continues the decoded audio without a gap. */
+  private nextIsContiguous(): bool {
+    const first = this.buffer.first();
+    return first >= 0 && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
+  }
+
+  /** Removes one period (or, in low-energy audio, up to what the error asks) from the unplayed audio. */
+  private accelerate(rate: f64): void {
+    if (this.decodeNext() < 0) {
+      this.lastOutcome = OUTCOME_NONE;
+      return;
+    }
+    // A long period needs two of them unplayed: decode the following packet too when it is there.
+    while (this.sync.unplayed() < 2 * MAX_PERIOD && this.nextIsContiguous()) {
+      if (this.decodeNext() < 0) break;
+    }
+    const region = this.sync.unplayed();
+    const allowed = Math.min(this.stretchBudget, this.errorFrames() + this.msToFrames(this.profile.deadbandMs));
+    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>(region / 2), allowed));
+    const anchor = this.sync.ptr(0, this.sync.playIndex);
+    let tau = 0;
+    if (maxLag >= MIN_PERIOD) {
+      searchPeriod(anchor, 0, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
+      if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
+    }
+    if (tau == 0 && maxLag >= MIN_LOW_ENERGY_STRETCH && rms(anchor, 2 * maxLag) < LOW_ENERGY_RMS) tau = maxLag;
+    if (tau == 0) {
+      this.lastOutcome = OUTCOME_STRETCH_FAILED;
+      return;
+    }
+    for (let c = 0; c < this.channels; c++) accelerateInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
+    this.sync.endIndex -= tau;
+    this.stretchBudget -= <f64>tau;
+    this.stats.add(S.STAT_REMOVED_FOR_ACCELERATION, <f64>tau);
+    this.events.push(rate > this.profile.stretchRate ? ev.EVENT_ACCELERATE_FAST : ev.EVENT_ACCELERATE, this.now + <f64>this.sync.unplayed(), <f64>tau, 0);
+    this.lastOutcome = OUTCOME_STRETCHED;
+  }
+
+  /** Inserts one period at the play point (or, in low-energy audio, what the error asks). */
+  private preemptiveExpand(): void {
+    if (this.decodeNext() < 0) {
+      this.lastOutcome = OUTCOME_NONE;
+      return;
+    }
+    this.sync.reserve(MAX_PERIOD);
+    const region = this.sync.unplayed();
+    const allowed = Math.min(this.stretchBudget, -this.errorFrames() + this.msToFrames(this.profile.deadbandMs));
+    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>region, allowed));
+    const anchor = this.sync.ptr(0, this.sync.playIndex);
+    let tau = 0;
+    if (maxLag >= MIN_PERIOD) {
+      searchPeriod(anchor, 1, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
+      if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
+    }
+    if (tau == 0 && maxLag >= MIN_LOW_ENERGY_STRETCH && rms(anchor - (<usize>maxLag << 2), 2 * maxLag) < LOW_ENERGY_RMS) tau = maxLag;
+    if (tau == 0) {
+      this.lastOutcome = OUTCOME_STRETCH_FAILED;
+      return;
+    }
+    for (let c = 0; c < this.channels; c++) expandInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
+    this.sync.endIndex += tau;
+    this.stretchBudget -= <f64>tau;
+    this.stats.add(S.STAT_INSERTED_FOR_DECELERATION, <f64>tau);
+    this.events.push(ev.EVENT_PREEMPTIVE_EXPAND, this.now + <f64>this.sync.unplayed(), <f64>tau, 0);
+    this.lastOutcome = OUTCOME_STRETCHED;
+  }
+
+  /**
+   * Conceals `need` frames: the codec's own PLC when it has one, else pitch
+   * repetition. Below target the concealment waits for the missing audio (the
+   * delay grows toward the target); otherwise it stands in for the missing
+   * audio in place, so what arrives for that time afterwards is late.
+   */
+  private expand(need: i32): void {
+    const frames = need;
+    this.sync.reserve(frames);
+    const end = this.sync.endIndex;
+    if (this.lastOutcome != OUTCOME_CONCEALED) {
+      this.usedCodecConcealment = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity) == frames;
+      if (!this.usedCodecConcealment) {
+        searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
+        for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
+      }
+    } else if (this.usedCodecConcealment) {
+      this.usedCodecConcealment = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity) == frames;
+      if (!this.usedCodecConcealment) {
+        searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
+        for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
+      }
+    }
+    if (!this.usedCodecConcealment) {
+      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.sync.ptr(c, end), frames);
+    }
+    this.sync.endIndex += frames;
+
+    const s = this.status;
+    const belowTarget = s.errorFrames < -s.deadbandFrames;
+    let advance: f64 = belowTarget ? 0 : <f64>frames;
+    if (s.packetAvailable) {
+      // A known loss: the missing span ends where the waiting packet starts.
+      advance = Math.min(advance, Math.max(0, s.gapFrames));
+      if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
+      this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
+    } else {
+      this.pendingConcealed += <f64>frames;
+    }
+    this.nextPos += advance;
+    this.events.push(ev.EVENT_EXPAND, this.now + <f64>(end - this.sync.playIndex), <f64>frames, advance);
+    this.lastOutcome = OUTCOME_CONCEALED;
+  }
+
+  /** After concealment: decode the next packet and cross-fade into it from the concealment's continuation. */
+  private merge(): void {
+    const fade = MERGE_FRAMES;
+    if (!this.usedCodecConcealment) {
+      for (let c = 0; c < this.channels; c++) {
+        unchecked(this.repeaters[c]).generate(changetype<usize>(this.mergeFrom) + (<usize>(c * fade) << 2), fade);
+      }
+    }
+    const start = this.sync.endIndex;
+    const frames = this.decodeNext();
+    if (frames < 0) {
+      this.lastOutcome = OUTCOME_CONCEALED;
+      return;
+    }
+    if (!this.usedCodecConcealment) {
+      const n = min(fade, frames);
+      for (let c = 0; c < this.channels; c++) {
+        crossfadeFrom(this.sync.ptr(c, this.sync.endIndex - frames), changetype<usize>(this.mergeFrom) + (<usize>(c * fade) << 2), n);
+      }
+      this.events.push(ev.EVENT_MERGE, this.now + <f64>(start - this.sync.playIndex), <f64>n, 0);
+    }
+    this.lastOutcome = OUTCOME_NORMAL;
+  }
+
+  /**
+   * Silence through a DTX pause. Silence is free to lengthen or shorten, so
+   * the pause is where the delay moves to its target at once.
+   */
+  private dtx(need: i32): void {
+    const s = this.status;
+    let gap = s.gapFrames;
+    let error = s.errorFrames;
+    if (error > 0) {
+      const jump = Math.min(error, gap);
+      this.nextPos += jump;
+      gap -= jump;
+      error -= jump;
+    }
+    const wait = error < 0 ? Math.min(<f64>need, -error) : 0;
+    const frames = <i32>Math.min(<f64>need, wait + gap);
+    if (frames <= 0) return; // the jump closed the gap: the next decision plays the packet
+    this.appendSilence(frames);
+    this.nextPos += Math.min(gap, <f64>frames - wait);
+    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, <f64>frames);
+    this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - frames), <f64>frames, 0);
+    this.lastOutcome = OUTCOME_DTX;
+  }
+
+  // ---- profile -----------------------------------------------------------------
+
+  /** Makes `profile` active; the buffer moves to the new target by stretching. */
+  applyProfile(next: Profile): void {
+    this.profile.copyFrom(next);
+    this.stats.add(S.STAT_PROFILE_SWITCHES, 1);
+    this.events.push(ev.EVENT_PROFILE, this.now, <f64>next.id, 0);
+    this.updateTarget();
+  }
+}

@@ -1,0 +1,69 @@
+// A fixed ring of engine events for replays and timelines: what each operation
+// did and when, which packet played when. The host drains it after each pull;
+// when it is not drained the oldest entries are overwritten and counted lost.
+
+export const EVENT_PLAYED: i32 = 1; // a = unwrapped seq, b = output frame of its first emitted sample
+export const EVENT_LATE: i32 = 2; // a = unwrapped seq
+export const EVENT_DROPPED: i32 = 3; // a = unwrapped seq (removed whole to cut latency)
+export const EVENT_OVERFLOW: i32 = 4; // a = unwrapped seq (evicted, buffer full)
+export const EVENT_EXPAND: i32 = 5; // a = frames concealed
+export const EVENT_MERGE: i32 = 6; // a = cross-fade frames
+export const EVENT_ACCELERATE: i32 = 7; // a = frames removed
+export const EVENT_ACCELERATE_FAST: i32 = 8; // a = frames removed
+export const EVENT_PREEMPTIVE_EXPAND: i32 = 9; // a = frames inserted
+export const EVENT_DTX: i32 = 10; // a = frames of silence
+export const EVENT_RESET: i32 = 11; // a = reason (1 SSRC change, 2 timestamp leap, 3 sequence leap)
+export const EVENT_PROFILE: i32 = 12; // a = profile id
+export const EVENT_DUPLICATE: i32 = 13; // a = unwrapped seq
+
+/** f64 fields per event: kind, output frame, a, b. */
+export const EVENT_FIELDS: i32 = 4;
+
+/** Ring of events, written by the engine only. */
+export class EventLog {
+  readonly data: StaticArray<f64>;
+  readonly capacity: i32;
+  private start: i32 = 0;
+  private length: i32 = 0;
+  enabled: bool = false;
+  lost: f64 = 0;
+
+  constructor(capacity: i32) {
+    this.capacity = capacity;
+    this.data = new StaticArray<f64>(capacity * EVENT_FIELDS);
+  }
+
+  /** Appends an event when the log is enabled. */
+  push(kind: i32, frame: f64, a: f64, b: f64): void {
+    if (!this.enabled) return;
+    if (this.length == this.capacity) {
+      this.start = (this.start + 1) % this.capacity;
+      this.length--;
+      this.lost += 1;
+    }
+    const slot = ((this.start + this.length) % this.capacity) * EVENT_FIELDS;
+    unchecked((this.data[slot] = <f64>kind));
+    unchecked((this.data[slot + 1] = frame));
+    unchecked((this.data[slot + 2] = a));
+    unchecked((this.data[slot + 3] = b));
+    this.length++;
+  }
+
+  /** Number of events waiting. */
+  count(): i32 {
+    return this.length;
+  }
+
+  /** Copies the waiting events, oldest first, into `out` (EVENT_FIELDS f64 each) and empties the log. */
+  drainInto(out: StaticArray<f64>): i32 {
+    const n = this.length;
+    for (let i = 0; i < n; i++) {
+      const src = ((this.start + i) % this.capacity) * EVENT_FIELDS;
+      const dst = i * EVENT_FIELDS;
+      for (let f = 0; f < EVENT_FIELDS; f++) unchecked((out[dst + f] = this.data[src + f]));
+    }
+    this.start = 0;
+    this.length = 0;
+    return n;
+  }
+}

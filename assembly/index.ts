@@ -1,0 +1,208 @@
+// The exported API: a few verbs over engine handles. Only numbers cross the
+// boundary; payloads, output, stats and events live in engine memory at
+// addresses the host reads once (layout below) and views directly.
+// Nothing throws past this edge: every verb answers with a result code.
+
+import { Decoder, isKnownCodec } from './codec';
+import { Engine, MAX_PULL_FRAMES, SAMPLE_RATE } from './engine';
+import { EVENT_FIELDS } from './events';
+import { PROFILE_CUSTOM, Profile } from './profile';
+import * as R from './result';
+import { STAT_COUNT } from './stats';
+
+export { OK, DUPLICATE, LATE, RESYNC, OVERFLOW, ERR_HANDLE, ERR_ARGUMENT, ERR_PAYLOAD, ERR_CAPACITY, ERR_CODEC } from './result';
+export { CODEC_L16, CODEC_PCMU, CODEC_PCMA, CODEC_PCM16LE, CODEC_F32LE, CODEC_HOST } from './codec';
+export { PROFILE_CLASSIC, PROFILE_L4S, PROFILE_CUSTOM } from './profile';
+
+/** Engines one module instance holds at once. */
+const MAX_ENGINES: i32 = 4096;
+/** Packet slots when the host passes 0: 2.56 s of 20 ms packets. */
+const DEFAULT_SLOTS: i32 = 128;
+/** Slot size when the host passes 0: 20 ms of 48 kHz mono L16 (1920 bytes) fits. */
+const DEFAULT_SLOT_BYTES: i32 = 2048;
+
+const engines = new StaticArray<Engine | null>(MAX_ENGINES);
+/** Profile record the host fills through setCustomProfile before applying it. */
+const custom = new Profile();
+
+function engineAt(handle: i32): Engine | null {
+  if (handle < 0 || handle >= MAX_ENGINES) return null;
+  return unchecked(engines[handle]);
+}
+
+/** Output sample rate of every engine (48000). */
+export function sampleRate(): i32 {
+  return SAMPLE_RATE;
+}
+
+/** Largest `frames` pull() accepts. */
+export function maxPullFrames(): i32 {
+  return MAX_PULL_FRAMES;
+}
+
+/** Number of f64 values in an engine's stats block. */
+export function statCount(): i32 {
+  return STAT_COUNT;
+}
+
+/** f64 values per event record. */
+export function eventFields(): i32 {
+  return EVENT_FIELDS;
+}
+
+/**
+ * Creates an engine and reserves all its memory. `clockRate` is the RTP clock,
+ * `payloadRate` the audio rate inside PCM payloads (ignored for host codecs);
+ * `slots`/`slotBytes` size the packet buffer (0 = defaults). Returns a handle ≥ 0
+ * or ERR_CODEC / ERR_ARGUMENT / ERR_CAPACITY.
+ */
+export function create(codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32): i32 {
+  if (!isKnownCodec(codec)) return R.ERR_CODEC;
+  if (channels < 1 || channels > 2 || clockRate < 1000 || clockRate > 192000) return R.ERR_ARGUMENT;
+  if (!Decoder.ratesSupported(codec, payloadRate, SAMPLE_RATE)) return R.ERR_CODEC;
+  if (profileId < 0 || profileId >= PROFILE_CUSTOM) return R.ERR_ARGUMENT;
+  const slotCount = slots > 0 ? slots : DEFAULT_SLOTS;
+  const bytes = slotBytes > 0 ? slotBytes : DEFAULT_SLOT_BYTES;
+  if (slotCount > 4096 || bytes > 1 << 20) return R.ERR_ARGUMENT;
+  for (let h = 0; h < MAX_ENGINES; h++) {
+    if (unchecked(engines[h]) == null) {
+      unchecked((engines[h] = new Engine(h, codec, channels, clockRate, payloadRate, profileId, slotCount, bytes)));
+      return h;
+    }
+  }
+  return R.ERR_CAPACITY;
+}
+
+/** Releases an engine; its memory is reclaimed by a collection here (never on the audio thread's hot path). */
+export function destroy(handle: i32): i32 {
+  if (engineAt(handle) == null) return R.ERR_HANDLE;
+  unchecked((engines[handle] = null));
+  __collect();
+  return R.OK;
+}
+
+/** Address where the host writes a payload before insert(). */
+export function inputPtr(handle: i32): usize {
+  const e = engineAt(handle);
+  return e == null ? 0 : changetype<usize>(e.input);
+}
+
+/** Bytes available at inputPtr: the largest payload insert() takes. */
+export function inputCapacity(handle: i32): i32 {
+  const e = engineAt(handle);
+  return e == null ? 0 : e.buffer.slotBytes;
+}
+
+/**
+ * Files a packet whose `length` payload bytes are at inputPtr. `ssrc` < 0 when
+ * unknown; `arrivalFrame` on the output clock, < 0 for now. Returns OK, DUPLICATE,
+ * LATE, RESYNC, OVERFLOW, or ERR_HANDLE / ERR_PAYLOAD.
+ */
+export function insert(handle: i32, seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  return e.insert(seq & 0xffff, timestamp, ssrc, arrivalFrame, length);
+}
+
+/** Counts a packet the host refused before insert (e.g. larger than inputCapacity). */
+export function countInvalid(handle: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  e.stats.add(6, 1);
+  return R.OK;
+}
+
+/** Emits `frames` frames per channel at outputPtr (planar, outputStride floats apart). */
+export function pull(handle: i32, frames: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  return e.pull(frames);
+}
+
+/** Address of the output block (channel c at outputPtr + c·outputStride·4). */
+export function outputPtr(handle: i32): usize {
+  const e = engineAt(handle);
+  return e == null ? 0 : changetype<usize>(e.output);
+}
+
+/** Floats between the starts of two channels' output. */
+export function outputStride(): i32 {
+  return MAX_PULL_FRAMES;
+}
+
+/** Address of the stats block (statCount f64 values; indices in stats.ts). */
+export function statsPtr(handle: i32): usize {
+  const e = engineAt(handle);
+  return e == null ? 0 : changetype<usize>(e.stats.values);
+}
+
+/** Switches to a built-in profile (PROFILE_CLASSIC, PROFILE_L4S). */
+export function setProfile(handle: i32, profileId: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  if (profileId < 0 || profileId >= PROFILE_CUSTOM) return R.ERR_ARGUMENT;
+  custom.setBuiltIn(profileId);
+  e.applyProfile(custom);
+  return R.OK;
+}
+
+/** Switches to a custom profile record. Times in ms; rates as shares of played audio. */
+export function setCustomProfile(
+  handle: i32, floorMs: f64, ceilingMs: f64, quantile: f64, memoryPackets: f64,
+  deadbandMs: f64, stretchRate: f64, fastStretchRate: f64, fastAboveMs: f64,
+): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  const valid =
+    floorMs >= 0 && ceilingMs >= floorMs && ceilingMs <= 10000 &&
+    quantile > 0 && quantile < 1 && memoryPackets >= 2 &&
+    deadbandMs >= 0 && stretchRate > 0 && stretchRate <= 0.5 &&
+    fastStretchRate >= stretchRate && fastStretchRate <= 0.5 && fastAboveMs > deadbandMs;
+  if (!valid) return R.ERR_ARGUMENT;
+  custom.id = PROFILE_CUSTOM;
+  custom.floorMs = floorMs;
+  custom.ceilingMs = ceilingMs;
+  custom.quantile = quantile;
+  custom.memoryPackets = memoryPackets;
+  custom.deadbandMs = deadbandMs;
+  custom.stretchRate = stretchRate;
+  custom.fastStretchRate = fastStretchRate;
+  custom.fastAboveMs = fastAboveMs;
+  e.applyProfile(custom);
+  return R.OK;
+}
+
+/** Active profile id. */
+export function profileId(handle: i32): i32 {
+  const e = engineAt(handle);
+  return e == null ? R.ERR_HANDLE : e.profile.id;
+}
+
+/** Turns the event log on or off (off by default: the worklet has no reader). */
+export function setEventLog(handle: i32, enabled: bool): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  e.events.enabled = enabled;
+  return R.OK;
+}
+
+/** Moves waiting events to eventsPtr (oldest first) and returns how many. */
+export function drainEvents(handle: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  return e.events.drainInto(e.eventsOut);
+}
+
+/** Address of drained events (eventFields f64 each). */
+export function eventsPtr(handle: i32): usize {
+  const e = engineAt(handle);
+  return e == null ? 0 : changetype<usize>(e.eventsOut);
+}
+
+/** Forgets the stream (as on an SSRC change); playout restarts at the next packet. */
+export function reset(handle: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  e.resync(4);
+  return R.OK;
+}

@@ -1,0 +1,69 @@
+// Wraparound arithmetic for RTP's 16-bit sequence numbers and 32-bit timestamps.
+// Every comparison of raw RTP fields goes through these names, never through `<`.
+
+/** Signed distance a − b between two 16-bit sequence numbers, in −32768..32767. */
+export function seqDiff(a: u32, b: u32): i32 {
+  return <i32>(<i16>(<u16>(a - b)));
+}
+
+/** True when sequence number a comes after b (modulo 2^16). */
+export function seqNewer(a: u32, b: u32): bool {
+  return seqDiff(a, b) > 0;
+}
+
+/** Signed distance a − b between two 32-bit RTP timestamps. */
+export function tsDiff(a: u32, b: u32): i64 {
+  return <i64>(<i32>(a - b));
+}
+
+/**
+ * Turns a stream of wrapping 16-bit sequence numbers and 32-bit timestamps into
+ * monotone 64-bit counts, anchored at the first value seen after `reset`.
+ */
+export class Unwrapper {
+  private seqAnchored: bool = false;
+  private lastSeq: u32 = 0;
+  private lastSeqUnwrapped: i64 = 0;
+  private tsAnchored: bool = false;
+  private lastTs: u32 = 0;
+  private lastTsUnwrapped: i64 = 0;
+
+  /** Forgets the anchors: the next values start a new unwrapped count. */
+  reset(): void {
+    this.seqAnchored = false;
+    this.tsAnchored = false;
+  }
+
+  /** Unwrapped sequence number; the first one seen after reset is 65536 so reordered predecessors stay positive. */
+  seq(seq: u32): i64 {
+    if (!this.seqAnchored) {
+      this.seqAnchored = true;
+      this.lastSeq = seq & 0xffff;
+      this.lastSeqUnwrapped = 65536;
+      return 65536;
+    }
+    const unwrapped = this.lastSeqUnwrapped + <i64>seqDiff(seq, this.lastSeq);
+    // Only newer values move the anchor, so one old straggler cannot drag it back.
+    if (unwrapped > this.lastSeqUnwrapped) {
+      this.lastSeq = seq & 0xffff;
+      this.lastSeqUnwrapped = unwrapped;
+    }
+    return unwrapped;
+  }
+
+  /** Unwrapped timestamp relative to the first timestamp seen after reset (which maps to 0). */
+  ts(ts: u32): i64 {
+    if (!this.tsAnchored) {
+      this.tsAnchored = true;
+      this.lastTs = ts;
+      this.lastTsUnwrapped = 0;
+      return 0;
+    }
+    const unwrapped = this.lastTsUnwrapped + tsDiff(ts, this.lastTs);
+    if (unwrapped > this.lastTsUnwrapped) {
+      this.lastTs = ts;
+      this.lastTsUnwrapped = unwrapped;
+    }
+    return unwrapped;
+  }
+}

@@ -1,0 +1,397 @@
+// The engine's JavaScript face, shared by Node and the AudioWorklet: it
+// instantiates the WebAssembly module, answers the codec hooks, and wraps one
+// engine handle. It imports nothing from Node or the browser. Hot-path calls
+// (insert, pull) pass numbers only and reuse views made once over WASM memory.
+
+import type { EngineStats } from './replay/types.js';
+
+/** Built-in codecs, and 'host' for codecs decoded through a HostCodec (Opus). */
+export type CodecName = 'L16' | 'PCMU' | 'PCMA' | 'PCM16LE' | 'F32LE' | 'host';
+/** Built-in target profiles. */
+export type ProfileName = 'classic' | 'l4s';
+
+/** A custom target profile (times in ms; rates as shares of played audio). */
+export interface ProfileRecord {
+  floorMs: number;
+  ceilingMs: number;
+  quantile?: number;
+  memoryPackets?: number;
+  deadbandMs?: number;
+  stretchRate?: number;
+  fastStretchRate?: number;
+  fastAboveMs?: number;
+}
+
+/** The parameters of the built-in profiles, as the engine defines them (assembly/profile.ts). */
+export const BUILT_IN_PROFILES: Record<ProfileName, Required<ProfileRecord>> = {
+  classic: { floorMs: 40, ceilingMs: 1000, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60 },
+  l4s: { floorMs: 10, ceilingMs: 1000, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60 },
+};
+
+/**
+ * A codec the host decodes (Opus and others). Calls come synchronously from
+ * inside pull(): they must not allocate on the audio thread either.
+ */
+export interface HostCodec {
+  /** Decodes one payload into `out` (one Float32Array per channel, 48 kHz); returns frames, or < 0 on error. */
+  decode(payload: Uint8Array, out: Float32Array[]): number;
+  /** Writes exactly `frames` frames of the codec's own concealment; returns frames, or 0 when it has none. */
+  conceal?(out: Float32Array[], frames: number): number;
+  /** Frames (48 kHz, per channel) the payload decodes to; ≤ 0 when unknown. */
+  duration(payload: Uint8Array): number;
+  /** The stream changed: forget decoder state. */
+  reset?(): void;
+}
+
+/** Options of Engine creation. */
+export interface EngineOptions {
+  codec: CodecName;
+  /** 1 or 2. Default 1. */
+  channels?: number;
+  /** RTP clock rate. Default: 8000 for G.711, 48000 otherwise. */
+  clockRate?: number;
+  /** Audio rate inside PCM payloads. Default: the clock rate. */
+  payloadRate?: number;
+  profile?: ProfileName | ProfileRecord;
+  /** Packet slots (default 128) and their size in bytes (default 2048). */
+  slots?: number;
+  slotBytes?: number;
+  /** Required when codec is 'host'. */
+  hostCodec?: HostCodec;
+  /** Record events (played packets, operations) for drainEvents(). Default false. */
+  eventLog?: boolean;
+}
+
+/** RTP header fields of one packet, plus its arrival on the output clock. */
+export interface PacketInfo {
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc?: number;
+  /** Arrival in frames on the output clock; default: now (the engine's clock). */
+  arrivalFrame?: number;
+}
+
+/** What insert() did with a packet. */
+export type InsertResult = 'ok' | 'duplicate' | 'late' | 'resync' | 'overflow' | 'invalid';
+
+/** One event from the engine's log. */
+export interface EngineEvent {
+  kind: EngineEventKind;
+  frame: number;
+  a: number;
+  b: number;
+}
+
+export type EngineEventKind =
+  | 'played' | 'late' | 'dropped' | 'overflow' | 'expand' | 'merge' | 'accelerate' | 'accelerate-fast'
+  | 'preemptive-expand' | 'dtx' | 'reset' | 'profile' | 'duplicate';
+
+const EVENT_KINDS: EngineEventKind[] = [
+  'played', 'played', 'late', 'dropped', 'overflow', 'expand', 'merge', 'accelerate', 'accelerate-fast',
+  'preemptive-expand', 'dtx', 'reset', 'profile', 'duplicate',
+];
+
+const CODEC_IDS: Record<CodecName, number> = { L16: 0, PCMU: 1, PCMA: 2, PCM16LE: 3, F32LE: 4, host: 5 };
+const PROFILE_IDS: Record<ProfileName, number> = { classic: 0, l4s: 1 };
+const INSERT_RESULTS: Record<number, InsertResult> = { 0: 'ok', 1: 'duplicate', 2: 'late', 3: 'resync', 4: 'overflow', [-3]: 'invalid' };
+
+/** Stats block order: must match assembly/stats.ts. */
+const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuffered')[] = [
+  'packetsReceived', 'packetsDiscarded', 'packetsDuplicated', 'packetsLate', 'packetsDroppedForLatency',
+  'packetsOverflow', 'packetsInvalid', 'packetsPlayed', 'totalSamplesReceived', 'totalSamplesEmitted',
+  'concealedSamples', 'silentConcealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration',
+  'removedSamplesForAcceleration', 'jitterBufferDelay', 'jitterBufferTargetDelay', 'jitterBufferMinimumDelay',
+  'jitterBufferEmittedCount', 'fecPacketsReceived', 'fecPacketsDiscarded', 'fecRecovered', 'streamResets',
+  'decoderErrors', 'profileSwitches', 'targetDelayMs', 'currentDelayMs', 'bufferedMs', 'packetsBuffered',
+  'nowFrames', 'eventsLost',
+];
+
+/** Raw exports of build/jitterlane.wasm (see assembly/index.ts). */
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  sampleRate(): number;
+  maxPullFrames(): number;
+  statCount(): number;
+  eventFields(): number;
+  create(codec: number, channels: number, clockRate: number, payloadRate: number, profile: number, slots: number, slotBytes: number): number;
+  destroy(h: number): number;
+  inputPtr(h: number): number;
+  inputCapacity(h: number): number;
+  insert(h: number, seq: number, ts: number, ssrc: number, arrivalFrame: number, length: number): number;
+  countInvalid(h: number): number;
+  pull(h: number, frames: number): number;
+  outputPtr(h: number): number;
+  outputStride(): number;
+  statsPtr(h: number): number;
+  setProfile(h: number, profile: number): number;
+  setCustomProfile(h: number, floorMs: number, ceilingMs: number, quantile: number, memoryPackets: number, deadbandMs: number, stretchRate: number, fastStretchRate: number, fastAboveMs: number): number;
+  profileId(h: number): number;
+  setEventLog(h: number, on: number): number;
+  drainEvents(h: number): number;
+  eventsPtr(h: number): number;
+  reset(h: number): number;
+}
+
+/** An error at the API edge: a bad argument, said clearly, before anything reaches the engine. */
+export class JitterlaneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JitterlaneError';
+  }
+}
+
+/** Extra imports, e.g. the allocation tracer of the debug build. */
+export type ExtraImports = Record<string, Record<string, WebAssembly.ImportValue>>;
+
+/** One instantiated engine module; creates engines. */
+export class EngineModule {
+  readonly exports: EngineExports;
+  /** Host codecs by engine handle, for the decode hooks. */
+  private readonly hostCodecs = new Map<number, HostCodec>();
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as EngineExports;
+    this.exports._initialize();
+  }
+
+  /** Instantiates synchronously (allowed in an AudioWorklet and in Node for a module or small bytes). */
+  static fromModule(module: WebAssembly.Module, extra: ExtraImports = {}): EngineModule {
+    let self: EngineModule | null = null;
+    const imports = EngineModule.imports(() => self!, extra);
+    const instance = new WebAssembly.Instance(module, imports);
+    self = new EngineModule(instance);
+    return self;
+  }
+
+  /** Compiles and instantiates from bytes. */
+  static fromBytes(bytes: BufferSource, extra: ExtraImports = {}): EngineModule {
+    return EngineModule.fromModule(new WebAssembly.Module(bytes), extra);
+  }
+
+  private static imports(self: () => EngineModule, extra: ExtraImports): WebAssembly.Imports {
+    return {
+      ...extra,
+      env: {
+        abort(_message: number, _file: number, line: number, column: number): never {
+          throw new Error(`jitterlane engine aborted at ${line}:${column}`);
+        },
+        ...(extra.env ?? {}),
+      },
+      jitterlane: {
+        decode: (h: number, payload: number, length: number, out: number, maxFrames: number) => self().hostDecode(h, payload, length, out, maxFrames),
+        conceal: (h: number, out: number, frames: number, maxFrames: number) => self().hostConceal(h, out, frames, maxFrames),
+        duration: (h: number, payload: number, length: number) => self().hostDuration(h, payload, length),
+        reset: (h: number) => self().hostCodecs.get(h)?.reset?.(),
+      },
+    };
+  }
+
+  private hostViews(out: number, channels: number, maxFrames: number): Float32Array[] {
+    const views: Float32Array[] = [];
+    for (let c = 0; c < channels; c++) views.push(new Float32Array(this.exports.memory.buffer, out + c * maxFrames * 4, maxFrames));
+    return views;
+  }
+
+  private hostDecode(h: number, payload: number, length: number, out: number, maxFrames: number): number {
+    const codec = this.hostCodecs.get(h);
+    if (!codec) return -1;
+    try {
+      const bytes = new Uint8Array(this.exports.memory.buffer, payload, length);
+      return codec.decode(bytes, this.hostViews(out, this.channelsOf.get(h) ?? 1, maxFrames)) | 0;
+    } catch {
+      return -1; // a throwing decoder is a decoder error: counted and concealed, never propagated
+    }
+  }
+
+  private hostConceal(h: number, out: number, frames: number, maxFrames: number): number {
+    const codec = this.hostCodecs.get(h);
+    if (!codec?.conceal) return 0;
+    try {
+      return codec.conceal(this.hostViews(out, this.channelsOf.get(h) ?? 1, maxFrames), frames) | 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private hostDuration(h: number, payload: number, length: number): number {
+    const codec = this.hostCodecs.get(h);
+    if (!codec) return -1;
+    try {
+      return codec.duration(new Uint8Array(this.exports.memory.buffer, payload, length)) | 0;
+    } catch {
+      return -1;
+    }
+  }
+
+  private readonly channelsOf = new Map<number, number>();
+
+  /** Creates an engine. Throws JitterlaneError on bad options (API edge). */
+  createEngine(options: EngineOptions): Engine {
+    const codecId = CODEC_IDS[options.codec];
+    if (codecId === undefined) throw new JitterlaneError(`unknown codec ${JSON.stringify(options.codec)}; expected one of ${Object.keys(CODEC_IDS).join(', ')}`);
+    const channels = options.channels ?? 1;
+    if (channels !== 1 && channels !== 2) throw new JitterlaneError(`channels must be 1 or 2, got ${channels}`);
+    const clockRate = options.clockRate ?? (options.codec === 'PCMU' || options.codec === 'PCMA' ? 8000 : 48000);
+    const payloadRate = options.payloadRate ?? clockRate;
+    if (options.codec === 'host' && !options.hostCodec) throw new JitterlaneError("codec 'host' needs a hostCodec");
+    const profile = options.profile ?? 'classic';
+    const h = this.exports.create(codecId, channels, clockRate, payloadRate, typeof profile === 'string' ? (PROFILE_IDS[profile] ?? -1) : 0, options.slots ?? 0, options.slotBytes ?? 0);
+    if (h < 0) throw new JitterlaneError(`engine create refused (code ${h}): codec ${options.codec} at ${payloadRate} Hz, ${channels} channel(s), clock ${clockRate} Hz, profile ${JSON.stringify(profile)}`);
+    if (options.hostCodec) this.hostCodecs.set(h, options.hostCodec);
+    this.channelsOf.set(h, channels);
+    const engine = new Engine(this, h, channels, () => {
+      this.hostCodecs.delete(h);
+      this.channelsOf.delete(h);
+    });
+    if (typeof profile !== 'string') engine.setProfile(profile);
+    if (options.eventLog) this.exports.setEventLog(h, 1);
+    return engine;
+  }
+}
+
+/** One stream's engine. */
+export class Engine {
+  readonly sampleRate: number;
+  readonly channels: number;
+  private readonly x: EngineExports;
+  private handle: number;
+  private views!: { buffer: ArrayBuffer; input: Uint8Array; output: Float32Array[]; stats: Float64Array; events: Float64Array };
+  private readonly onDestroy: () => void;
+
+  constructor(module: EngineModule, handle: number, channels: number, onDestroy: () => void) {
+    this.x = module.exports;
+    this.handle = handle;
+    this.channels = channels;
+    this.sampleRate = this.x.sampleRate();
+    this.onDestroy = onDestroy;
+    this.refreshViews();
+  }
+
+  /** Views over WASM memory; rebuilt only if the memory grew (which it does only while engines are created). */
+  private refreshViews(): void {
+    const buffer = this.x.memory.buffer as ArrayBuffer;
+    if (this.views && this.views.buffer === buffer) return;
+    const h = this.handle;
+    const stride = this.x.outputStride();
+    const output: Float32Array[] = [];
+    for (let c = 0; c < this.channels; c++) output.push(new Float32Array(buffer, this.x.outputPtr(h) + c * stride * 4, stride));
+    this.views = {
+      buffer,
+      input: new Uint8Array(buffer, this.x.inputPtr(h), this.x.inputCapacity(h)),
+      output,
+      stats: new Float64Array(buffer, this.x.statsPtr(h), this.x.statCount()),
+      events: new Float64Array(buffer, this.x.eventsPtr(h), 4096 * this.x.eventFields()),
+    };
+  }
+
+  private live(): void {
+    if (this.handle < 0) throw new JitterlaneError('engine used after destroy()');
+  }
+
+  /** Largest payload insert() accepts, in bytes. */
+  get inputCapacity(): number {
+    this.live();
+    return this.views.input.length;
+  }
+
+  /** Output clock: frames pulled so far. */
+  get nowFrames(): number {
+    this.live();
+    this.refreshViews();
+    return this.views.stats[29];
+  }
+
+  /**
+   * Files one packet. Returns what the engine did with it; a payload that is
+   * empty or larger than inputCapacity is counted as invalid, not thrown.
+   * Throws JitterlaneError only for arguments that are not numbers/bytes at all.
+   */
+  insert(payload: Uint8Array, info: PacketInfo): InsertResult {
+    this.live();
+    if (!(payload instanceof Uint8Array)) throw new JitterlaneError('payload must be a Uint8Array');
+    const { sequenceNumber, timestamp } = info;
+    if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) throw new JitterlaneError(`sequenceNumber must be an integer 0..65535, got ${sequenceNumber}`);
+    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > 0xffffffff) throw new JitterlaneError(`timestamp must be an integer 0..2^32-1, got ${timestamp}`);
+    this.refreshViews();
+    if (payload.length === 0 || payload.length > this.views.input.length) {
+      this.x.countInvalid(this.handle);
+      return 'invalid';
+    }
+    this.views.input.set(payload);
+    const ssrc = info.ssrc ?? -1;
+    const arrival = info.arrivalFrame ?? -1;
+    const code = this.x.insert(this.handle, sequenceNumber, timestamp >>> 0, ssrc, arrival, payload.length);
+    return INSERT_RESULTS[code] ?? 'invalid';
+  }
+
+  /**
+   * Emits `frames` frames. Returns one view per channel onto engine memory,
+   * valid until the next call on this module (copy out what you keep).
+   */
+  pull(frames: number): Float32Array[] {
+    this.live();
+    const code = this.x.pull(this.handle, frames);
+    if (code !== 0) throw new JitterlaneError(`pull(${frames}) refused: frames must be 1..${this.x.maxPullFrames()}`);
+    this.refreshViews();
+    return this.views.output;
+  }
+
+  /** Switches the target profile; the buffer moves to the new target by time-stretching. */
+  setProfile(profile: ProfileName | ProfileRecord): void {
+    this.live();
+    if (typeof profile === 'string') {
+      const id = PROFILE_IDS[profile];
+      if (id === undefined) throw new JitterlaneError(`unknown profile ${JSON.stringify(profile)}; expected 'classic', 'l4s' or a record`);
+      this.x.setProfile(this.handle, id);
+      return;
+    }
+    const base = BUILT_IN_PROFILES.classic;
+    const p = { ...base, ...profile };
+    const code = this.x.setCustomProfile(this.handle, p.floorMs, p.ceilingMs, p.quantile, p.memoryPackets, p.deadbandMs, p.stretchRate, p.fastStretchRate, p.fastAboveMs);
+    if (code !== 0) throw new JitterlaneError(`invalid profile record ${JSON.stringify(profile)}`);
+  }
+
+  /** Copies the counters out (allocates: not for every quantum on the audio thread). */
+  stats(): EngineStats {
+    this.live();
+    this.refreshViews();
+    const out: Record<string, number> = {};
+    STAT_NAMES.forEach((name, i) => (out[name] = this.views.stats[i]));
+    return out as unknown as EngineStats;
+  }
+
+  /** The raw stats block (a view: read it without allocating). */
+  get statsView(): Float64Array {
+    this.live();
+    this.refreshViews();
+    return this.views.stats;
+  }
+
+  /** Drains the event log (allocates: for replays and tools). */
+  drainEvents(): EngineEvent[] {
+    this.live();
+    const n = this.x.drainEvents(this.handle);
+    this.refreshViews();
+    const ev = this.views.events;
+    const out: EngineEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push({ kind: EVENT_KINDS[ev[i * 4]] ?? 'played', frame: ev[i * 4 + 1], a: ev[i * 4 + 2], b: ev[i * 4 + 3] });
+    }
+    return out;
+  }
+
+  /** Forgets the stream; playout restarts at the next packet. */
+  reset(): void {
+    this.live();
+    this.x.reset(this.handle);
+  }
+
+  /** Releases the engine and its memory. */
+  destroy(): void {
+    if (this.handle < 0) return;
+    this.x.destroy(this.handle);
+    this.onDestroy();
+    this.handle = -1;
+  }
+}

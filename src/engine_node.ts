@@ -1,0 +1,28 @@
+// Loading the engine module in Node: reads the wasm next to the package.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EngineModule, type ExtraImports } from './engine.js';
+
+/** Path of build/jitterlane.wasm (or the debug build), from src/ or dist/src/. */
+export function wasmPath(variant: 'release' | 'debug' = 'release'): string {
+  const file = variant === 'release' ? 'jitterlane.wasm' : 'jitterlane.debug.wasm';
+  for (const up of ['../build/', '../../build/']) {
+    const path = fileURLToPath(new URL(up + file, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`${file} not found: run \`npm run build\` first`);
+}
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** A fresh engine module instance (own memory), compiled once per process. */
+export function loadEngineModule(variant: 'release' | 'debug' = 'release', extra: ExtraImports = {}): EngineModule {
+  const path = wasmPath(variant);
+  let module = compiled.get(path);
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(path));
+    compiled.set(path, module);
+  }
+  return EngineModule.fromModule(module, extra);
+}
