@@ -77,6 +77,7 @@ function readInterface(view: ByteView, blockOffset: number, blockLength: number)
     if (code === OPTION_IF_TSOFFSET && length >= 8) offsetSeconds = view.i64(valueOffset, 'if_tsoffset');
     offset = valueOffset + Math.ceil(length / 4) * 4;
   }
+  // Finer than 10^-30 s is no clock at all: a corrupt option, not a resolution to honour.
   if ((tsresol & 0x7f) > 30 && (tsresol & 0x80) === 0) {
     throw new TraceError(view.file, blockOffset, `unsupported if_tsresol 10^-${tsresol}`);
   }
@@ -119,9 +120,8 @@ export function* readPcapngFrames(bytes: Uint8Array, file: string): Generator<Ca
   let offset = 0;
   while (offset < view.length) {
     view.require(offset, 8, 'pcapng block header');
-    const isSectionHeader =
-      bytes[offset] === 0x0a && bytes[offset + 1] === 0x0d && bytes[offset + 2] === 0x0d && bytes[offset + 3] === 0x0a;
-    if (isSectionHeader) view.littleEndian = sectionByteOrder(view, offset);
+    // The section header's type reads the same in both byte orders; its byte-order magic sets the order of everything after it.
+    if (isPcapng(bytes.subarray(offset))) view.littleEndian = sectionByteOrder(view, offset);
     const type = view.u32(offset, 'pcapng block type');
     const blockLength = view.u32(offset + 4, 'pcapng block length');
     if (blockLength < MIN_BLOCK_BYTES || blockLength % 4 !== 0) {

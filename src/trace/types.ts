@@ -30,7 +30,7 @@ export interface Trace {
   format: TraceFormat;
   /** Chosen SSRC, or null for CSV forms. */
   ssrc: number | null;
-  /** RTP clock rate in Hz: from the payload type when static (0 PCMU, 8 PCMA, 9 G722→8000, 10/11 L16→44100), else inferred from timestamp steps against arrival times (snapped to 8000, 16000, 24000, 32000, 44100 or 48000). 48000 for delay traces. */
+  /** RTP clock rate in Hz: from the payload type when static (0 PCMU, 8 PCMA, 9 G722→8000, 10/11 L16→44100), else inferred from timestamp steps against arrival times (snapped to 8000, 12000, 16000, 24000, 32000, 44100, 48000 or 90000). 48000 for delay traces. */
   clockRate: number;
   /** How clockRate was found. */
   clockRateSource: 'payload-type' | 'inferred' | 'synthesised';

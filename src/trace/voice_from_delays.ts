@@ -22,6 +22,7 @@ export const SYNTHESISED_CLOCK_RATE = 48000;
 
 /**
  * The probe whose slot packet time `t` falls into, or null when that slot's probe was lost.
+ * `before` is the last probe sent at or before `t`.
  *
  * Probes are expected every P µs. Between two received probes a and b, round((b − a)/P) − 1
  * probes are missing (a gap of at least 1.5 P means one or more was lost); the gap is split
@@ -30,8 +31,7 @@ export const SYNTHESISED_CLOCK_RATE = 48000;
  * than testing distance to the nearest received probe against a fixed threshold, makes each
  * lost probe cost its whole slot, so the packet loss rate follows the probe loss rate.
  */
-function probeForTime(sends: readonly number[], after: number, t: number, intervalUs: number | null): number | null {
-  const before = after;
+function probeForTime(sends: readonly number[], before: number, t: number, intervalUs: number | null): number | null {
   const next = before + 1;
   if (sends[before] === t || next >= sends.length) return before;
   const gap = sends[next] - sends[before];
