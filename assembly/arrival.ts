@@ -6,7 +6,7 @@
 /** Window over which the fastest transit is taken: 2 s, as NetEq's relative delay. */
 const MIN_WINDOW_BUCKETS: i32 = 20;
 /** 100 ms buckets: 20 of them make the 2 s window at 1/20 of the cost of a per-packet deque. */
-const MIN_BUCKET_MS: f64 = 100;
+const MIN_BUCKET_MS: f64 = 500;
 
 /** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */
 const HIST_BUCKETS: i32 = 512;

@@ -87,6 +87,8 @@ export class Engine {
   private nextPos: f64 = 0;
   private lastSeq: i64 = -1;
   private lastEndPos: f64 = 0;
+  /** Duration of the last decoded packet, frames (20 ms until one is known). */
+  private lastPacketFrames: f64 = 960;
   private highestSeq: i64 = -1;
   private ssrc: f64 = -1;
   private lastOutcome: i32 = OUTCOME_NONE;
@@ -393,6 +395,7 @@ export class Engine {
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);
+    this.lastPacketFrames = <f64>Math.max(declared, decoded);
     this.lastEndPos = this.nextPos;
     this.lastSeq = seq;
     const rate = this.errorFrames() > this.msToFrames(this.profile.fastAboveMs) ? this.profile.fastStretchRate : this.profile.stretchRate;
@@ -500,14 +503,18 @@ export class Engine {
     this.sync.endIndex += frames;
 
     const s = this.status;
-    const belowTarget = s.errorFrames < -s.deadbandFrames;
-    let advance: f64 = belowTarget ? 0 : <f64>frames;
+    let advance: f64 = <f64>frames;
     if (s.packetAvailable) {
-      // A known loss: the missing span ends where the waiting packet starts.
+      // A known loss: conceal it in place; the missing span ends where the waiting packet starts.
       advance = Math.min(advance, Math.max(0, s.gapFrames));
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
       this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
     } else {
+      // Dry: the concealment waits for the missing audio (the delay grows) while
+      // the delay is below target plus one packet: a packet a little late then
+      // plays whole, and the delay rises to what the network does. Beyond that
+      // (an outage) it stands in for the audio in place so the delay stays bounded.
+      if (s.errorFrames < this.lastPacketFrames) advance = 0;
       this.pendingConcealed += <f64>frames;
     }
     this.nextPos += advance;

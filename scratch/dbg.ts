@@ -1,0 +1,13 @@
+import { readTrace } from '../src/trace/index.js';
+import { replay } from '../src/replay/driver.js';
+import { traceFiles, defaultTraceDir } from '../src/replay/trace_set.js';
+const [name, profile, from, to] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
+const f = traceFiles(defaultTraceDir()).find((t) => t.name.includes(name))!;
+const r = replay(readTrace(f.path), { profile: profile as 'l4s', timelineStepMs: 2.7 });
+const minT = Math.min(...r.records.map((x) => x.arrivalMs - x.sendMs));
+const lines: [number, string][] = [];
+for (const x of r.records) if (x.arrivalMs >= from && x.arrivalMs <= to) lines.push([x.arrivalMs, `ARR seq ${x.seq} rel ${(x.arrivalMs - x.sendMs - minT).toFixed(1)} ${x.fate} play ${x.playMs?.toFixed(1)} b ${x.playMs ? (x.playMs - x.arrivalMs).toFixed(1) : '-'}`]);
+for (const e of r.events) if (e.timeMs >= from && e.timeMs <= to) lines.push([e.timeMs, `   OP ${e.kind} ${e.frames}`]);
+for (const t of r.timeline) if (t.timeMs >= from && t.timeMs <= to) lines.push([t.timeMs, `      tl buf ${t.bufferMs.toFixed(1)} target ${t.targetMs.toFixed(1)} delay ${t.delayMs.toFixed(1)}`]);
+lines.sort((a, b) => a[0] - b[0]);
+for (const [t, s] of lines) console.log(t.toFixed(1), s);

@@ -1,0 +1,15 @@
+import { readTrace } from '../src/trace/index.js';
+import { replay } from '../src/replay/driver.js';
+import { computeMetrics } from '../src/replay/metrics.js';
+import { traceFiles, defaultTraceDir } from '../src/replay/trace_set.js';
+const [name, profile] = [process.argv[2], process.argv[3] ?? 'l4s'];
+const f = traceFiles(defaultTraceDir()).find((t) => t.name.includes(name))!;
+const trace = readTrace(f.path);
+const r = replay(trace, { profile: profile as 'l4s' });
+const m = computeMetrics(r);
+console.log(JSON.stringify({ ...m, outputSha256: undefined }, null, 0));
+console.log(JSON.stringify(r.stats));
+const kinds: Record<string, number> = {};
+for (const e of r.events) kinds[e.kind] = (kinds[e.kind] ?? 0) + Math.abs(e.frames);
+console.log(kinds);
+if (process.argv[4]) for (const e of r.events.slice(0, Number(process.argv[4]))) console.log(e);
