@@ -3,9 +3,13 @@
 // transits matter, so sender/receiver clock offset cancels, and measuring
 // against the fastest packet of a sliding window absorbs clock drift.
 
-/** Window over which the fastest transit is taken: 2 s, as NetEq's relative delay. */
+/**
+ * Window over which the fastest transit is taken: 10 s. Long enough that an
+ * outage (a rising queue) does not drag the baseline up with it, short enough
+ * that ±500 ppm of clock drift moves it by at most 5 ms.
+ */
 const MIN_WINDOW_BUCKETS: i32 = 20;
-/** 100 ms buckets: 20 of them make the 2 s window at 1/20 of the cost of a per-packet deque. */
+/** 500 ms buckets: 20 of them make the window at 1/20 of the cost of a per-packet deque. */
 const MIN_BUCKET_MS: f64 = 500;
 
 /** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */

@@ -46,8 +46,6 @@ const LOW_ENERGY_RMS: f32 = 0.00316;
 const MIN_LOW_ENERGY_STRETCH: i32 = 16;
 /** The stretch allowance saves up to two longest periods, so a long period can always pass. */
 const STRETCH_BUDGET_CAP: f64 = 2 * <f64>MAX_PERIOD;
-/** Recurring delay peaks lift the target for this long after the last one. */
-const PEAK_HOLD_MS: f64 = 10000;
 /** A packet further than 60 s from the playout point starts a new stream. */
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
@@ -218,7 +216,7 @@ export class Engine {
   updateTarget(): void {
     const p = this.profile;
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
-    const estimate = Math.max(this.tracker.quantileMs(p.quantile), this.tracker.peakMs(nowMs, PEAK_HOLD_MS));
+    const estimate = Math.max(this.tracker.quantileMs(p.quantile), (p.peakHoldMs > 0 ? this.tracker.peakMs(nowMs, p.peakHoldMs) : 0));
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, estimate));
   }
 
@@ -505,8 +503,11 @@ export class Engine {
     const s = this.status;
     let advance: f64 = <f64>frames;
     if (s.packetAvailable) {
-      // A known loss: conceal it in place; the missing span ends where the waiting packet starts.
-      advance = Math.min(advance, Math.max(0, s.gapFrames));
+      // A known loss: conceal it in place; the missing span ends where the waiting
+      // packet starts. Above target the concealment may also skip ahead: its audio
+      // is synthetic, so shortening it moves the delay back at no audible cost.
+      const excess = Math.max(0, s.errorFrames - s.deadbandFrames);
+      advance = Math.min(<f64>frames + excess, Math.max(0, s.gapFrames));
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
       this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
     } else {

@@ -149,7 +149,7 @@ export function setProfile(handle: i32, profileId: i32): i32 {
 /** Switches to a custom profile record. Times in ms; rates as shares of played audio. */
 export function setCustomProfile(
   handle: i32, floorMs: f64, ceilingMs: f64, quantile: f64, memoryPackets: f64,
-  deadbandMs: f64, stretchRate: f64, fastStretchRate: f64, fastAboveMs: f64,
+  deadbandMs: f64, stretchRate: f64, fastStretchRate: f64, fastAboveMs: f64, peakHoldMs: f64,
 ): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
@@ -157,7 +157,7 @@ export function setCustomProfile(
     floorMs >= 0 && ceilingMs >= floorMs && ceilingMs <= 10000 &&
     quantile > 0 && quantile < 1 && memoryPackets >= 2 &&
     deadbandMs >= 0 && stretchRate > 0 && stretchRate <= 0.5 &&
-    fastStretchRate >= stretchRate && fastStretchRate <= 0.5 && fastAboveMs > deadbandMs;
+    fastStretchRate >= stretchRate && fastStretchRate <= 0.5 && fastAboveMs > deadbandMs && peakHoldMs >= 0;
   if (!valid) return R.ERR_ARGUMENT;
   custom.id = PROFILE_CUSTOM;
   custom.floorMs = floorMs;
@@ -168,6 +168,7 @@ export function setCustomProfile(
   custom.stretchRate = stretchRate;
   custom.fastStretchRate = fastStretchRate;
   custom.fastAboveMs = fastAboveMs;
+  custom.peakHoldMs = peakHoldMs;
   e.applyProfile(custom);
   return R.OK;
 }

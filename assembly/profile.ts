@@ -25,6 +25,8 @@ export class Profile {
   /** Above target by more than fastAboveMs, accelerate may remove up to this share. */
   fastStretchRate: f64 = 0.25;
   fastAboveMs: f64 = 60;
+  /** Recurring delay peaks hold the target up for this long after the last one; 0 turns the peak detector off. */
+  peakHoldMs: f64 = 10000;
 
   /** Copies every field of another profile into this one (no allocation). */
   copyFrom(other: Profile): void {
@@ -37,6 +39,7 @@ export class Profile {
     this.stretchRate = other.stretchRate;
     this.fastStretchRate = other.fastStretchRate;
     this.fastAboveMs = other.fastAboveMs;
+    this.peakHoldMs = other.peakHoldMs;
   }
 
   /** Fills this record with a built-in profile; false for an unknown id. */
@@ -45,12 +48,16 @@ export class Profile {
       this.id = id;
       // 40 ms covers the queueing of a classic (drop-tail or CoDel) bottleneck at its target.
       this.floorMs = 40;
-      this.ceilingMs = 1000;
+      // ITU-T G.114 puts acceptable one-way delay under 400 ms; beyond 500 ms of
+      // buffering, concealing a spike costs a conversation less than waiting for it.
+      this.ceilingMs = 500;
     } else if (id == PROFILE_L4S) {
       this.id = id;
       // An L4S bottleneck keeps about 1 ms of queue, so 10 ms leaves room for access jitter.
       this.floorMs = 10;
-      this.ceilingMs = 1000;
+      // Leaves G.114's 150 ms "transparent" budget to the network when jitter is moderate,
+      // and caps the target at 300 ms when a path turns out not to be L4S after all.
+      this.ceilingMs = 300;
     } else {
       return false;
     }
@@ -65,6 +72,10 @@ export class Profile {
     // 25 % drains a post-outage backlog four times faster while staying intelligible.
     this.fastStretchRate = 0.25;
     this.fastAboveMs = 60;
+    // The peak detector is off: the concealment already waits out a spike at once
+    // (the delay rises with it), and holding the target at isolated peaks costs more
+    // latency than the concealment it saves.
+    this.peakHoldMs = 0;
     return true;
   }
 }

@@ -20,12 +20,14 @@ export interface ProfileRecord {
   stretchRate?: number;
   fastStretchRate?: number;
   fastAboveMs?: number;
+  /** How long recurring delay peaks hold the target up; 0 turns the peak detector off. */
+  peakHoldMs?: number;
 }
 
 /** The parameters of the built-in profiles, as the engine defines them (assembly/profile.ts). */
 export const BUILT_IN_PROFILES: Record<ProfileName, Required<ProfileRecord>> = {
-  classic: { floorMs: 40, ceilingMs: 1000, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60 },
-  l4s: { floorMs: 10, ceilingMs: 1000, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60 },
+  classic: { floorMs: 40, ceilingMs: 500, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60, peakHoldMs: 0 },
+  l4s: { floorMs: 10, ceilingMs: 300, quantile: 0.97, memoryPackets: 500, deadbandMs: 2, stretchRate: 0.1, fastStretchRate: 0.25, fastAboveMs: 60, peakHoldMs: 0 },
 };
 
 /**
@@ -125,7 +127,7 @@ export interface EngineExports {
   outputStride(): number;
   statsPtr(h: number): number;
   setProfile(h: number, profile: number): number;
-  setCustomProfile(h: number, floorMs: number, ceilingMs: number, quantile: number, memoryPackets: number, deadbandMs: number, stretchRate: number, fastStretchRate: number, fastAboveMs: number): number;
+  setCustomProfile(h: number, floorMs: number, ceilingMs: number, quantile: number, memoryPackets: number, deadbandMs: number, stretchRate: number, fastStretchRate: number, fastAboveMs: number, peakHoldMs: number): number;
   profileId(h: number): number;
   setEventLog(h: number, on: number): number;
   drainEvents(h: number): number;
@@ -348,7 +350,7 @@ export class Engine {
     }
     const base = BUILT_IN_PROFILES.classic;
     const p = { ...base, ...profile };
-    const code = this.x.setCustomProfile(this.handle, p.floorMs, p.ceilingMs, p.quantile, p.memoryPackets, p.deadbandMs, p.stretchRate, p.fastStretchRate, p.fastAboveMs);
+    const code = this.x.setCustomProfile(this.handle, p.floorMs, p.ceilingMs, p.quantile, p.memoryPackets, p.deadbandMs, p.stretchRate, p.fastStretchRate, p.fastAboveMs, p.peakHoldMs);
     if (code !== 0) throw new JitterlaneError(`invalid profile record ${JSON.stringify(profile)}`);
   }
 
