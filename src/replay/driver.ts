@@ -259,6 +259,7 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     outputSha256: hash.digest('hex'),
     audioSeconds: now / SAMPLE_RATE,
     wallSeconds: (performance.now() - started) / 1000,
+    packetMs: (packetFrames * 1000) / SAMPLE_RATE,
     output,
   };
 }

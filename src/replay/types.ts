@@ -113,6 +113,8 @@ export interface ReplayResult {
   audioSeconds: number;
   /** Wall-clock seconds the replay took. */
   wallSeconds: number;
+  /** Typical packet duration of the stream, ms (the median timestamp step). */
+  packetMs?: number;
 }
 
 /** The figures of shared/METRICS.md, under exactly those names. */

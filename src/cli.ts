@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// The `jitterlane` command: replay a captured trace through the engine and
+// report the METRICS.md figures, or compare every trace of a folder.
+
+import { parseArgs } from 'node:util';
+import { basename, join } from 'node:path';
+import type { ProfileName } from './engine.js';
+import { compareTraces, formatComparison } from './replay/compare.js';
+import { replay, type AudioSource } from './replay/driver.js';
+import { writeReplayOutputs } from './replay/outputs.js';
+import { qualityFigures } from './replay/quality.js';
+import { formatMetrics } from './replay/table.js';
+import { defaultTraceDir } from './replay/trace_set.js';
+import { readTrace, TraceError } from './trace/index.js';
+
+const USAGE = `usage:
+  jitterlane replay TRACE [--profile classic|l4s] [--ssrc N] [--frame-ms 20|10]
+                          [--audio auto|payload|replacement] [--json] [--out DIR]
+  jitterlane compare [DIR] [--out DIR]
+
+TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
+send_us,arrival_us), optionally gzip-compressed.
+compare: every trace of DIR (default ../shared/traces/raw, else the bundled
+sample set) under both profiles, with the comparison table.`;
+
+class UsageError extends Error {}
+
+function parseProfile(value: string | undefined): ProfileName {
+  const profile = value ?? 'classic';
+  if (profile !== 'classic' && profile !== 'l4s') throw new UsageError(`--profile must be classic or l4s, not ${profile}`);
+  return profile;
+}
+
+function parseInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.startsWith('0x') ? Number.parseInt(value, 16) : Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, not ${value}`);
+  return n;
+}
+
+/** A progress bar on stderr, shown only on a terminal and only once a replay takes more than a moment. */
+function progressBar(label: string): { update: (done: number) => void; end: () => void } {
+  const started = Date.now();
+  let shown = false;
+  const tty = process.stderr.isTTY === true;
+  return {
+    update(done) {
+      if (!tty || Date.now() - started < 300) return;
+      shown = true;
+      const width = 30;
+      const filled = Math.round(done * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)}%`);
+    },
+    end() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function runReplay(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' },
+      ssrc: { type: 'string' },
+      'frame-ms': { type: 'string' },
+      audio: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('replay takes exactly one TRACE');
+  const profile = parseProfile(values.profile);
+  const frameMs = parseInteger('frame-ms', values['frame-ms']);
+  if (frameMs !== undefined && frameMs !== 10 && frameMs !== 20) throw new UsageError('--frame-ms must be 10 or 20');
+  const audio = (values.audio ?? 'auto') as AudioSource;
+  if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement');
+  const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
+  const bar = progressBar(basename(positionals[0]));
+  const result = replay(trace, { profile, audio, keepOutput: values.out !== undefined, onProgress: bar.update });
+  bar.end();
+  const { metrics } = qualityFigures(result);
+  if (values.out) writeReplayOutputs(values.out, result, metrics);
+  if (values.json) {
+    process.stdout.write(JSON.stringify(metrics) + '\n');
+  } else {
+    process.stdout.write(`${trace.name} (${trace.format}, ${trace.clockRate} Hz, ${trace.packets.length} packets), profile ${profile}\n`);
+    process.stdout.write(formatMetrics(metrics) + '\n');
+  }
+}
+
+function runCompare(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const dir = positionals[0] ?? defaultTraceDir();
+  const rows = compareTraces(dir, values.out, (name) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[Kreplaying ${name}`);
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write(`Traces in ${dir}, both profiles. cost = added latency + 20 × concealment %; buffer cost leaves out network-lost packets (see README).\n\n`);
+  process.stdout.write(formatComparison(rows) + '\n');
+  if (values.out) process.stdout.write(`\noutputs: ${join(values.out, '<trace>', '<profile>')}/{metrics.json,timeline.svg,output.wav}\n`);
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'replay') runReplay(rest);
+    else if (command === 'compare') runCompare(rest);
+    else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(USAGE + '\n');
+    else throw new UsageError(command ? `unknown command ${command}` : 'no command');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`jitterlane: ${(error as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof TraceError) {
+      process.stderr.write(`jitterlane: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`jitterlane: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

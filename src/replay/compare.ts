@@ -1,0 +1,89 @@
+// `npm start`: every trace of a folder under both profiles, one comparison
+// table (cost against the reference buffers and the hindsight oracles), and
+// each replay's outputs under out/TRACE/PROFILE/.
+
+import { join } from 'node:path';
+import { readTrace } from '../trace/index.js';
+import { replay } from './driver.js';
+import { fixedOracle, windowOracle } from './oracle.js';
+import { writeReplayOutputs } from './outputs.js';
+import { qualityFigures, referenceBound, type QualityFigures } from './quality.js';
+import { formatTable } from './table.js';
+import { traceFiles } from './trace_set.js';
+
+/** Output WAVs are written for traces up to this long: longer ones would be hundreds of MB of float32. */
+const WAV_LIMIT_SECONDS = 180;
+
+export interface CompareRow {
+  trace: string;
+  profile: 'l4s' | 'classic';
+  figures: QualityFigures;
+  /** Better of the Speex and PJSIP costs (issue #2), or null. */
+  reference: number | null;
+  fixedOracleMs: number;
+  windowOracleMs: number;
+}
+
+/** Replays every trace in `dir` under both profiles; writes outputs under `outDir` when given. */
+export function compareTraces(dir: string, outDir?: string, onTrace?: (name: string) => void): CompareRow[] {
+  const rows: CompareRow[] = [];
+  for (const file of traceFiles(dir)) {
+    onTrace?.(file.name);
+    const trace = readTrace(file.path);
+    for (const profile of ['l4s', 'classic'] as const) {
+      const result = replay(trace, { profile, keepOutput: outDir !== undefined });
+      const figures = qualityFigures(result);
+      if (outDir) {
+        if (result.audioSeconds > WAV_LIMIT_SECONDS) result.output = undefined;
+        writeReplayOutputs(join(outDir, file.name, profile), result, figures.metrics);
+      }
+      rows.push({
+        trace: file.name,
+        profile,
+        figures,
+        reference: referenceBound(file.name),
+        fixedOracleMs: fixedOracle(result.records).meanAddedLatencyMs,
+        windowOracleMs: windowOracle(result.records).meanAddedLatencyMs,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The comparison table as text. */
+export function formatComparison(rows: CompareRow[]): string {
+  const table = rows.map((r) => {
+    const m = r.figures.metrics;
+    const verdict = r.reference === null ? '' : r.figures.bufferCost < r.reference ? 'below' : 'ABOVE';
+    return {
+      trace: r.trace,
+      profile: r.profile,
+      latency: m.meanAddedLatencyMs,
+      concealment: m.concealmentRatio * 100,
+      bufferConcealment: r.figures.bufferConcealmentRatio * 100,
+      cost: r.figures.cost,
+      bufferCost: r.figures.bufferCost,
+      reference: r.reference ?? '',
+      verdict: r.profile === 'l4s' ? verdict : '',
+      fixedOracle: r.fixedOracleMs,
+      windowOracle: r.windowOracleMs,
+      late: m.lateLost,
+      lost: m.networkLost,
+    };
+  });
+  return formatTable(table, [
+    { key: 'trace', title: 'trace' },
+    { key: 'profile', title: 'profile' },
+    { key: 'latency', title: 'added ms', digits: 1 },
+    { key: 'concealment', title: 'conceal %', digits: 2 },
+    { key: 'bufferConcealment', title: 'buffer conceal %', digits: 2 },
+    { key: 'cost', title: 'cost', digits: 1 },
+    { key: 'bufferCost', title: 'buffer cost', digits: 1 },
+    { key: 'reference', title: 'best ref', digits: 1 },
+    { key: 'verdict', title: 'l4s vs ref' },
+    { key: 'fixedOracle', title: 'fixed oracle ms', digits: 1 },
+    { key: 'windowOracle', title: 'window oracle ms', digits: 1 },
+    { key: 'late', title: 'late' },
+    { key: 'lost', title: 'net lost' },
+  ]);
+}
