@@ -51,7 +51,7 @@ const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
 const SEQUENCE_LEAP: i64 = 3000;
 /** Event log entries kept between drains: several seconds of operations. */
-const EVENT_CAPACITY: i32 = 4096;
+export const EVENT_CAPACITY: i32 = 4096;
 
 /** One stream's playout engine. */
 export class Engine {
@@ -69,8 +69,7 @@ export class Engine {
   private readonly decoder: Decoder;
   private readonly repeaters: StaticArray<PitchRepeater>;
   readonly stats: S.Stats = new S.Stats();
-  readonly events: ev.EventLog = new ev.EventLog(EVENT_CAPACITY);
-  readonly eventsOut: StaticArray<f64> = new StaticArray<f64>(EVENT_CAPACITY * ev.EVENT_FIELDS);
+  readonly events: ev.EventLog = new ev.EventLog();
   readonly input: StaticArray<u8>;
   readonly output: StaticArray<f32>;
   private readonly scratch: StaticArray<f32> = new StaticArray<f32>(2 * MAX_PERIOD);

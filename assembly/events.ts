@@ -19,18 +19,29 @@ export const EVENT_DUPLICATE: i32 = 13; // a = unwrapped seq
 /** f64 fields per event: kind, output frame, a, b. */
 export const EVENT_FIELDS: i32 = 4;
 
-/** Ring of events, written by the engine only. */
+/**
+ * Ring of events, written by the engine only. Its storage is reserved when the
+ * host first enables it (a control call, never on the audio path), so engines
+ * that nobody reads events from (the worklet's) do not carry it.
+ */
 export class EventLog {
-  readonly data: StaticArray<f64>;
-  readonly capacity: i32;
+  data: StaticArray<f64> = new StaticArray<f64>(0);
+  /** Where drainInto copies events for the host to read. */
+  drained: StaticArray<f64> = new StaticArray<f64>(0);
+  capacity: i32 = 0;
   private start: i32 = 0;
   private length: i32 = 0;
   enabled: bool = false;
   lost: f64 = 0;
 
-  constructor(capacity: i32) {
-    this.capacity = capacity;
-    this.data = new StaticArray<f64>(capacity * EVENT_FIELDS);
+  /** Turns recording on (reserving `capacity` events the first time) or off. */
+  enable(on: bool, capacity: i32): void {
+    if (on && this.capacity == 0) {
+      this.capacity = capacity;
+      this.data = new StaticArray<f64>(capacity * EVENT_FIELDS);
+      this.drained = new StaticArray<f64>(capacity * EVENT_FIELDS);
+    }
+    this.enabled = on;
   }
 
   /** Appends an event when the log is enabled. */
@@ -54,8 +65,9 @@ export class EventLog {
     return this.length;
   }
 
-  /** Copies the waiting events, oldest first, into `out` (EVENT_FIELDS f64 each) and empties the log. */
-  drainInto(out: StaticArray<f64>): i32 {
+  /** Copies the waiting events, oldest first, into `drained` (EVENT_FIELDS f64 each) and empties the log. */
+  drain(): i32 {
+    const out = this.drained;
     const n = this.length;
     for (let i = 0; i < n; i++) {
       const src = ((this.start + i) % this.capacity) * EVENT_FIELDS;

@@ -4,7 +4,7 @@
 // Nothing throws past this edge: every verb answers with a result code.
 
 import { Decoder, isKnownCodec } from './codec';
-import { Engine, MAX_PULL_FRAMES, SAMPLE_RATE } from './engine';
+import { Engine, EVENT_CAPACITY, MAX_PULL_FRAMES, SAMPLE_RATE } from './engine';
 import { EVENT_FIELDS } from './events';
 import { PROFILE_CUSTOM, Profile } from './profile';
 import * as R from './result';
@@ -179,11 +179,11 @@ export function profileId(handle: i32): i32 {
   return e == null ? R.ERR_HANDLE : e.profile.id;
 }
 
-/** Turns the event log on or off (off by default: the worklet has no reader). */
+/** Turns the event log on or off (off by default: the worklet has no reader). Reserves its memory the first time. */
 export function setEventLog(handle: i32, enabled: bool): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  e.events.enabled = enabled;
+  e.events.enable(enabled, EVENT_CAPACITY);
   return R.OK;
 }
 
@@ -191,13 +191,13 @@ export function setEventLog(handle: i32, enabled: bool): i32 {
 export function drainEvents(handle: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  return e.events.drainInto(e.eventsOut);
+  return e.events.drain();
 }
 
 /** Address of drained events (eventFields f64 each). */
 export function eventsPtr(handle: i32): usize {
   const e = engineAt(handle);
-  return e == null ? 0 : changetype<usize>(e.eventsOut);
+  return e == null ? 0 : changetype<usize>(e.events.drained);
 }
 
 /** Forgets the stream (as on an SSRC change); playout restarts at the next packet. */

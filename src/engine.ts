@@ -247,7 +247,7 @@ export class EngineModule {
       this.channelsOf.delete(h);
     });
     if (typeof profile !== 'string') engine.setProfile(profile);
-    if (options.eventLog) this.exports.setEventLog(h, 1);
+    if (options.eventLog) engine.setEventLog(true);
     return engine;
   }
 }
@@ -258,7 +258,7 @@ export class Engine {
   readonly channels: number;
   private readonly x: EngineExports;
   private handle: number;
-  private views!: { buffer: ArrayBuffer; input: Uint8Array; output: Float32Array[]; stats: Float64Array; events: Float64Array };
+  private views!: { buffer: ArrayBuffer; input: Uint8Array; output: Float32Array[]; stats: Float64Array };
   private readonly onDestroy: () => void;
 
   constructor(module: EngineModule, handle: number, channels: number, onDestroy: () => void) {
@@ -283,7 +283,6 @@ export class Engine {
       input: new Uint8Array(buffer, this.x.inputPtr(h), this.x.inputCapacity(h)),
       output,
       stats: new Float64Array(buffer, this.x.statsPtr(h), this.x.statCount()),
-      events: new Float64Array(buffer, this.x.eventsPtr(h), 4096 * this.x.eventFields()),
     };
   }
 
@@ -374,13 +373,21 @@ export class Engine {
   drainEvents(): EngineEvent[] {
     this.live();
     const n = this.x.drainEvents(this.handle);
-    this.refreshViews();
-    const ev = this.views.events;
+    const fields = this.x.eventFields();
+    const ev = new Float64Array(this.x.memory.buffer, this.x.eventsPtr(this.handle), n * fields);
     const out: EngineEvent[] = [];
     for (let i = 0; i < n; i++) {
-      out.push({ kind: EVENT_KINDS[ev[i * 4]] ?? 'played', frame: ev[i * 4 + 1], a: ev[i * 4 + 2], b: ev[i * 4 + 3] });
+      const at = i * fields;
+      out.push({ kind: EVENT_KINDS[ev[at]] ?? 'played', frame: ev[at + 1], a: ev[at + 2], b: ev[at + 3] });
     }
     return out;
+  }
+
+  /** Records events for drainEvents() (reserves the log's memory the first time; not on the audio thread). */
+  setEventLog(on: boolean): void {
+    this.live();
+    this.x.setEventLog(this.handle, on ? 1 : 0);
+    this.refreshViews();
   }
 
   /** Forgets the stream; playout restarts at the next packet. */
