@@ -95,6 +95,8 @@ export class Engine {
   private stretchBudget: f64 = 0;
   /** Current target delay above the fastest recent packet, ms. */
   targetMs: f64 = 0;
+  /** The delay estimate before clamping to the profile, ms. */
+  estimateMs: f64 = 0;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -216,6 +218,7 @@ export class Engine {
     const p = this.profile;
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
     const estimate = Math.max(this.tracker.quantileMs(p.quantile), (p.peakHoldMs > 0 ? this.tracker.peakMs(nowMs, p.peakHoldMs) : 0));
+    this.estimateMs = estimate;
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, estimate));
   }
 
@@ -263,6 +266,7 @@ export class Engine {
     st.set(S.STAT_PACKETS_BUFFERED, <f64>this.buffer.count);
     st.set(S.STAT_NOW_FRAMES, this.now);
     st.set(S.STAT_EVENTS_LOST, this.events.lost);
+    st.set(S.STAT_DELAY_ESTIMATE_MS, this.estimateMs);
   }
 
   /** Gathers the status, decides, and carries out one operation. */

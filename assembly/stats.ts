@@ -46,7 +46,9 @@ export const STAT_PACKETS_BUFFERED: i32 = 28;
 export const STAT_NOW_FRAMES: i32 = 29;
 /** Events lost because the event log was full when the host had not drained it. */
 export const STAT_EVENTS_LOST: i32 = 30;
-export const STAT_COUNT: i32 = 31;
+/** Gauge: the delay estimate before the profile's floor and ceiling, ms (the path's own jitter need, for ECN decisions). */
+export const STAT_DELAY_ESTIMATE_MS: i32 = 31;
+export const STAT_COUNT: i32 = 32;
 
 /** The counter block of one engine. */
 export class Stats {

@@ -2,10 +2,13 @@
 // The `jitterlane` command: replay a captured trace through the engine and
 // report the METRICS.md figures, or compare every trace of a folder.
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
 import type { ProfileName } from './engine.js';
+import { EcnTimeline } from './ecn/timeline.js';
 import { compareTraces, formatComparison } from './replay/compare.js';
+import { ecnController } from './replay/ecn_controller.js';
 import { replay, type AudioSource } from './replay/driver.js';
 import { writeReplayOutputs } from './replay/outputs.js';
 import { qualityFigures } from './replay/quality.js';
@@ -14,20 +17,24 @@ import { defaultTraceDir } from './replay/trace_set.js';
 import { readTrace, TraceError } from './trace/index.js';
 
 const USAGE = `usage:
-  jitterlane replay TRACE [--profile classic|l4s] [--ssrc N] [--frame-ms 20|10]
-                          [--audio auto|payload|replacement] [--json] [--out DIR]
+  jitterlane replay TRACE [--profile classic|l4s|auto] [--ecn FILE] [--ssrc N]
+                          [--frame-ms 20|10] [--audio auto|payload|replacement]
+                          [--json] [--out DIR]
   jitterlane compare [DIR] [--out DIR]
 
 TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
 send_us,arrival_us), optionally gzip-compressed.
+--profile auto: the ECN monitor chooses the profile as the replay runs, from FILE
+(CSV time_ms,ect0,ect1,ce,not_ect of cumulative counters) or the capture's own
+IP ECN bits; it starts on classic.
 compare: every trace of DIR (default ../shared/traces/raw, else the bundled
 sample set) under both profiles, with the comparison table.`;
 
 class UsageError extends Error {}
 
-function parseProfile(value: string | undefined): ProfileName {
+function parseProfile(value: string | undefined): ProfileName | 'auto' {
   const profile = value ?? 'classic';
-  if (profile !== 'classic' && profile !== 'l4s') throw new UsageError(`--profile must be classic or l4s, not ${profile}`);
+  if (profile !== 'classic' && profile !== 'l4s' && profile !== 'auto') throw new UsageError(`--profile must be classic, l4s or auto, not ${profile}`);
   return profile;
 }
 
@@ -63,6 +70,7 @@ function runReplay(args: string[]): void {
     allowPositionals: true,
     options: {
       profile: { type: 'string' },
+      ecn: { type: 'string' },
       ssrc: { type: 'string' },
       'frame-ms': { type: 'string' },
       audio: { type: 'string' },
@@ -77,16 +85,37 @@ function runReplay(args: string[]): void {
   const audio = (values.audio ?? 'auto') as AudioSource;
   if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement');
   const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
+  if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto');
+  const auto =
+    profile === 'auto'
+      ? ecnController(
+          values.ecn
+            ? EcnTimeline.fromCsv(readFileSync(values.ecn, 'utf8'), values.ecn)
+            : EcnTimeline.fromPackets(trace.packets.map((p) => ({ arrivalMs: p.arrivalUs / 1000, ecn: p.ecn }))),
+        )
+      : null;
   const bar = progressBar(basename(positionals[0]));
-  const result = replay(trace, { profile, audio, keepOutput: values.out !== undefined, onProgress: bar.update });
+  const result = replay(trace, {
+    profile: profile === 'auto' ? 'classic' : profile,
+    controller: auto?.controller,
+    audio,
+    keepOutput: values.out !== undefined,
+    onProgress: bar.update,
+  });
   bar.end();
   const { metrics } = qualityFigures(result);
-  if (values.out) writeReplayOutputs(values.out, result, metrics);
+  const report = auto ? { ...metrics, timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : metrics;
+  if (values.out) writeReplayOutputs(values.out, result, report);
   if (values.json) {
-    process.stdout.write(JSON.stringify(metrics) + '\n');
+    process.stdout.write(JSON.stringify(report) + '\n');
   } else {
     process.stdout.write(`${trace.name} (${trace.format}, ${trace.clockRate} Hz, ${trace.packets.length} packets), profile ${profile}\n`);
     process.stdout.write(formatMetrics(metrics) + '\n');
+    if (auto) {
+      const time = Object.entries(result.timeInProfileMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ');
+      process.stdout.write(`profile auto: ${time}; path ${auto.monitor.evidence().pathClass}\n`);
+      for (const change of auto.monitor.evidence().switches) process.stdout.write(`  ${(change.timeMs / 1000).toFixed(1)} s → ${change.to} (${change.reason}: ${change.detail})\n`);
+    }
   }
 }
 

@@ -98,14 +98,14 @@ const PROFILE_IDS: Record<ProfileName, number> = { classic: 0, l4s: 1 };
 const INSERT_RESULTS: Record<number, InsertResult> = { 0: 'ok', 1: 'duplicate', 2: 'late', 3: 'resync', 4: 'overflow', [-3]: 'invalid' };
 
 /** Stats block order: must match assembly/stats.ts. */
-const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuffered')[] = [
+const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuffered' | 'delayEstimateMs')[] = [
   'packetsReceived', 'packetsDiscarded', 'packetsDuplicated', 'packetsLate', 'packetsDroppedForLatency',
   'packetsOverflow', 'packetsInvalid', 'packetsPlayed', 'totalSamplesReceived', 'totalSamplesEmitted',
   'concealedSamples', 'silentConcealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration',
   'removedSamplesForAcceleration', 'jitterBufferDelay', 'jitterBufferTargetDelay', 'jitterBufferMinimumDelay',
   'jitterBufferEmittedCount', 'fecPacketsReceived', 'fecPacketsDiscarded', 'fecRecovered', 'streamResets',
   'decoderErrors', 'profileSwitches', 'targetDelayMs', 'currentDelayMs', 'bufferedMs', 'packetsBuffered',
-  'nowFrames', 'eventsLost',
+  'nowFrames', 'eventsLost', 'delayEstimateMs',
 ];
 
 /** Raw exports of build/jitterlane.wasm (see assembly/index.ts). */

@@ -9,7 +9,7 @@ import { loadEngineModule } from '../engine_node.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
 import { replacementPayload } from './replacement_audio.js';
-import type { OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
+import type { EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
 
 /** Where the audio of a replay comes from. */
 export type AudioSource = 'auto' | 'payload' | 'replacement';
@@ -36,6 +36,14 @@ export interface ReplayOptions {
   onProgress?: (done: number) => void;
   /** Engine module to use (default: a fresh release instance). */
   module?: EngineModule;
+  /** Decides profile changes as the replay runs (the ECN monitor for --profile auto). */
+  controller?: ReplayController;
+}
+
+/** A profile decision made on the replay clock, every `intervalMs`, from the engine's stats. */
+export interface ReplayController {
+  intervalMs: number;
+  decide(nowMs: number, stats: EngineStats): ProfileName | null;
 }
 
 export interface ReplayOutput extends ReplayResult {
@@ -163,6 +171,10 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   const changes = [...(options.profileChanges ?? [])].sort((a, b) => a.timeMs - b.timeMs);
   let changeIndex = 0;
   let activeProfile = profileLabel(profile);
+  let activeSinceMs = 0;
+  const timeInProfileMs: Record<string, number> = {};
+  const controller = options.controller;
+  let nextControlMs = 0;
   const timelineStep = Math.max(1, Math.round(((options.timelineStepMs ?? 10) * SAMPLE_RATE) / 1000 / quantum));
   // The engine numbers sequence numbers from 65536 at its first packet (see assembly/wrap.ts).
   const engineSeqOffset = 65536 - packets[0].seq;
@@ -174,11 +186,20 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   let quanta = 0;
   let tailDone = false;
   while (!tailDone) {
-    while (changeIndex < changes.length && changes[changeIndex].timeMs * (SAMPLE_RATE / 1000) <= now) {
-      const change = changes[changeIndex++];
-      engine.setProfile(change.profile);
-      activeProfile = profileLabel(change.profile);
-      profileChanges.push({ timeMs: (now * 1000) / SAMPLE_RATE, profile: activeProfile });
+    const nowMs = (now * 1000) / SAMPLE_RATE;
+    const applyProfile = (next: ProfileName | ProfileRecord) => {
+      const label = profileLabel(next);
+      timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + nowMs - activeSinceMs;
+      activeSinceMs = nowMs;
+      engine.setProfile(next);
+      activeProfile = label;
+      profileChanges.push({ timeMs: nowMs, profile: label });
+    };
+    while (changeIndex < changes.length && changes[changeIndex].timeMs <= nowMs) applyProfile(changes[changeIndex++].profile);
+    if (controller && nowMs >= nextControlMs) {
+      nextControlMs += controller.intervalMs;
+      const next = controller.decide(nowMs, engine.stats());
+      if (next !== null && next !== activeProfile) applyProfile(next);
     }
     while (next < packets.length && packets[next].arrivalFrame <= now) {
       const p = packets[next++];
@@ -237,6 +258,7 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   }
   const stats = engine.stats();
   engine.destroy();
+  timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + (now * 1000) / SAMPLE_RATE - activeSinceMs;
 
   const recordList = [...records.values()].sort((a, b) => a.seq - b.seq);
   let output: Float32Array | undefined;
@@ -260,6 +282,7 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     audioSeconds: now / SAMPLE_RATE,
     wallSeconds: (performance.now() - started) / 1000,
     packetMs: (packetFrames * 1000) / SAMPLE_RATE,
+    timeInProfileMs,
     output,
   };
 }

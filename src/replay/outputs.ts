@@ -7,8 +7,11 @@ import { timelineSvg } from './timeline_svg.js';
 import type { ReplayOutput } from './driver.js';
 import type { Metrics } from './types.js';
 
+/** metrics.json: the METRICS figures, plus what a mode adds (--profile auto: time in each profile). */
+type MetricsReport = Metrics & Record<string, unknown>;
+
 /** Writes metrics.json and timeline.svg, and output.wav when the replay kept its output. */
-export function writeReplayOutputs(dir: string, result: ReplayOutput, metrics: Metrics): string[] {
+export function writeReplayOutputs(dir: string, result: ReplayOutput, metrics: MetricsReport | Metrics): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const write = (name: string, data: string | Uint8Array) => {

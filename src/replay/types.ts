@@ -87,6 +87,8 @@ export interface EngineStats {
   targetDelayMs: number;
   currentDelayMs: number;
   bufferedMs: number;
+  /** The delay estimate before the profile's floor and ceiling, ms. */
+  delayEstimateMs: number;
 }
 
 /** Everything one replay produced; the input of computeMetrics and the timeline writer. */
@@ -115,6 +117,8 @@ export interface ReplayResult {
   wallSeconds: number;
   /** Typical packet duration of the stream, ms (the median timestamp step). */
   packetMs?: number;
+  /** Output time spent in each profile, ms. */
+  timeInProfileMs?: Record<string, number>;
 }
 
 /** The figures of shared/METRICS.md, under exactly those names. */
