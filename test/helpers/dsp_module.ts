@@ -1,5 +1,5 @@
 // Loads build/dsp.wasm (the assembly/dsp_exports.ts entry) for unit tests of
-// the AssemblyScript DSP modules. It compiles nothing unless the module is
+// the engine's AssemblyScript modules. It compiles nothing unless the module is
 // missing, so tests run against whatever `npx asc ... --target dsp` built.
 
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,87 @@ export interface DspExports {
   upsamplerReset(handle: number): void;
   upsamplerDelay(handle: number): number;
   upsamplerFactor(handle: number): number;
+
+  // Booleans come back as 0 or 1; i64 values cross as BigInt both ways.
+  MAX_HANDLES: WebAssembly.Global;
+  searchPeriod(anchor: number, segmentsBefore: number, minLag: number, maxLag: number, scratch: number): void;
+  searchFoundLag(): number;
+  searchFoundCorrelation(): number;
+  normalizedCorrelation(a: number, b: number, n: number): number;
+  rms(x: number, n: number): number;
+  accelerateInPlace(x: number, n: number, tau: number): number;
+  expandInPlace(x: number, n: number, tau: number): number;
+  crossfadeFrom(x: number, from: number, n: number): void;
+  pitchRepeaterCreate(maxPeriod: number, sampleRate: number): number;
+  pitchRepeaterStart(handle: number, end: number, period: number): void;
+  pitchRepeaterGenerate(handle: number, out: number, n: number): void;
+  pitchRepeaterIsSilent(handle: number): number;
+
+  OP_IDLE: WebAssembly.Global;
+  OP_NORMAL: WebAssembly.Global;
+  OP_ACCELERATE: WebAssembly.Global;
+  OP_PREEMPTIVE_EXPAND: WebAssembly.Global;
+  OP_EXPAND: WebAssembly.Global;
+  OP_MERGE: WebAssembly.Global;
+  OP_DTX: WebAssembly.Global;
+  OP_ACCELERATE_FAST: WebAssembly.Global;
+  OUTCOME_NONE: WebAssembly.Global;
+  OUTCOME_NORMAL: WebAssembly.Global;
+  OUTCOME_STRETCHED: WebAssembly.Global;
+  OUTCOME_STRETCH_FAILED: WebAssembly.Global;
+  OUTCOME_CONCEALED: WebAssembly.Global;
+  OUTCOME_DTX: WebAssembly.Global;
+  OUTCOME_IDLE: WebAssembly.Global;
+  CONTIGUOUS_TOLERANCE_FRAMES: WebAssembly.Global;
+  decideWith(
+    started: boolean,
+    packetAvailable: boolean,
+    gapFrames: number,
+    sequenceContiguous: boolean,
+    startInFrames: number,
+    errorFrames: number,
+    deadbandFrames: number,
+    fastAboveFrames: number,
+    stretchBudgetFrames: number,
+    minStretchFrames: number,
+    lastOutcome: number,
+  ): number;
+
+  seqDiff(a: number, b: number): number;
+  seqNewer(a: number, b: number): number;
+  tsDiff(a: number, b: number): bigint;
+  unwrapperCreate(): number;
+  unwrapperSeq(handle: number, seq: number): bigint;
+  unwrapperTs(handle: number, ts: number): bigint;
+  unwrapperReset(handle: number): void;
+
+  SEEN_WINDOW: WebAssembly.Global;
+  packetBufferCreate(slots: number, slotBytes: number): number;
+  packetBufferInsert(handle: number, seq: bigint, pos: bigint, frames: number, arrival: number, src: number, length: number): number;
+  packetBufferFirst(handle: number): number;
+  packetBufferAt(handle: number, n: number): number;
+  packetBufferRemoveFirst(handle: number): void;
+  packetBufferCount(handle: number): number;
+  packetBufferContains(handle: number, seq: bigint): number;
+  packetBufferIsFull(handle: number): number;
+  packetBufferClear(handle: number): void;
+  packetBufferSeq(handle: number, slot: number): bigint;
+  packetBufferPos(handle: number, slot: number): bigint;
+  packetBufferLength(handle: number, slot: number): number;
+  packetBufferPayload(handle: number, slot: number): number;
+  packetBufferEndPos(handle: number, fallback: bigint): bigint;
+  seenCreate(): number;
+  seenMarkAndCheck(handle: number, seq: bigint): number;
+  seenReset(handle: number): void;
+
+  delayTrackerCreate(sampleRate: number): number;
+  delayTrackerObserve(handle: number, arrivalFrame: number, posFrame: number, memoryPackets: number, currentEstimateMs: number): void;
+  delayTrackerQuantileMs(handle: number, quantile: number): number;
+  delayTrackerPeakMs(handle: number, nowMs: number, holdMs: number): number;
+  delayTrackerMinTransit(handle: number): number;
+  delayTrackerLastRelativeMs(handle: number): number;
+  delayTrackerPackets(handle: number): number;
+  delayTrackerReset(handle: number): void;
 }
 
 /** A started DSP module instance plus views over its memory. */
