@@ -327,6 +327,40 @@ export class Engine {
   }
 
   /**
+   * The engine's payload input area (a view onto WASM memory). A transport may
+   * copy a payload straight into it and call insertWritten(): no copy, no allocation.
+   */
+  get inputView(): Uint8Array {
+    this.live();
+    this.refreshViews();
+    return this.views.input;
+  }
+
+  /**
+   * Files a packet whose `length` payload bytes are already in inputView.
+   * Numbers only, no validation beyond the engine's own (which counts bad
+   * packets): for the audio thread. Returns the engine's result code (0 OK,
+   * 1 duplicate, 2 late, 3 resync, 4 overflow, < 0 refused).
+   */
+  insertWritten(length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number): number {
+    return this.x.insert(this.handle, sequenceNumber, timestamp, ssrc, arrivalFrame, length);
+  }
+
+  /** Pulls `frames` frames and copies them into `out` (one array per channel, mono duplicated): no allocation. */
+  pullInto(out: Float32Array[], frames: number, offset = 0): void {
+    if (this.x.pull(this.handle, frames) !== 0) {
+      for (const channel of out) channel.fill(0, offset, offset + frames);
+      return;
+    }
+    const views = this.views.output;
+    for (let c = 0; c < out.length; c++) {
+      const src = views[c < views.length ? c : views.length - 1];
+      const dst = out[c];
+      for (let i = 0; i < frames; i++) dst[offset + i] = src[i];
+    }
+  }
+
+  /**
    * Emits `frames` frames. Returns one view per channel onto engine memory,
    * valid until the next call on this module (copy out what you keep).
    */

@@ -1,0 +1,36 @@
+// Messages between JitterlaneNode (main thread) and its processor (audio
+// thread). Request/reply only for rare commands; packets travel in a
+// SharedArrayBuffer ring, or in batches over the port when the page is not
+// cross-origin isolated.
+
+import type { ProfileName, ProfileRecord } from '../engine.js';
+import type { CodecName } from '../engine.js';
+
+/** processorOptions of the 'jitterlane' AudioWorkletProcessor. */
+export interface ProcessorOptions {
+  /** The compiled engine, or its bytes (the polyfill's realm cannot take a Module). */
+  wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  codec: CodecName;
+  channels: number;
+  clockRate: number;
+  payloadRate: number;
+  profile: ProfileName | ProfileRecord;
+  /** The shared packet ring (cross-origin isolated pages); absent: packets come in port batches. */
+  ring?: SharedArrayBuffer;
+  /** Size of the ring the processor makes for port batches. */
+  ringBytes: number;
+  /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */
+  sampleRate: number;
+}
+
+export type MainToProcessor =
+  | { type: 'packets'; batch: ArrayBuffer }
+  | { type: 'profile'; profile: ProfileName | ProfileRecord }
+  | { type: 'stats'; id: number }
+  | { type: 'reset' }
+  | { type: 'close' };
+
+export type ProcessorToMain =
+  | { type: 'ready' }
+  | { type: 'stats'; id: number; stats: Record<string, number> }
+  | { type: 'error'; message: string };
