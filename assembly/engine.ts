@@ -128,6 +128,14 @@ export class Engine {
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
       return R.ERR_PAYLOAD;
     }
+    // A payload the decoder cannot size is refused before it counts as received
+    // or marks its sequence number seen: a valid copy may still follow.
+    const payload = changetype<usize>(this.input);
+    const frames = this.decoder.framesOf(payload, length);
+    if (frames <= 0 || frames > MAX_PACKET_FRAMES) {
+      this.stats.add(S.STAT_PACKETS_INVALID, 1);
+      return R.ERR_PAYLOAD;
+    }
     this.stats.add(S.STAT_PACKETS_RECEIVED, 1);
     const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
     let result = R.OK;
@@ -153,12 +161,6 @@ export class Engine {
       this.stats.add(S.STAT_PACKETS_DUPLICATED, 1);
       this.events.push(ev.EVENT_DUPLICATE, arrival, <f64>seqU, 0);
       return R.DUPLICATE;
-    }
-    const payload = changetype<usize>(this.input);
-    const frames = this.decoder.framesOf(payload, length);
-    if (frames <= 0 || frames > MAX_PACKET_FRAMES) {
-      this.stats.add(S.STAT_PACKETS_INVALID, 1);
-      return R.ERR_PAYLOAD;
     }
     if (seqU > this.highestSeq) this.highestSeq = seqU;
 

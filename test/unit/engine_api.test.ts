@@ -91,6 +91,39 @@ describe('bad packets', () => {
   });
 });
 
+describe('a malformed payload (not a whole number of samples)', () => {
+  const engineModule = loadEngineModule('release');
+
+  it("is answered 'invalid' and counted like an empty one: in packetsInvalid, not packetsReceived", () => {
+    const engine = engineModule.createEngine({ codec: 'PCM16LE' });
+    // 1001 bytes of 16-bit PCM: half a sample too many.
+    expect(engine.insert(new Uint8Array(1001), { sequenceNumber: 7, timestamp: 0, arrivalFrame: 0 })).toBe('invalid');
+    const s = engine.stats();
+    expect(s.packetsInvalid).toBe(1);
+    expect(s.packetsReceived).toBe(0);
+    engine.destroy();
+  });
+
+  it('does not mark its sequence number as received: the valid copy that follows is played, not dropped as a duplicate', () => {
+    const packets = planStream({ count: 50, payload: pcm16Source(speech()), arrival: (_, sendFrame) => sendFrame + framesOfMs(20) });
+    const corrupt = { ...packets[10]!, payload: packets[10]!.payload.subarray(0, 1001) };
+    const repaired = { ...packets[10]!, arrivalFrame: packets[10]!.arrivalFrame + framesOfMs(1) };
+    packets[10] = corrupt;
+    const engine = engineModule.createEngine({ codec: 'PCM16LE', profile: 'classic' });
+    const run = driveStream(engine, [...packets, repaired]);
+    const s = engine.stats();
+    engine.destroy();
+
+    expect(run.results[10]).toBe('invalid');
+    expect(run.results[50]).toBe('ok');
+    expect(s.packetsDuplicated).toBe(0);
+    expect(s.packetsPlayed).toBe(50);
+    expect(s.concealedSamples).toBe(0);
+    // Accounting holds with the malformed packet outside it, as with an empty one.
+    expect(s.packetsPlayed + s.packetsDiscarded).toBe(s.packetsReceived - s.packetsDuplicated);
+  });
+});
+
 describe('bad arguments', () => {
   const engineModule = loadEngineModule('release');
   const payload = new Uint8Array(2 * PACKET_FRAMES);
