@@ -1,0 +1,266 @@
+// JitterlaneNode: where an app takes over playout. Main thread. It loads the
+// worklet bundle and the engine (both found next to this file with
+// import.meta.url, so the package works unbundled and in Vite / webpack apps),
+// creates the AudioWorkletNode, and carries packets to it: through a
+// SharedArrayBuffer ring when the page is cross-origin isolated, otherwise in
+// batches over the node's MessagePort.
+
+import { JitterlaneError, type CodecName, type ProfileName, type ProfileRecord } from './engine.js';
+import { PacketBatcher, PacketRing } from './transport/index.js';
+import type { MainToProcessor, ProcessorOptions, ProcessorToMain } from './worklet/messages.js';
+
+/** Options of JitterlaneNode.create. */
+export interface JitterlaneNodeOptions {
+  codec?: CodecName;
+  channels?: 1 | 2;
+  clockRate?: number;
+  payloadRate?: number;
+  profile?: ProfileName | ProfileRecord;
+  /** 'auto' (default): the shared ring when crossOriginIsolated, else the port. */
+  transport?: 'auto' | 'shared-ring' | 'port';
+  /** Ring size in bytes (default 256 KiB: seconds of packets). */
+  ringBytes?: number;
+  /** Where the worklet bundle and the wasm are (defaults: next to this module). */
+  processorUrl?: string | URL;
+  wasmUrl?: string | URL;
+}
+
+/** RTP fields of a pushed packet. */
+export interface PushInfo {
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc?: number;
+  marker?: boolean;
+  /** Arrival on the context's clock, in seconds (e.g. context.currentTime when received); default: when the worklet takes it. */
+  arrivalTime?: number;
+}
+
+/** getStats() result: RTCInboundRtpStreamStats field names and units (seconds for delays). */
+export interface JitterlaneInboundStats {
+  type: 'inbound-rtp';
+  kind: 'audio';
+  id: string;
+  timestamp: number;
+  packetsReceived: number;
+  packetsDiscarded: number;
+  packetsDuplicated: number;
+  totalSamplesReceived: number;
+  concealedSamples: number;
+  silentConcealedSamples: number;
+  concealmentEvents: number;
+  insertedSamplesForDeceleration: number;
+  removedSamplesForAcceleration: number;
+  jitterBufferDelay: number;
+  jitterBufferTargetDelay: number;
+  jitterBufferMinimumDelay: number;
+  jitterBufferEmittedCount: number;
+  fecPacketsReceived: number;
+  fecPacketsDiscarded: number;
+  /** jitterlane's own, outside webrtc-stats. */
+  jitterlane: Record<string, number>;
+}
+
+const moduleCache = new WeakMap<BaseAudioContext, Promise<void>>();
+const wasmCache = new Map<string, Promise<WebAssembly.Module>>();
+
+function defaultProcessorUrl(): URL {
+  return new URL('../worklet/jitterlane-processor.js', import.meta.url);
+}
+
+function defaultWasmUrl(): URL {
+  return new URL('../../build/jitterlane.wasm', import.meta.url);
+}
+
+export class JitterlaneNode extends EventTarget {
+  readonly node: AudioWorkletNode;
+  readonly context: BaseAudioContext;
+  readonly transport: 'shared-ring' | 'port';
+  private readonly ring: PacketRing | null;
+  private readonly batcher: PacketBatcher | null;
+  private readonly pending = new Map<number, (stats: Record<string, number>) => void>();
+  private nextRequest = 1;
+  private closed = false;
+  private profileName: string;
+  private lastCounters = { concealmentEvents: 0, streamResets: 0 };
+
+  private constructor(context: BaseAudioContext, node: AudioWorkletNode, transport: 'shared-ring' | 'port', ring: PacketRing | null, profile: string) {
+    super();
+    this.context = context;
+    this.node = node;
+    this.transport = transport;
+    this.ring = ring;
+    this.profileName = profile;
+    this.batcher = ring ? null : new PacketBatcher((batch, transfer) => this.post({ type: 'packets', batch }, transfer));
+    node.port.onmessage = (event: MessageEvent<ProcessorToMain>) => this.onMessage(event.data);
+  }
+
+  /** Loads the worklet (once per context) and creates a node. */
+  static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
+    const codec = options.codec ?? 'PCM16LE';
+    const channels = options.channels ?? 1;
+    if (channels !== 1 && channels !== 2) throw new JitterlaneError(`channels must be 1 or 2, got ${channels}`);
+    const clockRate = options.clockRate ?? (codec === 'PCMU' || codec === 'PCMA' ? 8000 : 48000);
+    const profile = options.profile ?? 'classic';
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+    const transport = options.transport === 'shared-ring' || (options.transport !== 'port' && isolated) ? 'shared-ring' : 'port';
+    if (transport === 'shared-ring' && !isolated) throw new JitterlaneError("transport 'shared-ring' needs a cross-origin isolated page (COOP same-origin + COEP require-corp)");
+
+    let loading = moduleCache.get(context);
+    if (!loading) {
+      loading = context.audioWorklet.addModule(String(options.processorUrl ?? defaultProcessorUrl()));
+      moduleCache.set(context, loading);
+    }
+    const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
+    let compiling = wasmCache.get(wasmUrl);
+    if (!compiling) {
+      compiling = fetch(wasmUrl).then(async (response) => {
+        if (!response.ok) throw new JitterlaneError(`cannot load ${wasmUrl}: HTTP ${response.status}`);
+        return WebAssembly.compile(await response.arrayBuffer());
+      });
+      wasmCache.set(wasmUrl, compiling);
+    }
+    const [, module] = await Promise.all([loading, compiling]);
+    const ringBytes = options.ringBytes ?? 256 * 1024;
+    const ring = transport === 'shared-ring' ? PacketRing.create(ringBytes, true) : null;
+    // The polyfill (no native AudioWorkletNode) runs the processor in another realm on the main thread: hand it bytes.
+    const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
+    const processorOptions: ProcessorOptions = {
+      wasm: polyfilled ? await fetch(wasmUrl).then((r) => r.arrayBuffer()) : module,
+      codec,
+      channels,
+      clockRate,
+      payloadRate: options.payloadRate ?? clockRate,
+      profile,
+      ring: ring ? (ring.buffer as SharedArrayBuffer) : undefined,
+      ringBytes,
+      sampleRate: context.sampleRate,
+    };
+    const node = new AudioWorkletNode(context, 'jitterlane', {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [channels],
+      processorOptions,
+    });
+    const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom');
+    await self.ready();
+    return self;
+  }
+
+  private readyResolve: (() => void) | null = null;
+  private readonly readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
+
+  /** Resolves when the processor has built its engine. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  private onMessage(message: ProcessorToMain): void {
+    if (message.type === 'ready') this.readyResolve?.();
+    else if (message.type === 'stats') {
+      this.pending.get(message.id)?.(message.stats);
+      this.pending.delete(message.id);
+    } else if (message.type === 'error') this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
+  }
+
+  private post(message: MainToProcessor, transfer: Transferable[] = []): void {
+    this.node.port.postMessage(message, transfer);
+  }
+
+  private live(): void {
+    if (this.closed) throw new JitterlaneError('JitterlaneNode used after close()');
+  }
+
+  /** Connects the output (AudioNode-like). */
+  connect(destination: AudioNode): AudioNode {
+    return this.node.connect(destination);
+  }
+
+  disconnect(): void {
+    this.node.disconnect();
+  }
+
+  /**
+   * Hands one received packet to the worklet. Throws JitterlaneError on
+   * arguments of the wrong type or range; a full ring drops the packet and
+   * counts it (returns false).
+   */
+  push(payload: Uint8Array, info: PushInfo): boolean {
+    this.live();
+    if (!(payload instanceof Uint8Array)) throw new JitterlaneError('push: payload must be a Uint8Array');
+    if (!info || typeof info !== 'object') throw new JitterlaneError('push: the second argument must be { sequenceNumber, timestamp, ... }');
+    const { sequenceNumber, timestamp } = info;
+    if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) throw new JitterlaneError(`push: sequenceNumber must be an integer 0..65535, got ${sequenceNumber}`);
+    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > 0xffffffff) throw new JitterlaneError(`push: timestamp must be an integer 0..2^32-1, got ${timestamp}`);
+    const ssrc = info.ssrc ?? -1;
+    if (ssrc !== -1 && (!Number.isInteger(ssrc) || ssrc < 0 || ssrc > 0xffffffff)) throw new JitterlaneError(`push: ssrc must be an integer 0..2^32-1, got ${ssrc}`);
+    if (info.arrivalTime !== undefined && !Number.isFinite(info.arrivalTime)) throw new JitterlaneError(`push: arrivalTime must be a finite number of seconds, got ${info.arrivalTime}`);
+    const arrivalFrame = info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate;
+    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
+    this.batcher!.push(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
+    return true;
+  }
+
+  /** Switches the target profile; the engine moves to it by time-stretching. Emits 'profilechange'. */
+  setProfile(profile: ProfileName | ProfileRecord): void {
+    this.live();
+    if (typeof profile === 'string' && profile !== 'l4s' && profile !== 'classic') throw new JitterlaneError(`unknown profile ${JSON.stringify(profile)}`);
+    if (typeof profile !== 'string' && (typeof profile !== 'object' || !Number.isFinite(profile.floorMs) || !Number.isFinite(profile.ceilingMs))) {
+      throw new JitterlaneError('a custom profile needs finite floorMs and ceilingMs');
+    }
+    this.post({ type: 'profile', profile });
+    const name = typeof profile === 'string' ? profile : 'custom';
+    if (name !== this.profileName) {
+      this.profileName = name;
+      this.dispatchEvent(new CustomEvent('profilechange', { detail: { profile: name } }));
+    }
+  }
+
+  /** The active profile's name. */
+  get profile(): string {
+    return this.profileName;
+  }
+
+  /** Stats in RTCInboundRtpStreamStats shape; also emits 'underrun' and 'reset' events when their counters moved. */
+  async getStats(): Promise<JitterlaneInboundStats> {
+    this.live();
+    const id = this.nextRequest++;
+    const raw = await new Promise<Record<string, number>>((resolve) => {
+      this.pending.set(id, resolve);
+      this.post({ type: 'stats', id });
+    });
+    if (raw.concealmentEvents > this.lastCounters.concealmentEvents) this.dispatchEvent(new CustomEvent('underrun', { detail: { concealmentEvents: raw.concealmentEvents } }));
+    if (raw.streamResets > this.lastCounters.streamResets) this.dispatchEvent(new CustomEvent('reset', { detail: { streamResets: raw.streamResets } }));
+    this.lastCounters = { concealmentEvents: raw.concealmentEvents, streamResets: raw.streamResets };
+    const ringOverflow = this.ring ? this.ring.overflowCount : 0;
+    return {
+      type: 'inbound-rtp',
+      kind: 'audio',
+      id: 'jitterlane-inbound-audio',
+      timestamp: performance.timeOrigin + performance.now(),
+      packetsReceived: raw.packetsReceived,
+      packetsDiscarded: raw.packetsDiscarded,
+      packetsDuplicated: raw.packetsDuplicated,
+      totalSamplesReceived: raw.totalSamplesReceived,
+      concealedSamples: raw.concealedSamples,
+      silentConcealedSamples: raw.silentConcealedSamples,
+      concealmentEvents: raw.concealmentEvents,
+      insertedSamplesForDeceleration: raw.insertedSamplesForDeceleration,
+      removedSamplesForAcceleration: raw.removedSamplesForAcceleration,
+      jitterBufferDelay: raw.jitterBufferDelay,
+      jitterBufferTargetDelay: raw.jitterBufferTargetDelay,
+      jitterBufferMinimumDelay: raw.jitterBufferMinimumDelay,
+      jitterBufferEmittedCount: raw.jitterBufferEmittedCount,
+      fecPacketsReceived: raw.fecPacketsReceived,
+      fecPacketsDiscarded: raw.fecPacketsDiscarded,
+      jitterlane: { ...raw, ringOverflow: raw.ringOverflow + ringOverflow },
+    };
+  }
+
+  /** Stops the processor and frees the engine; later calls throw JitterlaneError. */
+  close(): void {
+    if (this.closed) return;
+    this.post({ type: 'close' });
+    this.node.disconnect();
+    this.closed = true;
+  }
+}

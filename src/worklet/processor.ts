@@ -1,0 +1,142 @@
+// The AudioWorkletProcessor: glue only. It instantiates the engine from the
+// module passed in processorOptions, drains the packet ring at the start of
+// every process(), pulls exactly the quantum it is given, and writes it out.
+// process() never allocates, awaits or throws: a bad packet or a decoder
+// error is counted by the engine and concealed; anything unexpected is
+// counted here and the block is silence.
+//
+// Bundled into one classic script (dist/worklet/jitterlane-processor.js) so
+// that it also runs under audioworklet-polyfill, which evaluates the module
+// as a script.
+
+import { EngineModule, type Engine } from '../engine.js';
+import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
+import type { MainToProcessor, ProcessorOptions } from './messages.js';
+import { OutputResampler } from './output_resampler.js';
+
+declare const sampleRate: number;
+declare const currentFrame: number;
+declare function registerProcessor(name: string, processor: unknown): void;
+declare class AudioWorkletProcessor {
+  readonly port: MessagePort;
+  constructor(options?: unknown);
+}
+
+/** Engine rate (assembly/engine.ts SAMPLE_RATE). */
+const ENGINE_RATE = 48000;
+/** Packets drained per quantum at most, so a flood cannot stall one render call. */
+const MAX_PACKETS_PER_QUANTUM = 512;
+
+/** Bytes from a Module, an ArrayBuffer or a typed array (maybe from another realm: no instanceof). */
+function toModule(wasm: ProcessorOptions['wasm']): WebAssembly.Module {
+  if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
+  const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
+  return new WebAssembly.Module(new Uint8Array(view));
+}
+
+class JitterlaneProcessor extends AudioWorkletProcessor {
+  private readonly engine: Engine;
+  private readonly ring: PacketRing;
+  private readonly header = new Float64Array(HEADER_FIELDS);
+  private readonly resampler: OutputResampler | null;
+  private readonly pullEngine: (frames: number) => Float32Array[];
+  private readonly scratch: Float32Array[];
+  /** Engine frames (48 kHz) per context frame. */
+  private readonly engineFramesPerContextFrame: number;
+  /** The context frame of the first process(): the engine clock starts there. */
+  private startFrame = -1;
+  private renderErrors = 0;
+  /** Length of a packet read from the ring but not yet due (its bytes wait in the engine's input), or −1. */
+  private heldLength = -1;
+  private closed = false;
+
+  constructor(options: { processorOptions: ProcessorOptions; outputChannelCount?: number[] }) {
+    super(options);
+    const o = options.processorOptions;
+    const module = EngineModule.fromModule(toModule(o.wasm));
+    const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
+    this.engine = module.createEngine({
+      codec: o.codec,
+      channels: o.channels,
+      clockRate: o.clockRate,
+      payloadRate: o.payloadRate,
+      profile: o.profile,
+    });
+    this.ring = o.ring ? new PacketRing(o.ring) : PacketRing.create(o.ringBytes, false);
+    this.resampler = rate === ENGINE_RATE ? null : new OutputResampler(ENGINE_RATE, rate, o.channels);
+    this.engineFramesPerContextFrame = ENGINE_RATE / rate;
+    this.scratch = [];
+    for (let c = 0; c < o.channels; c++) this.scratch.push(new Float32Array(8192));
+    // Bound once: the resampler calls it inside process() without allocating a closure.
+    this.pullEngine = (frames: number) => {
+      this.engine.pullInto(this.scratch, frames);
+      return this.scratch;
+    };
+    this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
+    this.port.postMessage({ type: 'ready' });
+  }
+
+  /** Rare commands; runs between render calls, where allocation is fine. */
+  private onMessage(message: MainToProcessor): void {
+    try {
+      if (message.type === 'packets') appendBatchToRing(message.batch, this.ring);
+      else if (message.type === 'profile') this.engine.setProfile(message.profile);
+      else if (message.type === 'reset') this.engine.reset();
+      else if (message.type === 'stats') {
+        const stats = { ...this.engine.stats(), ringOverflow: this.ring.overflowCount, renderErrors: this.renderErrors } as Record<string, number>;
+        this.port.postMessage({ type: 'stats', id: message.id, stats });
+      } else if (message.type === 'close') {
+        this.closed = true;
+        this.engine.destroy();
+      }
+    } catch (error) {
+      this.port.postMessage({ type: 'error', message: String((error as Error)?.message ?? error) });
+    }
+  }
+
+  /**
+   * Moves packets from the ring into the engine (payload copied straight into
+   * engine memory). A packet stamped with an arrival still in the future (a
+   * replay, or a sender ahead of the audio clock) is held, its bytes left in
+   * the engine's input area, until the clock passes it: packets enter the
+   * engine when the audio clock passes their arrival, as in the Node replay.
+   */
+  private drain(): void {
+    const input = this.engine.inputView;
+    const h = this.header;
+    const now = this.engine.nowFrames;
+    for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
+      if (this.heldLength < 0) {
+        const length = this.ring.read(input, h);
+        if (length === READ_EMPTY) return;
+        if (length < 0) continue; // too large for the engine: the ring counted it
+        this.heldLength = length;
+      }
+      // A main-thread arrival is in context frames; the engine clock starts at startFrame.
+      const stamped = h[HEADER_ARRIVAL];
+      const arrival = Number.isNaN(stamped) ? now : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
+      if (arrival > now) return;
+      this.engine.insertWritten(this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      this.heldLength = -1;
+    }
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    if (this.closed) return false;
+    const out = outputs[0];
+    if (!out || out.length === 0) return true;
+    const frames = out[0].length;
+    try {
+      if (this.startFrame < 0) this.startFrame = typeof currentFrame === 'number' ? currentFrame : 0;
+      this.drain();
+      if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
+      else this.engine.pullInto(out, frames);
+    } catch {
+      this.renderErrors++;
+      for (const channel of out) channel.fill(0);
+    }
+    return true;
+  }
+}
+
+registerProcessor('jitterlane', JitterlaneProcessor);
