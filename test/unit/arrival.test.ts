@@ -1,0 +1,265 @@
+// Checks assembly/arrival.ts (DelayTracker): relative delay is measured
+// against the fastest packet of a 10 s window, whatever the clock offset or a
+// ±500 ppm drift; the forgetting histogram's 0.97 quantile follows a step up
+// within the packets its forgetting factor predicts, ignores a single spike,
+// and comes down steadily; the peak detector needs two peaks within its hold.
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
+
+const SAMPLE_RATE = 48_000;
+const FRAMES_PER_MS = SAMPLE_RATE / 1000;
+// 20 ms packets.
+const PACKET_FRAMES = 960;
+const PACKET_MS = 20;
+
+// The built-in profiles' estimator (assembly/profile.ts): 0.97 quantile,
+// histogram memory of 500 packets, i.e. forgetting factor λ = 1 − 1/500.
+const QUANTILE = 0.97;
+const MEMORY_PACKETS = 500;
+const LAMBDA = 1 - 1 / MEMORY_PACKETS;
+
+// The fastest-transit window (assembly/arrival.ts): 20 buckets of 500 ms.
+const WINDOW_BUCKET_FRAMES = 500 * FRAMES_PER_MS;
+const WINDOW_BUCKETS = 20;
+
+// An arbitrary sender/receiver clock offset: relative delays must not see it.
+const CLOCK_OFFSET_FRAMES = 1_234_567;
+// The network's base delay under every relative delay below.
+const BASE_DELAY_MS = 20;
+
+// Below 32 ms the histogram's buckets are 0.25 ms wide (assembly/arrival.ts):
+// the quantile's resolution there.
+const FINE_BUCKET_MS = 0.25;
+
+let dsp: DspModule;
+
+beforeEach(async () => {
+  dsp = await loadDspModule();
+});
+
+/** Seeded generator (mulberry32): uniform in [0, 1), the same on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tracker fed one 20 ms packet at a time, packet k sent at position k · 960. */
+class Stream {
+  readonly tracker = dsp.exports.delayTrackerCreate(SAMPLE_RATE);
+  next = 0;
+
+  constructor(
+    private readonly offsetFrames = CLOCK_OFFSET_FRAMES,
+    /** Receiver clock rate error: +500e-6 runs it 500 ppm fast. */
+    private readonly drift = 0,
+  ) {}
+
+  /** Arrival frame of packet k with `extraMs` above the base delay. */
+  arrivalOf(k: number, extraMs: number): number {
+    return this.offsetFrames + k * PACKET_FRAMES * (1 + this.drift) + (BASE_DELAY_MS + extraMs) * FRAMES_PER_MS;
+  }
+
+  /** Delivers the next packet `extraMs` above the base delay; returns its relative delay in ms. */
+  packet(extraMs = 0): number {
+    const k = this.next++;
+    dsp.exports.delayTrackerObserve(this.tracker, this.arrivalOf(k, extraMs), k * PACKET_FRAMES, MEMORY_PACKETS, this.quantile());
+    return dsp.exports.delayTrackerLastRelativeMs(this.tracker);
+  }
+
+  quantile(): number {
+    return dsp.exports.delayTrackerQuantileMs(this.tracker, QUANTILE);
+  }
+}
+
+/**
+ * Packets of a new level it takes until the 0.97 quantile reaches it, from
+ * the forgetting alone: packet j carries weight λ^−j, so after `before`
+ * packets at the old level and k at the new one the old level keeps
+ * λ^k (1 − λ^before)/(1 − λ^(before + k)) of the mass, and the quantile
+ * leaves it once that share is below 0.97.
+ */
+function packetsToCross(before: number): number {
+  let k = 0;
+  while (LAMBDA ** k * (1 - LAMBDA ** before) / (1 - LAMBDA ** (before + k)) >= QUANTILE) k++;
+  return k;
+}
+
+describe('DelayTracker relative delay', () => {
+  it('measures each packet against the fastest one so far, whatever the clock offset', () => {
+    const delaysMs = [30, 10, 50, 20, 10, 5, 40];
+    // Each delay minus the smallest delay up to it.
+    const expected = [0, 0, 40, 10, 0, 0, 35];
+    for (const offset of [CLOCK_OFFSET_FRAMES, 17]) {
+      const stream = new Stream(offset);
+      expect(delaysMs.map((d) => stream.packet(d))).toEqual(expected);
+      // The fastest transit: offset plus base delay plus the 5 ms packet's extra.
+      expect(dsp.exports.delayTrackerMinTransit(stream.tracker)).toBe(offset + (BASE_DELAY_MS + 5) * FRAMES_PER_MS);
+    }
+  });
+
+  it('forgets the fastest packet once the 10 s window has slid past it', () => {
+    const stream = new Stream();
+    // One packet 20 ms faster than all the others, then 15 s of steady ones.
+    stream.packet(-20);
+    const fastBucket = Math.floor(stream.arrivalOf(0, -20) / WINDOW_BUCKET_FRAMES);
+    const relatives: number[] = [];
+    for (let k = 1; k < 750; k++) relatives.push(stream.packet());
+    // The fast packet's bucket is cleared when packets reach the bucket
+    // WINDOW_BUCKETS later, after 9.5 to 10 s depending where in its bucket it fell.
+    let firstForgotten = 1;
+    while (Math.floor(stream.arrivalOf(firstForgotten, 0) / WINDOW_BUCKET_FRAMES) < fastBucket + WINDOW_BUCKETS) firstForgotten++;
+    expect(firstForgotten * PACKET_MS).toBeGreaterThanOrEqual(9_500);
+    expect(firstForgotten * PACKET_MS).toBeLessThanOrEqual(10_020);
+    const before = relatives.slice(0, firstForgotten - 1);
+    const after = relatives.slice(firstForgotten - 1);
+    expect(before.every((r) => r === 20)).toBe(true);
+    expect(after.every((r) => r === 0)).toBe(true);
+  });
+
+  it('keeps a steady stream under 5 ms of relative delay through +500 ppm of clock drift', () => {
+    // 60 s: without the window, transit would have crept up 30 ms.
+    const stream = new Stream(CLOCK_OFFSET_FRAMES, 500e-6);
+    let largest = 0;
+    for (let k = 0; k < 3000; k++) largest = Math.max(largest, stream.packet());
+    // Transit grows 0.5 ms per second; the window reaches 9.5 to 10 s back,
+    // so the newest packet sits 4.75 to 5 ms above the window's fastest
+    // (measured at most 4.99 ms).
+    expect(largest).toBeLessThanOrEqual(5 + 1e-9);
+    expect(largest).toBeGreaterThan(4.75 - 1e-9);
+    expect(stream.quantile()).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps a steady stream at 0 relative delay through −500 ppm of clock drift', () => {
+    // A slow receiver clock: every packet is the fastest so far.
+    const stream = new Stream(CLOCK_OFFSET_FRAMES, -500e-6);
+    let largest = 0;
+    for (let k = 0; k < 3000; k++) largest = Math.max(largest, stream.packet());
+    expect(largest).toBeLessThan(1e-9);
+  });
+});
+
+describe('DelayTracker 0.97 quantile', () => {
+  it('reaches a 40 ms step in delay within 16 packets, as its forgetting factor predicts', () => {
+    const stream = new Stream();
+    const history = 1000;
+    for (let k = 0; k < history; k++) stream.packet();
+    let packets = 0;
+    while (packets < MEMORY_PACKETS) {
+      stream.packet(40);
+      packets++;
+      // 40 ms of relative delay falls in the [40, 41) ms bucket.
+      if (stream.quantile() >= 40) break;
+    }
+    // With any history the old level keeps at most λ^k of the mass, so
+    // k ≥ ln 0.97 / ln λ = 15.2, i.e. 16 packets, always suffice; after
+    // 1000 packets (20 s) the formula gives the exact count, 14.
+    const expected = packetsToCross(history);
+    expect(expected).toBe(14);
+    expect(Math.abs(packets - expected)).toBeLessThanOrEqual(1);
+    expect(packets).toBeLessThanOrEqual(Math.ceil(Math.log(QUANTILE) / Math.log(LAMBDA)));
+  });
+
+  it('is not moved by a single spike', () => {
+    // Two streams with the same seeded jitter (0–10 ms); one meets a 100 ms spike.
+    const spiked = new Stream();
+    const twin = new Stream();
+    const nextSpiked = random(99);
+    const nextTwin = random(99);
+    for (let k = 0; k < 1000; k++) {
+      spiked.packet(10 * nextSpiked());
+      twin.packet(10 * nextTwin());
+    }
+    spiked.packet(100);
+    twin.packet(10 * nextTwin());
+    nextSpiked();
+    let largestDifference = 0;
+    for (let k = 0; k < 200; k++) {
+      largestDifference = Math.max(largestDifference, Math.abs(spiked.quantile() - twin.quantile()));
+      spiked.packet(10 * nextSpiked());
+      twin.packet(10 * nextTwin());
+    }
+    // The spike carries about 0.2 % of the mass, far below the 3 % above
+    // the quantile: it only shifts the interpolation inside a bucket, by
+    // less than the 0.25 ms bucket width (measured 0.029 ms).
+    expect(largestDifference).toBeLessThan(FINE_BUCKET_MS);
+  });
+
+  it('comes down steadily after the delay falls back: never up, and below 40 ms when the forgetting says', () => {
+    const stream = new Stream();
+    const low = 1000;
+    // 6 s: shorter than the 10 s window, which would otherwise take the
+    // raised delay as its new baseline (the fastest packet would be a high one).
+    const high = 300;
+    for (let k = 0; k < low; k++) stream.packet();
+    for (let k = 0; k < high; k++) stream.packet(40);
+    let previous = stream.quantile();
+    expect(previous).toBeGreaterThanOrEqual(40);
+    let below40At = -1;
+    for (let k = 1; k <= 4000; k++) {
+      stream.packet();
+      const q = stream.quantile();
+      expect(q).toBeLessThanOrEqual(previous);
+      if (below40At < 0 && q < 40) below40At = k;
+      previous = q;
+    }
+    // The high level's weights are λ^−j for j in [1000, 1300); it keeps
+    // more than 3 % of the mass, and the quantile at 40 ms or above, until
+    // enough low packets follow.
+    const weight = (from: number, to: number) => {
+      let sum = 0;
+      for (let j = from; j < to; j++) sum += LAMBDA ** -j;
+      return sum;
+    };
+    let expected = 0;
+    while (weight(low, low + high) / weight(0, low + high + expected) > 1 - QUANTILE) expected++;
+    expect(Math.abs(below40At - expected)).toBeLessThanOrEqual(1);
+    // 1357 packets, 27 s of 20 ms packets: the target does not drop at once.
+    expect(below40At * PACKET_MS).toBeGreaterThan(25_000);
+    // In the end it is back in the lowest bucket.
+    expect(previous).toBeLessThan(FINE_BUCKET_MS);
+  });
+
+  it('reads 0 before any packet and after reset', () => {
+    const stream = new Stream();
+    expect(stream.quantile()).toBe(0);
+    for (let k = 0; k < 50; k++) stream.packet(30);
+    dsp.exports.delayTrackerReset(stream.tracker);
+    expect(stream.quantile()).toBe(0);
+    expect(dsp.exports.delayTrackerPackets(stream.tracker)).toBe(0);
+  });
+});
+
+describe('DelayTracker peaks', () => {
+  // The peak hold the profiles use when the detector is on (Profile.peakHoldMs).
+  const HOLD_MS = 10_000;
+
+  function nowMs(stream: Stream): number {
+    return (stream.arrivalOf(stream.next - 1, 0) * 1000) / SAMPLE_RATE;
+  }
+
+  it('reports nothing for a single spike', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 100; k++) stream.packet();
+    stream.packet(80);
+    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream), HOLD_MS)).toBe(0);
+  });
+
+  it('reports the higher of two spikes within the hold, and nothing once the hold has passed', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 100; k++) stream.packet();
+    stream.packet(80);
+    // 2 s later, a second, higher spike.
+    for (let k = 0; k < 100; k++) stream.packet();
+    stream.packet(120);
+    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream), HOLD_MS)).toBe(120);
+    // 10.1 s after the second spike both have aged out.
+    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream) + HOLD_MS + 100, HOLD_MS)).toBe(0);
+  });
+});
