@@ -55,7 +55,8 @@ export async function startServer(): Promise<{ server: Server; origin: string }>
       }
       res.writeHead(200, headers).end(body);
     } catch {
-      res.writeHead(404).end('not found');
+      if (path === '/favicon.ico') res.writeHead(204).end();
+      else res.writeHead(404).end('not found');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
