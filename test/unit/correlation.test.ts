@@ -90,6 +90,36 @@ describe('searchPeriod', () => {
     expect(correlation).toBeCloseTo(1, 6);
   });
 
+  // The engine caps maxLag at what the region and the stretch budget allow,
+  // so it is often not a multiple of the decimation; the coarse search then
+  // places the anchor up to 3 samples off, which the refinement must absorb.
+  //
+  // Unit pulses are broadband and alias in the 4:1 averaging, which the
+  // search is not designed for (voice at 48 kHz is smooth over 4 samples,
+  // as the tone sweep below is). Measured limits, not asserted here: with
+  // maxLag 402 or 403 the coarse grid stops at lag 100 (400 samples), which
+  // misses pulses that decimate 101 apart, so about a quarter of pulse
+  // phases then come back wrong; and at maxLag 720 one phase in 401 puts a
+  // pulse on a decimated segment edge, every coarse correlation is 0, and
+  // the search returns minLag. The sweep starts at 404, the coarse lag 101.
+  it.each(ANCHOR_MODES)('finds the 401-sample period with every maxLag from 404 to 720 in mode %i', (mode) => {
+    const signal = pulseTrain(pulsePeriod, 37);
+    const misses: number[] = [];
+    for (let maxLag = 404; maxLag <= MAX_LAG; maxLag++) {
+      if (search(signal, mode, maxLag).lag !== pulsePeriod) misses.push(maxLag);
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it.each(ANCHOR_MODES)('finds the 110 Hz period with every maxLag from 438 to 720 in mode %i', (mode) => {
+    const signal = tone(toneHz);
+    const misses: number[] = [];
+    for (let maxLag = 438; maxLag <= MAX_LAG; maxLag++) {
+      if (Math.abs(search(signal, mode, maxLag).lag - tonePeriod) > 1) misses.push(maxLag);
+    }
+    expect(misses).toEqual([]);
+  });
+
   it('keeps to maxLag: a 300-sample pulse train searched up to 350 gives 300, not 600', () => {
     const { lag } = search(pulseTrain(300, 11), 0, 350);
     expect(lag).toBe(300);
