@@ -36,11 +36,12 @@ const SEAM_CONTEXT = 16;
 // The linear cross-fade adds its own slope, (b − a)/(τ + 1) per sample,
 // where a and b are the two stretches it fades between. Where they match
 // (which is why τ was chosen) that is a fraction of a per cent of the
-// signal's steps: on a tone it is 0 or nearly, and over the whole speech
-// sample the worst output/input ratio measured 1.0023 for accelerate (at
+// signal's steps. Measured output/input ratios: exactly 1 on the 200 Hz
+// tone; 1.0008 for expand on 440 Hz, where τ = 436 misses four periods by
+// 0.36 samples; over the whole speech sample 1.0023 for accelerate (at
 // −40 dBFS) and 1.0026 for expand (in −94 dBFS near-silence). 1 % covers
 // that and is still far below an audible click, which is a step many times
-// the signal's own.
+// the signal's own (splicing out τ without the fade measured up to 13.6 ×).
 const ALLOWED_STEP_GROWTH = 1.01;
 
 // The speech sample is swept every 10 ms.
