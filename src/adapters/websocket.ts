@@ -1,0 +1,76 @@
+// The common AI-voice case: a server streams audio over a WebSocket. The
+// framing is one RTP packet (RFC 3550 header: 12 bytes, CSRCs, extension and
+// padding allowed) per binary message; the payload is whatever codec the
+// JitterlaneNode was created for (PCM16LE, L16, PCMU, PCMA, ...). Text
+// messages are left to the app (onText). Malformed messages are counted,
+// never thrown.
+
+import { parseRtp } from '../trace/rtp.js';
+
+/** What the helper pushes into: JitterlaneNode (or anything with its push and context). */
+export interface PacketSink {
+  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
+  readonly context?: { currentTime: number };
+}
+
+/** Counters of a WebSocket feed. */
+export interface WebSocketFeedStats {
+  messages: number;
+  packets: number;
+  malformed: number;
+  dropped: number;
+  textMessages: number;
+}
+
+export interface WebSocketFeedOptions {
+  /** Called with text messages (control/JSON from the server). */
+  onText?: (text: string) => void;
+  /** Stamp each packet with the context's currentTime on arrival (default true: the worklet then knows the exact arrival). */
+  stampArrival?: boolean;
+}
+
+/** A running feed; close() detaches it (the socket is left to its owner). */
+export interface WebSocketFeed {
+  readonly stats: WebSocketFeedStats;
+  close(): void;
+}
+
+/** Feeds every binary message of `socket` (one RTP packet each) to `sink`. */
+export function feedFromWebSocket(socket: WebSocket, sink: PacketSink, options: WebSocketFeedOptions = {}): WebSocketFeed {
+  const stats: WebSocketFeedStats = { messages: 0, packets: 0, malformed: 0, dropped: 0, textMessages: 0 };
+  socket.binaryType = 'arraybuffer';
+  const stamp = options.stampArrival !== false;
+  const onMessage = (event: MessageEvent) => {
+    stats.messages++;
+    if (typeof event.data === 'string') {
+      stats.textMessages++;
+      options.onText?.(event.data);
+      return;
+    }
+    if (!(event.data instanceof ArrayBuffer)) {
+      stats.malformed++;
+      return;
+    }
+    const bytes = new Uint8Array(event.data);
+    const rtp = parseRtp(bytes, bytes.length);
+    if (!rtp || !rtp.payload || rtp.payload.length === 0) {
+      stats.malformed++;
+      return;
+    }
+    try {
+      const accepted = sink.push(rtp.payload, {
+        sequenceNumber: rtp.sequenceNumber,
+        timestamp: rtp.timestamp,
+        ssrc: rtp.ssrc,
+        marker: rtp.marker,
+        arrivalTime: stamp && sink.context ? sink.context.currentTime : undefined,
+      });
+      if (accepted) stats.packets++;
+      else stats.dropped++;
+    } catch {
+      stats.malformed++;
+    }
+  };
+  socket.addEventListener('message', onMessage);
+  return { stats, close: () => socket.removeEventListener('message', onMessage) };
+}
