@@ -2,6 +2,13 @@
 // frame minus its position on the sender's timeline; only differences of
 // transits matter, so sender/receiver clock offset cancels, and measuring
 // against the fastest packet of a sliding window absorbs clock drift.
+//
+// The baseline is the fastest transit of the last 10 s, but it may not fall
+// more than BASELINE_FREE_FALL_MS below a slow follower of the fastest
+// transit, which itself falls at most BASELINE_FALL_MS_PER_S: a sender that
+// pushes audio ahead of real time (text-to-speech servers do) makes its
+// packets look seconds "fast", and those early packets must wait in the
+// buffer, not redefine the network.
 
 /**
  * Window over which the fastest transit is taken: 10 s. Long enough that an
@@ -9,8 +16,21 @@
  * that ±500 ppm of clock drift moves it by at most 5 ms.
  */
 const MIN_WINDOW_BUCKETS: i32 = 20;
-/** 500 ms buckets: 20 of them make the window at 1/20 of the cost of a per-packet deque. */
+/** The long window the baseline's fall is measured against: 60 s. */
+const LONG_WINDOW_BUCKETS: i32 = 120;
+/** 500 ms buckets: the windows at 1/20 of the cost of a per-packet deque. */
 const MIN_BUCKET_MS: f64 = 500;
+/**
+ * How fast the slow follower falls: 2 ms per second is four times the drift of
+ * ±500 ppm clocks.
+ */
+const BASELINE_FALL_MS_PER_S: f64 = 2;
+/**
+ * How far the baseline may fall at once below the slow follower: a path gets
+ * this much faster when a bloated queue drains or a first packet was held up;
+ * packets earlier than that are a sender running ahead.
+ */
+const BASELINE_FREE_FALL_MS: f64 = 100;
 
 /** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */
 const HIST_BUCKETS: i32 = 512;
@@ -44,7 +64,7 @@ const PEAK_SLOTS: i32 = 8;
  */
 export class DelayTracker {
   private readonly sampleRate: f64;
-  private readonly minBucket: StaticArray<f64> = new StaticArray<f64>(MIN_WINDOW_BUCKETS);
+  private readonly minBucket: StaticArray<f64> = new StaticArray<f64>(LONG_WINDOW_BUCKETS);
   private currentMinBucket: i64 = -1;
   private readonly histogram: StaticArray<f64> = new StaticArray<f64>(HIST_BUCKETS);
   private histogramTotal: f64 = 0;
@@ -52,8 +72,11 @@ export class DelayTracker {
   private readonly peakHeightMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
   private readonly peakTimeMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
   private peakNext: i32 = 0;
-  /** Fastest transit in the window, in frames. */
+  /** The baseline: fastest transit of the last 10 s, held up by the guard, in frames. */
   minTransit: f64 = 0;
+  /** Rate-limited follower of the 60 s fastest transit (frames), and when it last moved (−1: not yet). */
+  private slow: f64 = 0;
+  private slowFrame: f64 = -1;
   /** Last packet's delay above the window's fastest, ms. */
   lastRelativeMs: f64 = 0;
   /** Packets seen since reset. */
@@ -66,8 +89,10 @@ export class DelayTracker {
 
   /** Forgets all history (new stream). */
   reset(): void {
-    for (let i = 0; i < MIN_WINDOW_BUCKETS; i++) unchecked((this.minBucket[i] = Infinity));
+    for (let i = 0; i < LONG_WINDOW_BUCKETS; i++) unchecked((this.minBucket[i] = Infinity));
     this.currentMinBucket = -1;
+    this.slow = 0;
+    this.slowFrame = -1;
     for (let i = 0; i < HIST_BUCKETS; i++) unchecked((this.histogram[i] = 0));
     this.histogramTotal = 0;
     this.nextWeight = 1;
@@ -92,19 +117,46 @@ export class DelayTracker {
     if (bucket > this.currentMinBucket) {
       // Buckets that the window slid past start empty.
       const steps = bucket - this.currentMinBucket;
-      const clear = steps > <i64>MIN_WINDOW_BUCKETS ? MIN_WINDOW_BUCKETS : <i32>steps;
+      const clear = steps > <i64>LONG_WINDOW_BUCKETS ? LONG_WINDOW_BUCKETS : <i32>steps;
       for (let i = 1; i <= clear; i++) {
-        unchecked((this.minBucket[<i32>((this.currentMinBucket + i) % MIN_WINDOW_BUCKETS)] = Infinity));
+        unchecked((this.minBucket[<i32>((this.currentMinBucket + i) % LONG_WINDOW_BUCKETS)] = Infinity));
       }
       this.currentMinBucket = bucket;
     }
-    const slot = <i32>(((bucket % MIN_WINDOW_BUCKETS) + MIN_WINDOW_BUCKETS) % MIN_WINDOW_BUCKETS);
+    const slot = <i32>(((bucket % LONG_WINDOW_BUCKETS) + LONG_WINDOW_BUCKETS) % LONG_WINDOW_BUCKETS);
     if (transit < unchecked(this.minBucket[slot])) unchecked((this.minBucket[slot] = transit));
-    let min = Infinity;
-    for (let i = 0; i < MIN_WINDOW_BUCKETS; i++) min = Math.min(min, unchecked(this.minBucket[i]));
+    // The recent baseline is the second-lowest of the 10 s window's bucket minima
+    // (the lowest while only one bucket has packets): one burst of early packets,
+    // which lands in a single 500 ms bucket, cannot pull it down.
+    let lowest = Infinity;
+    let second = Infinity;
+    let longest = Infinity;
+    for (let i = 0; i < LONG_WINDOW_BUCKETS; i++) {
+      const value = unchecked(this.minBucket[<i32>(((bucket - <i64>i) % LONG_WINDOW_BUCKETS + LONG_WINDOW_BUCKETS) % LONG_WINDOW_BUCKETS)]);
+      if (i < MIN_WINDOW_BUCKETS) {
+        if (value < lowest) {
+          second = lowest;
+          lowest = value;
+        } else if (value < second) {
+          second = value;
+        }
+      }
+      longest = Math.min(longest, value);
+    }
+    const recent = second < Infinity ? second : lowest;
+    // The slow follower tracks the long window's fastest transit up at once and
+    // down at most BASELINE_FALL_MS_PER_S; the baseline stays within
+    // BASELINE_FREE_FALL_MS below it.
+    if (this.slowFrame < 0) this.slow = longest;
+    const fallFrames = (Math.max(0, arrivalFrame - this.slowFrame) * BASELINE_FALL_MS_PER_S) / 1000;
+    this.slowFrame = arrivalFrame;
+    this.slow = longest >= this.slow ? longest : Math.max(longest, this.slow - fallFrames);
+    const guard = Math.max(longest, this.slow - (BASELINE_FREE_FALL_MS * this.sampleRate) / 1000);
+    const min = Math.max(recent, guard);
     this.minTransit = min;
 
-    const relativeMs = ((transit - min) * 1000) / this.sampleRate;
+    // Early packets (transit below the baseline) count as on time, not as negative delay.
+    const relativeMs = (Math.max(0, transit - min) * 1000) / this.sampleRate;
     this.lastRelativeMs = relativeMs;
     this.packets++;
 
@@ -123,6 +175,16 @@ export class DelayTracker {
       unchecked((this.peakTimeMs[this.peakNext] = (arrivalFrame * 1000) / this.sampleRate));
       this.peakNext = (this.peakNext + 1) % PEAK_SLOTS;
     }
+  }
+
+  /**
+   * Starts the baseline from `transit` (frames): playout is (re)starting on a
+   * packet with that transit, so the packets around it that arrived earlier
+   * are a sender running ahead, not a faster network.
+   */
+  rebase(transit: f64): void {
+    this.slow = transit;
+    this.minTransit = transit;
   }
 
   private rescale(): void {

@@ -289,7 +289,9 @@ export class Engine {
       const pos = <f64>unchecked(this.buffer.pos[first]);
       s.gapFrames = pos - this.nextPos;
       s.sequenceContiguous = this.lastSeq >= 0 && unchecked(this.buffer.seq[first]) == this.lastSeq + 1;
-      s.startInFrames = pos + this.tracker.minTransit + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
+      // A stream starts T after its first packet arrived, or earlier if the baseline says so.
+      const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
+      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
       if (this.pendingConcealed > 0) {
         const dtxGap = pos - this.lastEndPos;
         this.commitPending(s.sequenceContiguous, dtxGap);
@@ -369,6 +371,7 @@ export class Engine {
       this.started = true;
       this.emitting = true;
       this.nextPos = pos;
+      this.tracker.rebase(Math.min(this.tracker.minTransit, arrival - pos));
     }
     this.sync.reserve(MAX_PACKET_FRAMES + MAX_PERIOD);
     const start = this.sync.endIndex;

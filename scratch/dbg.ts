@@ -2,7 +2,7 @@ import { readTrace } from '../src/trace/index.js';
 import { replay } from '../src/replay/driver.js';
 import { traceFiles, defaultTraceDir } from '../src/replay/trace_set.js';
 const [name, profile, from, to] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
-const f = traceFiles(defaultTraceDir()).find((t) => t.name.includes(name))!;
+const f = name.startsWith('/') ? { path: name } : traceFiles(defaultTraceDir()).find((t) => t.name.includes(name))!;
 const r = replay(readTrace(f.path), { profile: profile as 'l4s', timelineStepMs: 2.7 });
 const minT = Math.min(...r.records.map((x) => x.arrivalMs - x.sendMs));
 const lines: [number, string][] = [];

@@ -325,17 +325,13 @@ describe('DTX and loss', () => {
 });
 
 describe('a sender that pushes audio faster than real time', () => {
-  // Known failure, left in place: the engine measures delay above the fastest
-  // packet of the last 10 s, and pushed packets are "fast" by the length of
-  // the push. Measured on this stream (classic profile, 2 s pushed at 6 s):
-  // the engine then believes its delay is 1.7 s above the fastest packet,
-  // runs its concealment ahead of the real stream, and discards 411 on-time
-  // packets as late over the next 8 s (8.5 s of concealment), until the pushed
-  // packets leave the 10 s window; the delay then settles at the 500 ms
-  // ceiling, because the histogram learned ~2 s relative delays. Fixing it
-  // means changing how the baseline or the dry concealment works: control
-  // behaviour, not a small fix.
-  it.fails('keeps playing the on-time packets that follow a 2 s push', () => {
+  // Text-to-speech servers push audio ahead of real time. The pushed packets
+  // look up to 2 s "fast"; they must wait in the buffer, not redefine the
+  // network (a regression test: the 10 s fastest-packet baseline once fell by
+  // the length of the push and discarded 411 on-time packets as late).
+  // The baseline is the second-lowest 500 ms bucket minimum, and cannot fall
+  // more than 100 ms below a follower that falls 2 ms/s (assembly/arrival.ts).
+  it('keeps playing the on-time packets that follow a 2 s push', () => {
     const random = seededRandom(5);
     const push = { from: 300, to: 400 };
     const packets = planStream({
