@@ -1,0 +1,47 @@
+// Taking over an RTCPeerConnection receiver in Chromium: two loopback peer
+// connections, PCMU, an RTCRtpScriptTransform routing the receiver's encoded
+// frames to JitterlaneNode instead of the browser's decoder.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import type { BrowserContext } from 'playwright-core';
+import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+
+interface TakeoverResult {
+  supported: boolean;
+  frames: number;
+  stats: { packetsReceived: number; concealedSamples: number };
+  browser: { totalSamplesReceived: number; concealedSamples: number; packetsReceived: number } | null;
+  medianToneAmplitude: number;
+}
+
+describe.runIf(browserAvailable() || process.env.CI === 'true')('receiver takeover in Chromium', () => {
+  let server: Server;
+  let origin: string;
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    ({ server, origin } = await startServer());
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('plays the received audio through jitterlane and leaves the browser decoder nothing', async () => {
+    const page = await openPage(browser.context, `${origin}/test/browser/pages/takeover.html`);
+    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const result = await page.evaluate(() => (window as unknown as { runTakeover: (o: unknown) => Promise<TakeoverResult> }).runTakeover({ seconds: 3 }));
+    expect(result.supported).toBe(true);
+    // 3 s of 20 ms PCMU frames: about 150, fewer the time ICE and DTLS take to connect.
+    expect(result.frames).toBeGreaterThan(50);
+    expect(result.stats.packetsReceived).toBe(result.frames);
+    // The 1 kHz oscillator at gain 0.5 comes out of jitterlane at its level (G.711 keeps it within 1 dB).
+    expect(Math.abs(20 * Math.log10(result.medianToneAmplitude / 0.5))).toBeLessThan(1);
+    // The browser's own jitter buffer received the packets but decoded nothing.
+    expect(result.browser?.packetsReceived).toBeGreaterThan(50);
+    expect(result.browser?.totalSamplesReceived).toBe(0);
+  });
+});
