@@ -343,6 +343,8 @@ export class Engine {
    * 1 duplicate, 2 late, 3 resync, 4 overflow, < 0 refused).
    */
   insertWritten(length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number): number {
+    // Bytes written through an inputView taken before the memory grew would be lost: the caller
+    // takes inputView again after creating engines (the worklet creates one, once).
     return this.x.insert(this.handle, sequenceNumber, timestamp, ssrc, arrivalFrame, length);
   }
 
@@ -352,6 +354,8 @@ export class Engine {
       for (const channel of out) channel.fill(0, offset, offset + frames);
       return;
     }
+    // Another engine created in this module may have grown the memory since the last call.
+    this.refreshViews();
     const views = this.views.output;
     for (let c = 0; c < out.length; c++) {
       const src = views[c < views.length ? c : views.length - 1];

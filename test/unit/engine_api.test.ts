@@ -168,3 +168,18 @@ describe('after destroy', () => {
     expect(() => engine.destroy()).not.toThrow();
   });
 });
+
+describe('views over engine memory', () => {
+  it('pullInto still reads real samples after another engine grew the memory (regression: NaN from a detached view)', () => {
+    const module = loadEngineModule();
+    const a = module.createEngine({ codec: 'PCM16LE', profile: 'l4s' });
+    const out = [new Float32Array(128)];
+    a.pullInto(out, 128);
+    const before = module.exports.memory.buffer.byteLength;
+    const others = [];
+    while (module.exports.memory.buffer.byteLength === before) others.push(module.createEngine({ codec: 'PCM16LE' }));
+    a.pullInto(out, 128);
+    expect(out[0].every((v) => Number.isFinite(v))).toBe(true);
+    for (const engine of [a, ...others]) engine.destroy();
+  });
+});
