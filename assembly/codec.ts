@@ -106,9 +106,12 @@ export class Decoder {
     if (frames > this.maxInputFrames || frames * this.factor > stride) return -1;
     const channels = this.channels;
     const scratch = changetype<usize>(this.scratch);
+    const direct = this.factor == 1;
     for (let c = 0; c < channels; c++) {
-      // De-interleave channel c into the scratch at the payload rate.
-      const dst = scratch + (<usize>(c * this.maxInputFrames) << 2);
+      // De-interleave channel c at the payload rate: straight into the output at
+      // 48 kHz, else into the scratch the upsampler reads.
+      const target = out + (<usize>(c * stride) << 2);
+      const dst = direct ? target : scratch + (<usize>(c * this.maxInputFrames) << 2);
       if (this.codec == CODEC_PCMU || this.codec == CODEC_PCMA) {
         if (channels == 1) {
           if (this.codec == CODEC_PCMU) decodeUlaw(payload, frames, dst);
@@ -136,7 +139,7 @@ export class Decoder {
           store<f32>(dst + (<usize>i << 2), <f32>(<i16>word) * (1.0 / 32768.0));
         }
       }
-      unchecked(this.upsamplers[c]).process(dst, frames, out + (<usize>(c * stride) << 2));
+      if (!direct) unchecked(this.upsamplers[c]).process(dst, frames, target);
     }
     return frames * this.factor;
   }

@@ -356,12 +356,19 @@ export class Engine {
     }
     // Another engine created in this module may have grown the memory since the last call.
     this.refreshViews();
-    const views = this.views.output;
-    for (let c = 0; c < out.length; c++) {
-      const src = views[c < views.length ? c : views.length - 1];
-      const dst = out[c];
-      for (let i = 0; i < frames; i++) dst[offset + i] = src[i];
-    }
+    const views = this.quantumViews(frames);
+    for (let c = 0; c < out.length; c++) out[c].set(views[c < views.length ? c : views.length - 1], offset);
+  }
+
+  private cachedQuantum: { buffer: ArrayBuffer; frames: number; views: Float32Array[] } | null = null;
+
+  /** Output views exactly `frames` long, made once per quantum size (so set() copies without allocating). */
+  private quantumViews(frames: number): Float32Array[] {
+    const cached = this.cachedQuantum;
+    if (cached && cached.frames === frames && cached.buffer === this.views.buffer) return cached.views;
+    const views = this.views.output.map((view) => view.subarray(0, frames));
+    this.cachedQuantum = { buffer: this.views.buffer, frames, views };
+    return views;
   }
 
   /**
