@@ -81,7 +81,8 @@ describe.each([
       expect(header[HEADER_SERIAL]).toBe(read);
       read++;
     };
-    while (accepted < 20_000) {
+    // Bounded, so a ring that stops accepting fails the test instead of hanging it.
+    for (let round = 0; accepted < 20_000 && round < 100_000; round++) {
       // Bursts of writes and reads of random lengths: the ring runs from empty to full and back.
       for (let k = random.below(12); k > 0; k--) {
         const f = randomFields(random);
@@ -93,6 +94,7 @@ describe.each([
       }
       for (let k = random.below(12); k > 0; k--) readOne();
     }
+    expect(accepted).toBe(20_000);
     while (inFlight.length > 0) readOne();
     expect(ring.read(out, header)).toBe(READ_EMPTY);
     expect(ring.unreadBytes()).toBe(0);
