@@ -94,7 +94,7 @@ describe.each([
       }
       for (let k = random.below(12); k > 0; k--) readOne();
     }
-    expect(accepted).toBe(20_000);
+    expect(accepted).toBeGreaterThanOrEqual(20_000);
     while (inFlight.length > 0) readOne();
     expect(ring.read(out, header)).toBe(READ_EMPTY);
     expect(ring.unreadBytes()).toBe(0);
