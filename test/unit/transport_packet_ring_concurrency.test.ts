@@ -89,9 +89,12 @@ describe('PacketRing between a producer Worker and a slower consumer', () => {
     expect(ring.overflowCount).toBe(report.refused);
     expect(ring.recordsWritten).toBe(report.accepted);
     expect(ring.unreadBytes()).toBe(0);
-    // The test only means something if both outcomes happened many times.
-    expect(report.accepted).toBeGreaterThan(1000);
-    expect(report.refused).toBeGreaterThan(1000);
+    // The test only means something if both outcomes happened many times. Measured on two
+    // cores: the flood accepts 60 000..135 000 (3 900 with both cores busy elsewhere), the
+    // pausing producer is refused 1 400..7 300 times. 500 accepted records are a dozen
+    // wraps of the ring (about 40 records of 780 bytes on average fill it).
+    expect(report.accepted).toBeGreaterThan(500);
+    expect(report.refused).toBeGreaterThan(100);
     await annotate(
       `attempted ${report.attempted} in ${report.millis.toFixed(0)} ms, accepted ${report.accepted}, refused ${report.refused}; ` +
         `consumer verified ${tally.read} in ${tally.millis.toFixed(0)} ms`,
