@@ -68,7 +68,7 @@ export function encodeBatch(packets: readonly TransportPacket[]): ArrayBuffer {
 /**
  * Moves a batch's records into `ring`, in order; records that do not fit are
  * dropped (the ring counts them). Never throws: bytes that are not a batch
- * stop the walk and come back as `malformed`. Allocates three views and the
+ * stop the walk and come back as `malformed`. Allocates four small arrays and the
  * result per batch: call it from the port's message handler, not from
  * process().
  */

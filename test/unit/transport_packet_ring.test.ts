@@ -56,7 +56,7 @@ describe.each([
   ['a SharedArrayBuffer', true],
   ['an ArrayBuffer', false],
 ])('PacketRing over %s', (_name, shared) => {
-  it('returns every accepted packet intact and in order while the data area wraps over 100 times', () => {
+  it('returns every accepted packet intact and in order while the data area wraps over 100 times', async ({ annotate }) => {
     // 8 KiB holds about ten MTU records (recordBytes(1500) = 1536), so 20 000 packets wrap it many times.
     const ring = PacketRing.create(8192, shared);
     expect(ring.isShared).toBe(shared);
@@ -104,6 +104,7 @@ describe.each([
     expect(ring.recordsWritten).toBe(accepted);
     expect(ring.recordsRead).toBe(accepted);
     expect(ring.oversizeCount).toBe(0);
+    await annotate(`accepted ${accepted}, refused ${refused}, data area passed ${(acceptedBytes / ring.capacityBytes).toFixed(0)} times`);
   });
 
   it('refuses packets when full, counts them, and reads back exactly the accepted ones', () => {
