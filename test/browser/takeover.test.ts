@@ -37,7 +37,10 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('receiver takeov
     expect(result.supported).toBe(true);
     // 3 s of 20 ms PCMU frames: about 150, fewer the time ICE and DTLS take to connect.
     expect(result.frames).toBeGreaterThan(50);
-    expect(result.stats.packetsReceived).toBe(result.frames);
+    // Every frame reached the engine but those still on their way (worker → page → worklet)
+    // when the stats were taken: at most a few 20 ms frames.
+    expect(result.stats.packetsReceived).toBeLessThanOrEqual(result.frames);
+    expect(result.stats.packetsReceived).toBeGreaterThanOrEqual(result.frames - 5);
     // The 1 kHz oscillator at gain 0.5 comes out of jitterlane at its level (G.711 keeps it within 1 dB).
     expect(Math.abs(20 * Math.log10(result.medianToneAmplitude / 0.5))).toBeLessThan(1);
     // The browser's own jitter buffer received the packets but decoded nothing.
