@@ -88,6 +88,19 @@ export type EngineEventKind =
   | 'played' | 'late' | 'dropped' | 'overflow' | 'expand' | 'merge' | 'accelerate' | 'accelerate-fast'
   | 'preemptive-expand' | 'dtx' | 'reset' | 'profile' | 'duplicate';
 
+/** f64 fields of one raw event record: kind, output frame, a, b (assembly/events.ts). */
+export const EVENT_FIELDS = 4;
+
+/** Raw event records (as drainEventsInto writes them) to event objects. */
+export function decodeEvents(records: Float64Array, count: number): EngineEvent[] {
+  const out: EngineEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = i * EVENT_FIELDS;
+    out.push({ kind: EVENT_KINDS[records[at]] ?? 'played', frame: records[at + 1], a: records[at + 2], b: records[at + 3] });
+  }
+  return out;
+}
+
 const EVENT_KINDS: EngineEventKind[] = [
   'played', 'played', 'late', 'dropped', 'overflow', 'expand', 'merge', 'accelerate', 'accelerate-fast',
   'preemptive-expand', 'dtx', 'reset', 'profile', 'duplicate',
@@ -418,15 +431,31 @@ export class Engine {
   drainEvents(): EngineEvent[] {
     this.live();
     const n = this.x.drainEvents(this.handle);
-    const fields = this.x.eventFields();
-    const ev = new Float64Array(this.x.memory.buffer, this.x.eventsPtr(this.handle), n * fields);
-    const out: EngineEvent[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = i * fields;
-      out.push({ kind: EVENT_KINDS[ev[at]] ?? 'played', frame: ev[at + 1], a: ev[at + 2], b: ev[at + 3] });
-    }
-    return out;
+    const ev = new Float64Array(this.x.memory.buffer, this.x.eventsPtr(this.handle), n * EVENT_FIELDS);
+    return decodeEvents(ev, n);
   }
+
+  /**
+   * Drains the event log as raw records (EVENT_FIELDS floats each) into
+   * `target` from record `at`; returns how many were copied. Allocates nothing
+   * once the log is on (a worklet replay records events this way); records
+   * beyond the target's room are dropped.
+   */
+  drainEventsInto(target: Float64Array, at: number): number {
+    const n = this.x.drainEvents(this.handle);
+    const room = Math.max(0, Math.min(n, Math.floor(target.length / EVENT_FIELDS) - at));
+    if (room === 0) return 0;
+    const buffer = this.x.memory.buffer as ArrayBuffer;
+    if (!this.eventSource || this.eventSource.buffer !== buffer) {
+      this.eventSource = new Float64Array(buffer, this.x.eventsPtr(this.handle), 4096 * EVENT_FIELDS);
+    }
+    const source = this.eventSource;
+    const base = at * EVENT_FIELDS;
+    for (let i = 0; i < room * EVENT_FIELDS; i++) target[base + i] = source[i];
+    return room;
+  }
+
+  private eventSource: Float64Array | null = null;
 
   /** Records events for drainEvents() (reserves the log's memory the first time; not on the audio thread). */
   setEventLog(on: boolean): void {

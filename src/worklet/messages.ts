@@ -21,16 +21,45 @@ export interface ProcessorOptions {
   ringBytes: number;
   /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */
   sampleRate: number;
+  /** Trace replay in an OfflineAudioContext: record events and the stopping point, as the Node driver does. */
+  replay?: ReplayRecording;
+}
+
+/** What a worklet replay records (all reserved at construction). */
+export interface ReplayRecording {
+  /** Room for this many engine events. */
+  maxEvents: number;
+  /** A timeline point every this many quanta. */
+  timelineEveryQuanta: number;
+  /** Room for this many timeline points. */
+  maxTimelinePoints: number;
+  /** Stop at this engine frame at the latest (last arrival + the driver's tail limit). */
+  endLimitFrames: number;
+}
+
+/** The recording, posted on request once rendering ended. */
+export interface ReplayRecordingResult {
+  events: Float64Array;
+  eventCount: number;
+  /** [timeMs, bufferMs, targetMs, delayMs] per point. */
+  timeline: Float64Array;
+  timelineCount: number;
+  /** Engine frame at which the Node driver's stopping rule was met (−1: never). */
+  stopFrame: number;
+  /** The engine's stats block at stopFrame. */
+  stats: Float64Array;
 }
 
 export type MainToProcessor =
   | { type: 'packets'; batch: ArrayBuffer }
   | { type: 'profile'; profile: ProfileName | ProfileRecord }
   | { type: 'stats'; id: number }
+  | { type: 'replay-result'; id: number }
   | { type: 'reset' }
   | { type: 'close' };
 
 export type ProcessorToMain =
   | { type: 'ready' }
   | { type: 'stats'; id: number; stats: Record<string, number> }
+  | { type: 'replay-result'; id: number; result: ReplayRecordingResult }
   | { type: 'error'; message: string };

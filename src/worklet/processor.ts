@@ -11,7 +11,7 @@
 
 import { EngineModule, type Engine } from '../engine.js';
 import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
-import type { MainToProcessor, ProcessorOptions } from './messages.js';
+import type { MainToProcessor, ProcessorOptions, ReplayRecording } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
 
 declare const sampleRate: number;
@@ -72,9 +72,12 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       this.engine.pullInto(this.scratch, frames);
       return this.scratch;
     };
+    this.recording = o.replay ? new Recording(o.replay, this.engine) : null;
     this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
     this.port.postMessage({ type: 'ready' });
   }
+
+  private readonly recording: Recording | null;
 
   /** Rare commands; runs between render calls, where allocation is fine. */
   private onMessage(message: MainToProcessor): void {
@@ -85,6 +88,8 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       else if (message.type === 'stats') {
         const stats = { ...this.engine.stats(), ringOverflow: this.ring.overflowCount, renderErrors: this.renderErrors } as Record<string, number>;
         this.port.postMessage({ type: 'stats', id: message.id, stats });
+      } else if (message.type === 'replay-result' && this.recording) {
+        this.port.postMessage({ type: 'replay-result', id: message.id, result: this.recording.result() });
       } else if (message.type === 'close') {
         this.closed = true;
         this.engine.destroy();
@@ -131,11 +136,63 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       this.drain();
       if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
       else this.engine.pullInto(out, frames);
+      if (this.recording) this.recording.afterQuantum(this.ring.unreadBytes() === 0 && this.heldLength < 0, frames);
     } catch {
       this.renderErrors++;
       for (const channel of out) channel.fill(0);
     }
     return true;
+  }
+}
+
+/**
+ * A worklet replay's recording: the engine's events, timeline points and the
+ * point where the Node driver would stop (every packet in, buffer drained, or
+ * the tail limit), with the stats at that point. Reserved at construction;
+ * afterQuantum() allocates nothing.
+ */
+class Recording {
+  private readonly options: ReplayRecording;
+  private readonly engine: Engine;
+  private readonly events: Float64Array;
+  private eventCount = 0;
+  private readonly timeline: Float64Array;
+  private timelineCount = 0;
+  private readonly stats: Float64Array;
+  private stopFrame = -1;
+  private quanta = 0;
+
+  constructor(options: ReplayRecording, engine: Engine) {
+    this.options = options;
+    this.engine = engine;
+    engine.setEventLog(true);
+    this.events = new Float64Array(options.maxEvents * 4);
+    this.timeline = new Float64Array(options.maxTimelinePoints * 4);
+    this.stats = new Float64Array(engine.statsView.length);
+  }
+
+  afterQuantum(allInserted: boolean, frames: number): void {
+    if (this.stopFrame >= 0) return;
+    this.eventCount += this.engine.drainEventsInto(this.events, this.eventCount);
+    const s = this.engine.statsView;
+    this.quanta++;
+    if (this.quanta % this.options.timelineEveryQuanta === 0 && this.timelineCount < this.options.maxTimelinePoints) {
+      const at = this.timelineCount++ * 4;
+      this.timeline[at] = (s[29] * 1000) / ENGINE_RATE;
+      this.timeline[at + 1] = s[27];
+      this.timeline[at + 2] = s[25];
+      this.timeline[at + 3] = s[26];
+    }
+    // The Node driver's rule (src/replay/driver.ts): stop once every packet is in and the buffer is drained.
+    const now = s[29];
+    if ((allInserted && s[28] === 0 && s[27] * (ENGINE_RATE / 1000) < frames) || now >= this.options.endLimitFrames) {
+      this.stopFrame = now;
+      this.stats.set(s);
+    }
+  }
+
+  result() {
+    return { events: this.events, eventCount: this.eventCount, timeline: this.timeline, timelineCount: this.timelineCount, stopFrame: this.stopFrame, stats: this.stats };
   }
 }
 
