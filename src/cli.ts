@@ -9,7 +9,8 @@ import type { ProfileName } from './engine.js';
 import { EcnTimeline } from './ecn/timeline.js';
 import { compareTraces, formatComparison } from './replay/compare.js';
 import { ecnController } from './replay/ecn_controller.js';
-import { replay, type AudioSource } from './replay/driver.js';
+import { replay, type AudioSource, type ReplayOutput } from './replay/driver.js';
+import { replayInBrowser } from './replay/browser_runtime.js';
 import { writeReplayOutputs } from './replay/outputs.js';
 import { qualityFigures } from './replay/quality.js';
 import { formatMetrics } from './replay/table.js';
@@ -19,7 +20,7 @@ import { readTrace, TraceError } from './trace/index.js';
 const USAGE = `usage:
   jitterlane replay TRACE [--profile classic|l4s|auto] [--ecn FILE] [--ssrc N]
                           [--frame-ms 20|10] [--audio auto|payload|replacement]
-                          [--json] [--out DIR]
+                          [--runtime node|browser] [--json] [--out DIR]
   jitterlane compare [DIR] [--out DIR]
 
 TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
@@ -27,6 +28,8 @@ send_us,arrival_us), optionally gzip-compressed.
 --profile auto: the ECN monitor chooses the profile as the replay runs, from FILE
 (CSV time_ms,ect0,ect1,ce,not_ect of cumulative counters) or the capture's own
 IP ECN bits; it starts on classic.
+--runtime browser: the replay runs in headless Chromium's AudioWorklet (needs
+playwright-core and /usr/bin/chromium); same figures, same output bytes.
 compare: every trace of DIR (default ../shared/traces/raw, else the bundled
 sample set) under both profiles, with the comparison table.`;
 
@@ -64,7 +67,7 @@ function progressBar(label: string): { update: (done: number) => void; end: () =
   };
 }
 
-function runReplay(args: string[]): void {
+async function runReplay(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -74,11 +77,14 @@ function runReplay(args: string[]): void {
       ssrc: { type: 'string' },
       'frame-ms': { type: 'string' },
       audio: { type: 'string' },
+      runtime: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('replay takes exactly one TRACE');
+  const runtime = values.runtime ?? 'node';
+  if (runtime !== 'node' && runtime !== 'browser') throw new UsageError(`--runtime must be node or browser, not ${runtime}`);
   const profile = parseProfile(values.profile);
   const frameMs = parseInteger('frame-ms', values['frame-ms']);
   if (frameMs !== undefined && frameMs !== 10 && frameMs !== 20) throw new UsageError('--frame-ms must be 10 or 20');
@@ -94,14 +100,18 @@ function runReplay(args: string[]): void {
             : EcnTimeline.fromPackets(trace.packets.map((p) => ({ arrivalMs: p.arrivalUs / 1000, ecn: p.ecn }))),
         )
       : null;
+  if (runtime === 'browser' && profile === 'auto') throw new UsageError('--profile auto runs in the node runtime only');
   const bar = progressBar(basename(positionals[0]));
-  const result = replay(trace, {
-    profile: profile === 'auto' ? 'classic' : profile,
-    controller: auto?.controller,
-    audio,
-    keepOutput: values.out !== undefined,
-    onProgress: bar.update,
-  });
+  const result: ReplayOutput =
+    runtime === 'browser'
+      ? await replayInBrowser(trace, { profile: profile as ProfileName, audio })
+      : replay(trace, {
+          profile: profile === 'auto' ? 'classic' : profile,
+          controller: auto?.controller,
+          audio,
+          keepOutput: values.out !== undefined,
+          onProgress: bar.update,
+        });
   bar.end();
   const { metrics } = qualityFigures(result);
   const report = auto ? { ...metrics, timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : metrics;
@@ -131,10 +141,10 @@ function runCompare(args: string[]): void {
   if (values.out) process.stdout.write(`\noutputs: ${join(values.out, '<trace>', '<profile>')}/{metrics.json,timeline.svg,output.wav}\n`);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'replay') runReplay(rest);
+    if (command === 'replay') await runReplay(rest);
     else if (command === 'compare') runCompare(rest);
     else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(USAGE + '\n');
     else throw new UsageError(command ? `unknown command ${command}` : 'no command');
@@ -153,4 +163,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -121,6 +121,13 @@ const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuff
   'nowFrames', 'eventsLost', 'delayEstimateMs',
 ];
 
+/** Named counters from a raw stats block (assembly/stats.ts order). */
+export function statsFromBlock(block: ArrayLike<number>): EngineStats {
+  const out: Record<string, number> = {};
+  STAT_NAMES.forEach((name, i) => (out[name] = block[i]));
+  return out as unknown as EngineStats;
+}
+
 /** Raw exports of build/jitterlane.wasm (see assembly/index.ts). */
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -415,9 +422,7 @@ export class Engine {
   stats(): EngineStats {
     this.live();
     this.refreshViews();
-    const out: Record<string, number> = {};
-    STAT_NAMES.forEach((name, i) => (out[name] = this.views.stats[i]));
-    return out as unknown as EngineStats;
+    return statsFromBlock(this.views.stats);
   }
 
   /** The raw stats block (a view: read it without allocating). */

@@ -7,7 +7,7 @@
 
 import { JitterlaneError, type CodecName, type ProfileName, type ProfileRecord } from './engine.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
-import type { MainToProcessor, ProcessorOptions, ProcessorToMain } from './worklet/messages.js';
+import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
 
 /** Options of JitterlaneNode.create. */
 export interface JitterlaneNodeOptions {
@@ -23,6 +23,11 @@ export interface JitterlaneNodeOptions {
   /** Where the worklet bundle and the wasm are (defaults: next to this module). */
   processorUrl?: string | URL;
   wasmUrl?: string | URL;
+  /** Packet slots and their size (engine defaults: 128 × 2048 bytes). */
+  slots?: number;
+  slotBytes?: number;
+  /** For tools: record a trace replay in an OfflineAudioContext (see replayResult()). */
+  replay?: ReplayRecording;
 }
 
 /** RTP fields of a pushed packet. */
@@ -33,6 +38,8 @@ export interface PushInfo {
   marker?: boolean;
   /** Arrival on the context's clock, in seconds (e.g. context.currentTime when received); default: when the worklet takes it. */
   arrivalTime?: number;
+  /** The same in context frames, for tools that have frame-exact arrivals (replays). */
+  arrivalFrame?: number;
 }
 
 /** getStats() result: RTCInboundRtpStreamStats field names and units (seconds for delays). */
@@ -134,6 +141,9 @@ export class JitterlaneNode extends EventTarget {
       ring: ring ? (ring.buffer as SharedArrayBuffer) : undefined,
       ringBytes,
       sampleRate: context.sampleRate,
+      slots: options.slots,
+      slotBytes: options.slotBytes,
+      replay: options.replay,
     };
     const node = new AudioWorkletNode(context, 'jitterlane', {
       numberOfInputs: 0,
@@ -159,6 +169,9 @@ export class JitterlaneNode extends EventTarget {
     else if (message.type === 'stats') {
       this.pending.get(message.id)?.(message.stats);
       this.pending.delete(message.id);
+    } else if (message.type === 'replay-result') {
+      this.pendingReplay.get(message.id)?.(message.result);
+      this.pendingReplay.delete(message.id);
     } else if (message.type === 'error') this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
   }
 
@@ -194,7 +207,8 @@ export class JitterlaneNode extends EventTarget {
     const ssrc = info.ssrc ?? -1;
     if (ssrc !== -1 && (!Number.isInteger(ssrc) || ssrc < 0 || ssrc > 0xffffffff)) throw new JitterlaneError(`push: ssrc must be an integer 0..2^32-1, got ${ssrc}`);
     if (info.arrivalTime !== undefined && !Number.isFinite(info.arrivalTime)) throw new JitterlaneError(`push: arrivalTime must be a finite number of seconds, got ${info.arrivalTime}`);
-    const arrivalFrame = info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate;
+    if (info.arrivalFrame !== undefined && !Number.isFinite(info.arrivalFrame)) throw new JitterlaneError(`push: arrivalFrame must be a finite number, got ${info.arrivalFrame}`);
+    const arrivalFrame = info.arrivalFrame ?? (info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate);
     if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
     this.batcher!.push(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
     return true;
@@ -254,6 +268,18 @@ export class JitterlaneNode extends EventTarget {
       fecPacketsDiscarded: raw.fecPacketsDiscarded,
       jitterlane: { ...raw, ringOverflow: raw.ringOverflow + ringOverflow },
     };
+  }
+
+  private readonly pendingReplay = new Map<number, (result: ReplayRecordingResult) => void>();
+
+  /** For tools: what a node created with `replay` recorded (after rendering). */
+  replayResult(): Promise<ReplayRecordingResult> {
+    this.live();
+    const id = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pendingReplay.set(id, resolve);
+      this.post({ type: 'replay-result', id });
+    });
   }
 
   /** Stops the processor and frees the engine; later calls throw JitterlaneError. */

@@ -21,6 +21,9 @@ export interface ProcessorOptions {
   ringBytes: number;
   /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */
   sampleRate: number;
+  /** Packet slots and their size (engine defaults when absent). */
+  slots?: number;
+  slotBytes?: number;
   /** Trace replay in an OfflineAudioContext: record events and the stopping point, as the Node driver does. */
   replay?: ReplayRecording;
 }

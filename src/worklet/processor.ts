@@ -61,6 +61,8 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       clockRate: o.clockRate,
       payloadRate: o.payloadRate,
       profile: o.profile,
+      slots: o.slots,
+      slotBytes: o.slotBytes,
     });
     this.ring = o.ring ? new PacketRing(o.ring) : PacketRing.create(o.ringBytes, false);
     this.resampler = rate === ENGINE_RATE ? null : new OutputResampler(ENGINE_RATE, rate, o.channels);

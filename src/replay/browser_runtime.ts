@@ -1,0 +1,92 @@
+// `jitterlane replay TRACE --runtime browser`: the replay runs inside headless
+// Chromium — the real AudioWorklet, the real transport (the shared ring of a
+// cross-origin isolated page), rendered offline — and reports the same
+// figures as the Node replay. Packets carry their exact arrival frames and the
+// worklet inserts each when the audio clock passes it, so the output bytes are
+// the Node replay's.
+
+import { fileURLToPath } from 'node:url';
+import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } from '../engine.js';
+import type { Trace } from '../trace/types.js';
+import { launchChromium, startStaticServer } from './chromium.js';
+import { profileLabel, timelineEveryQuanta } from './driver.js';
+import { prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource } from './prepared.js';
+import { speechSample } from './replacement_audio.js';
+import type { ReplayResult, TimelinePoint } from './types.js';
+
+/** The package root (the server's folder): from src/replay or dist/src/replay. */
+function packageRoot(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return here.includes('/dist/') ? fileURLToPath(new URL('../../../', import.meta.url)) : fileURLToPath(new URL('../../', import.meta.url));
+}
+
+interface PageResult {
+  sha256: string;
+  stopFrame: number;
+  wallMs: number;
+  events: number[];
+  eventCount: number;
+  timeline: number[];
+  stats: number[];
+}
+
+/** Replays `trace` in headless Chromium. Needs playwright-core, Debian's chromium and a build (npm run build). */
+export async function replayInBrowser(trace: Trace, options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource } = {}): Promise<ReplayResult> {
+  const profile = options.profile ?? 'classic';
+  const prepared = prepareReplay(trace, options.audio ?? 'auto');
+  const usesReplacement = prepared.packets.some((p) => p.payload === null);
+  const job = {
+    codec: prepared.codec,
+    clockRate: prepared.clockRate,
+    payloadRate: prepared.payloadRate,
+    slotBytes: prepared.slotBytes,
+    packetFrames: prepared.packetFrames,
+    endLimitFrames: prepared.endLimitFrames,
+    profile,
+    // Room for every packet's fate events plus several operations per packet.
+    maxEvents: prepared.packets.length * 8 + 4096,
+    timelineEveryQuanta: timelineEveryQuanta(10, 128),
+    speech: usesReplacement ? Buffer.from(speechSample().buffer, speechSample().byteOffset, speechSample().byteLength).toString('base64') : null,
+    packets: prepared.packets.map((p) => ({
+      sequenceNumber: p.sequenceNumber,
+      timestamp: p.timestamp,
+      arrivalFrame: p.arrivalFrame,
+      replacementStart: p.replacementStart,
+      payload: p.payload ? Buffer.from(p.payload).toString('base64') : null,
+    })),
+  };
+
+  const { server, origin } = await startStaticServer(packageRoot());
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/isolated/assets/browser/replay.html`);
+    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true, undefined, { timeout: 30_000 });
+    const result = (await page.evaluate((j) => (window as unknown as { replayInPage: (job: unknown) => Promise<unknown> }).replayInPage(j), job)) as PageResult;
+    if (errors.length) throw new Error(`browser replay: ${errors.join('; ')}`);
+
+    const recorder = new ReplayRecorder(prepared);
+    for (const p of prepared.packets) if (p.arrivalFrame <= result.stopFrame) recorder.arrived(p);
+    recorder.apply(decodeEvents(Float64Array.from(result.events), result.eventCount));
+    const label = profileLabel(profile);
+    const timeline: TimelinePoint[] = [];
+    for (let i = 0; i < result.timeline.length; i += 4) {
+      timeline.push({ timeMs: result.timeline[i], bufferMs: result.timeline[i + 1], targetMs: result.timeline[i + 2], delayMs: result.timeline[i + 3], profile: label });
+    }
+    return recorder.result({
+      profile: label,
+      stats: statsFromBlock(result.stats),
+      timeline,
+      profileChanges: [],
+      outputSha256: result.sha256,
+      audioSeconds: result.stopFrame / SAMPLE_RATE,
+      wallSeconds: result.wallMs / 1000,
+      timeInProfileMs: { [label]: (result.stopFrame * 1000) / SAMPLE_RATE },
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
