@@ -394,8 +394,9 @@ export class Engine {
     st.add(S.STAT_PACKETS_PLAYED, 1);
     st.add(S.STAT_TOTAL_SAMPLES_RECEIVED, <f64>frames);
     const n = <f64>frames;
-    // Per emitted sample: its emission minus its packet's arrival (sample k plays k frames after the first).
-    st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival) + (n * (n - 1)) / 2) / <f64>SAMPLE_RATE);
+    // Each emitted sample counts its packet's time in the buffer (arrival to the emission of its
+    // first sample), as libwebrtc's NetEq accumulates it, so the average compares with the target.
+    st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival)) / <f64>SAMPLE_RATE);
     st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.targetMs) / 1000);
     st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);

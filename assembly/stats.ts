@@ -22,7 +22,7 @@ export const STAT_SILENT_CONCEALED_SAMPLES: i32 = 11;
 export const STAT_CONCEALMENT_EVENTS: i32 = 12;
 export const STAT_INSERTED_FOR_DECELERATION: i32 = 13;
 export const STAT_REMOVED_FOR_ACCELERATION: i32 = 14;
-/** Seconds: sum over emitted samples of (emission − arrival of their packet). */
+/** Seconds: sum over emitted samples of their packet's time in the buffer (arrival to the emission of its first sample), as NetEq counts it. */
 export const STAT_JITTER_BUFFER_DELAY: i32 = 15;
 /** Seconds: sum over emitted samples of the target delay at their emission. */
 export const STAT_JITTER_BUFFER_TARGET_DELAY: i32 = 16;

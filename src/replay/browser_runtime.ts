@@ -31,7 +31,11 @@ interface PageResult {
 }
 
 /** Replays `trace` in headless Chromium. Needs playwright-core, Debian's chromium and a build (npm run build). */
-export async function replayInBrowser(trace: Trace, options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource } = {}): Promise<ReplayResult> {
+export async function replayInBrowser(
+  trace: Trace,
+  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; transport?: 'shared-ring' | 'port' } = {},
+): Promise<ReplayResult> {
+  const transport = options.transport ?? 'shared-ring';
   const profile = options.profile ?? 'classic';
   const prepared = prepareReplay(trace, options.audio ?? 'auto');
   const usesReplacement = prepared.packets.some((p) => p.payload === null);
@@ -43,6 +47,7 @@ export async function replayInBrowser(trace: Trace, options: { profile?: Profile
     packetFrames: prepared.packetFrames,
     endLimitFrames: prepared.endLimitFrames,
     profile,
+    transport,
     // Room for every packet's fate events plus several operations per packet.
     maxEvents: prepared.packets.length * 8 + 4096,
     timelineEveryQuanta: timelineEveryQuanta(10, 128),
@@ -62,7 +67,8 @@ export async function replayInBrowser(trace: Trace, options: { profile?: Profile
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/isolated/assets/browser/replay.html`);
+    // The shared ring needs a cross-origin isolated page; the port path runs on a plain one.
+    await page.goto(`${origin}${transport === 'shared-ring' ? '/isolated' : ''}/assets/browser/replay.html`);
     await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true, undefined, { timeout: 30_000 });
     const result = (await page.evaluate((j) => (window as unknown as { replayInPage: (job: unknown) => Promise<unknown> }).replayInPage(j), job)) as PageResult;
     if (errors.length) throw new Error(`browser replay: ${errors.join('; ')}`);

@@ -13,10 +13,13 @@ const files = traceFiles(defaultTraceDir());
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('the browser runtime', () => {
   // G.711 decoded from the capture; replacement speech at 48 kHz; a delay-only CSV (SOURCES.md).
-  it.each(['wswiki_rtp_conversacion', 'wswiki_sip-rtp-opus', 'l4stests_irtt_up_dualpi2_l'])('replays %s to the same figures and bytes as Node', async (name) => {
+  const cases = ['wswiki_rtp_conversacion', 'wswiki_sip-rtp-opus', 'l4stests_irtt_up_dualpi2_l'].flatMap((name) =>
+    (['l4s', 'classic'] as const).flatMap((profile) => (['shared-ring', 'port'] as const).map((transport) => ({ name, profile, transport }))),
+  );
+  it.each(cases)('replays $name on $profile over the $transport to the same figures and bytes as Node', async ({ name, profile, transport }) => {
     const trace = readTrace(files.find((f) => f.name === name)!.path);
-    const inNode = computeMetrics(replay(trace, { profile: 'l4s' }));
-    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s' }));
+    const inNode = computeMetrics(replay(trace, { profile }));
+    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile, transport }));
     const { realtimeFactor: _a, ...nodeFigures } = inNode;
     const { realtimeFactor: _b, ...browserFigures } = inBrowser;
     expect(browserFigures).toEqual(nodeFigures);
