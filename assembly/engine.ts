@@ -397,8 +397,14 @@ export class Engine {
     // Each emitted sample counts its packet's time in the buffer (arrival to the emission of its
     // first sample), as libwebrtc's NetEq accumulates it, so the average compares with the target.
     st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival)) / <f64>SAMPLE_RATE);
-    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.targetMs) / 1000);
-    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
+    // The buffer time this packet was meant to get: the target above the baseline less
+    // how late the packet itself came (its transit above the baseline); what
+    // jitterBufferDelay is measured against, sample for sample.
+    const lateness = Math.max(0, arrival - pos - this.tracker.minTransit);
+    const meantFrames = Math.max(0, this.msToFrames(this.targetMs) - lateness);
+    const floorFrames = Math.max(0, this.msToFrames(this.profile.floorMs) - lateness);
+    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * meantFrames) / <f64>SAMPLE_RATE);
+    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * floorFrames) / <f64>SAMPLE_RATE);
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);

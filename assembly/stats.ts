@@ -24,9 +24,9 @@ export const STAT_INSERTED_FOR_DECELERATION: i32 = 13;
 export const STAT_REMOVED_FOR_ACCELERATION: i32 = 14;
 /** Seconds: sum over emitted samples of their packet's time in the buffer (arrival to the emission of its first sample), as NetEq counts it. */
 export const STAT_JITTER_BUFFER_DELAY: i32 = 15;
-/** Seconds: sum over emitted samples of the target delay at their emission. */
+/** Seconds: sum over emitted samples of the buffer time their packet was meant to get (target above the baseline less the packet's own lateness). */
 export const STAT_JITTER_BUFFER_TARGET_DELAY: i32 = 16;
-/** Seconds: like the target delay, for the profile floor (the minimum the app asked for). */
+/** Seconds: the same for the profile's floor instead of the target (the minimum the app asked for). */
 export const STAT_JITTER_BUFFER_MINIMUM_DELAY: i32 = 17;
 export const STAT_JITTER_BUFFER_EMITTED_COUNT: i32 = 18;
 export const STAT_FEC_PACKETS_RECEIVED: i32 = 19;

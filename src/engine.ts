@@ -316,6 +316,11 @@ export class Engine {
     return this.views.input.length;
   }
 
+  /** Size of the module's WASM memory, bytes (it grows only while engines are created). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
   /** Output clock: frames pulled so far. */
   get nowFrames(): number {
     this.live();

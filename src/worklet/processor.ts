@@ -88,7 +88,12 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       else if (message.type === 'profile') this.engine.setProfile(message.profile);
       else if (message.type === 'reset') this.engine.reset();
       else if (message.type === 'stats') {
-        const stats = { ...this.engine.stats(), ringOverflow: this.ring.overflowCount, renderErrors: this.renderErrors } as Record<string, number>;
+        const stats = {
+          ...this.engine.stats(),
+          ringOverflow: this.ring.overflowCount,
+          renderErrors: this.renderErrors,
+          wasmMemoryBytes: this.engine.memoryBytes,
+        } as Record<string, number>;
         this.port.postMessage({ type: 'stats', id: message.id, stats });
       } else if (message.type === 'replay-result' && this.recording) {
         this.port.postMessage({ type: 'replay-result', id: message.id, result: this.recording.result() });
