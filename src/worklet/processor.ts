@@ -75,11 +75,14 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
       return this.scratch;
     };
     this.recording = o.replay ? new Recording(o.replay, this.engine) : null;
+    // The engine's memory never grows after this (one engine per module), so the view stays valid.
+    this.stats = this.engine.statsView;
     this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
     this.port.postMessage({ type: 'ready' });
   }
 
   private readonly recording: Recording | null;
+  private readonly stats: Float64Array;
 
   /** Rare commands; runs between render calls, where allocation is fine. */
   private onMessage(message: MainToProcessor): void {
@@ -116,7 +119,8 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
   private drain(): void {
     const input = this.engine.inputView;
     const h = this.header;
-    const now = this.engine.nowFrames;
+    // Read straight from the stats block: a getter returning a double would box it (an allocation).
+    const now = this.stats[29];
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (this.heldLength < 0) {
         const length = this.ring.read(input, h);
@@ -125,8 +129,10 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
         this.heldLength = length;
       }
       // A main-thread arrival is in context frames; the engine clock starts at startFrame.
+      // Unstamped packets pass −1 (the engine takes its own clock): a Smi, where passing a
+      // double to a call that is not inlined would box it, an allocation per packet.
       const stamped = h[HEADER_ARRIVAL];
-      const arrival = Number.isNaN(stamped) ? now : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
+      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return;
       this.engine.insertWritten(this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
       this.heldLength = -1;

@@ -1,0 +1,101 @@
+// Run by test/unit/worklet_allocation.test.ts as `node --expose-gc` so that the
+// warm-up's garbage can be collected before the measurement starts. Loads the
+// worklet bundle Chromium runs (dist/worklet/jitterlane-processor.js) in a vm
+// with the AudioWorkletGlobalScope names it uses, feeds its shared ring like a
+// main thread, calls process() for 30 s of realtime quanta, and prints JSON.
+
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { PacketRing } from '../../dist/src/transport/index.js';
+import { wasmPath } from '../../dist/src/engine_node.js';
+
+const bundle = readFileSync(new URL('../../dist/worklet/jitterlane-processor.js', import.meta.url), 'utf8');
+let Processor = null;
+class AudioWorkletProcessor {
+  port = { onmessage: null, postMessage: () => {} };
+}
+vm.runInNewContext(bundle, {
+  AudioWorkletProcessor,
+  registerProcessor: (_name, processor) => (Processor = processor),
+  sampleRate: 48000,
+  currentFrame: 0,
+  WebAssembly, Atomics, SharedArrayBuffer, Object, Math, Number, Map, Float32Array, Float64Array, Int32Array,
+  Uint8Array, Uint32Array, DataView, ArrayBuffer, Error, TypeError, RangeError, String, Array, Symbol, Promise, JSON,
+});
+const ring = PacketRing.create(1 << 20, true);
+const processor = new Processor({
+  processorOptions: { wasm: new WebAssembly.Module(readFileSync(wasmPath())), codec: 'PCM16LE', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'l4s', ring: ring.buffer, ringBytes: 0, sampleRate: 48000 },
+});
+const inputs = [];
+const outputs = [[new Float32Array(128)]];
+const payloads = Array.from({ length: 50 }, (_, k) => {
+  const bytes = new Uint8Array(1920);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 960; i++) view.setInt16(i * 2, Math.round(8000 * Math.sin((2 * Math.PI * 440 * (k * 960 + i)) / 48000)), true);
+  return bytes;
+});
+let packet = 0;
+/** Writes the packets due in `quanta` quanta into the ring (the main thread's part, measured apart). */
+function feed(quanta, from) {
+  for (let q = from; q < from + quanta; q++) {
+    // A 20 ms packet every 7.5 quanta of 128 frames.
+    if ((q * 2) % 15 < 2) {
+      ring.write(payloads[packet % 50], packet & 0xffff, (packet * 960) >>> 0, 1234, false, Number.NaN);
+      packet++;
+    }
+  }
+}
+/** The audio thread's part: process() once per quantum. */
+function render(quanta) {
+  for (let q = 0; q < quanta; q++) processor.process(inputs, outputs);
+}
+/** Bytes allocated in V8's young generation so far (exact between collections). */
+function youngBytes() {
+  return v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_used_size;
+}
+function run(quanta) {
+  // Feed and render in steps of 75 quanta (200 ms), so packets flow while rendering.
+  for (let q = 0; q < quanta; q += 75) {
+    feed(75, q);
+    render(75);
+  }
+}
+
+run(30000); // warm-up: V8 tiers the code up
+globalThis.gc();
+globalThis.gc();
+const collections = { minor: 0, major: 0, incremental: 0 };
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = entry.detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.minor++;
+    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.major++;
+    else collections.incremental++;
+  }
+});
+observer.observe({ entryTypes: ['gc'] });
+// 30 s at 375 quanta per second: the young generation is measured around the
+// render() calls only; the feeding in between is the main thread's work.
+// youngBytes() allocates its own report; a step that renders nothing measures that
+// overhead, which is taken off.
+let renderBytes = 0;
+let overheadBytes = 0;
+const before = process.memoryUsage().heapUsed;
+for (let q = 0; q < 11250; q += 75) {
+  feed(75, q);
+  let start = youngBytes();
+  render(75);
+  renderBytes += youngBytes() - start;
+  start = youngBytes();
+  render(0);
+  overheadBytes += youngBytes() - start;
+}
+const after = process.memoryUsage().heapUsed;
+setTimeout(() => {
+  observer.disconnect();
+  let peak = 0;
+  for (const v of outputs[0][0]) peak = Math.max(peak, Math.abs(v));
+  console.log(JSON.stringify({ quanta: 11250, renderAllocatedBytes: renderBytes - overheadBytes, measurementOverheadBytes: overheadBytes, heapGrowthBytes: after - before, collections, peak, renderErrors: processor.renderErrors }));
+}, 100);
