@@ -32,7 +32,11 @@ export function receiverTakeoverSupported(): boolean {
  * Routes `receiver`'s encoded audio to `sink`. Throws when the browser lacks
  * RTCRtpScriptTransform (check receiverTakeoverSupported() first).
  */
-export function takeOverReceiver(receiver: RTCRtpReceiver, sink: TakeoverSink, options: { workerUrl?: string | URL } = {}): ReceiverTakeover {
+export function takeOverReceiver(
+  receiver: RTCRtpReceiver,
+  sink: TakeoverSink,
+  options: { workerUrl?: string | URL; /** Also let the browser decode (to compare the two buffers). */ passThrough?: boolean } = {},
+): ReceiverTakeover {
   const Transform = (globalThis as { RTCRtpScriptTransform?: new (worker: Worker, options?: unknown) => unknown }).RTCRtpScriptTransform;
   if (!Transform) throw new Error('RTCRtpScriptTransform is not available in this browser');
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
@@ -52,7 +56,7 @@ export function takeOverReceiver(receiver: RTCRtpReceiver, sink: TakeoverSink, o
       // An empty or malformed frame: the sink counts what it can; one bad frame must not stop the stream.
     }
   };
-  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover' });
+  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover', passThrough: options.passThrough === true });
   return {
     frames: () => frames,
     release() {

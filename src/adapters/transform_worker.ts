@@ -28,6 +28,9 @@ const scope = globalThis as unknown as { onrtctransform: ((event: TransformEvent
 
 scope.onrtctransform = (event: TransformEvent) => {
   const reader = event.transformer.readable.getReader();
+  // passThrough (comparisons only): the browser's decoder gets the frames too.
+  const passThrough = (event.transformer.options as { passThrough?: boolean } | undefined)?.passThrough === true;
+  const writer = passThrough ? event.transformer.writable.getWriter() : null;
   // Browsers that do not expose the sequence number get a count per frame: frames come in order.
   let counted = 0;
   const pump = async (): Promise<void> => {
@@ -46,7 +49,13 @@ scope.onrtctransform = (event: TransformEvent) => {
         ssrc: (meta.synchronizationSource ?? 0) >>> 0,
         payloadType: meta.payloadType ?? -1,
       };
-      scope.postMessage(message, [frame.data]);
+      if (writer) {
+        message.payload = frame.data.slice(0);
+        scope.postMessage(message, [message.payload]);
+        await writer.write(frame);
+      } else {
+        scope.postMessage(message, [frame.data]);
+      }
     }
   };
   void pump();
