@@ -2,10 +2,8 @@
 // ECN counters the browser exposes, without errors, and says "no evidence"
 // when there are none rather than guessing.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, withBrowser } from './harness.js';
 
 interface EcnResult {
   errors: string[];
@@ -18,23 +16,10 @@ interface EcnResult {
 }
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('EcnMonitor in Chromium', () => {
-  let server: Server;
-  let origin: string;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser();
 
   it('reads a real receiver without errors and reports no evidence when ECN counters are absent', async () => {
-    const page = await openPage(browser.context, `${origin}/test/browser/pages/ecn.html`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open(`/test/browser/pages/ecn.html`);
     const result = await page.evaluate(() => (window as unknown as { runEcn: (o: unknown) => Promise<EcnResult> }).runEcn({ seconds: 3 }));
     expect(result.errors).toEqual([]);
     expect(result.packetsReceived).toBeGreaterThan(50);

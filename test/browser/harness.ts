@@ -3,6 +3,7 @@
 
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium, startStaticServer } from '../../src/replay/chromium.js';
 
@@ -28,4 +29,29 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
   await page.goto(url);
   return page;
+}
+
+/**
+ * Inside a describe(): serves the repository and launches Chromium once for the
+ * block, and opens pages that are ready (their script set window.pageReady).
+ */
+export function withBrowser(): { open(path: string): Promise<Page> } {
+  let server: Server | undefined;
+  let origin = '';
+  let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    ({ server, origin } = await startServer());
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return {
+    async open(path: string): Promise<Page> {
+      const page = await openPage(browser!.context, `${origin}${path}`);
+      await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+      return page;
+    },
+  };
 }

@@ -3,10 +3,8 @@
 // shared ring, over port batches, in a 44.1 kHz context, and through
 // audioworklet-polyfill with AudioWorkletNode deleted.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, withBrowser } from './harness.js';
 
 interface RealtimeResult {
   transport: string;
@@ -24,23 +22,10 @@ interface RealtimeResult {
 const SECONDS = 2;
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('realtime playout in Chromium', () => {
-  let server: Server;
-  let origin: string;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser();
 
   async function play(path: string, options: Record<string, unknown>): Promise<RealtimeResult> {
-    const page = await openPage(browser.context, `${origin}${path}`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open(path);
     const result = await page.evaluate(
       (o) => (window as unknown as { playRealtime: (o: unknown) => Promise<RealtimeResult> }).playRealtime(o),
       { seconds: SECONDS, profile: 'l4s', ...options },

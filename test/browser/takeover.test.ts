@@ -2,10 +2,8 @@
 // connections, PCMU, an RTCRtpScriptTransform routing the receiver's encoded
 // frames to JitterlaneNode instead of the browser's decoder.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, withBrowser } from './harness.js';
 
 interface TakeoverResult {
   supported: boolean;
@@ -16,23 +14,10 @@ interface TakeoverResult {
 }
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('receiver takeover in Chromium', () => {
-  let server: Server;
-  let origin: string;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser();
 
   it('plays the received audio through jitterlane and leaves the browser decoder nothing', async () => {
-    const page = await openPage(browser.context, `${origin}/test/browser/pages/takeover.html`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open(`/test/browser/pages/takeover.html`);
     const result = await page.evaluate(() => (window as unknown as { runTakeover: (o: unknown) => Promise<TakeoverResult> }).runTakeover({ seconds: 3 }));
     expect(result.supported).toBe(true);
     // 3 s of 20 ms PCMU frames: about 150, fewer the time ICE and DTLS take to connect.

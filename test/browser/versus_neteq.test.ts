@@ -5,13 +5,11 @@
 // Whatever it shows is printed (README, closing note); the test asserts that
 // both buffers played the call and that the figures are complete.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { prepareReplay } from '../../src/replay/prepared.js';
 import { defaultTraceDir, traceFiles } from '../../src/replay/trace_set.js';
 import { readTrace } from '../../src/trace/index.js';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { browserAvailable, withBrowser } from './harness.js';
 
 const SECONDS = 15;
 
@@ -46,24 +44,11 @@ function figures(side: Side, meanDelayMs: number) {
 }
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane against Chromium\u2019s own jitter buffer', () => {
-  let server: Server;
-  let origin: string;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser();
 
   it.each(['wswiki_rtp_conversacion', 'l4stests_irtt_up_dualpi2_l', 'd6g_5g_ping-cloud-mmWave'])('plays %s through both and reports both', async (name) => {
     const { delaysMs, meanDelayMs } = delaySchedule(name, SECONDS);
-    const page = await openPage(browser.context, `${origin}/test/browser/pages/versus_neteq.html`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open(`/test/browser/pages/versus_neteq.html`);
     const result = await page.evaluate(
       (o) => (window as unknown as { compare: (o: unknown) => Promise<{ neteq: Side | null; jitterlane: Side; frames: number }> }).compare(o),
       { delaysMs, seconds: SECONDS, profile: 'l4s' },

@@ -4,19 +4,17 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
 import { buildRtpPacket } from '../../src/adapters/rtp_packet.js';
 import { startRtpWebSocketServer, type ScheduledPacket } from '../../src/adapters/ws_test_server.js';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page
 import { toneStream } from './pages/stream.js';
 
 const SECONDS = 2;
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('WebSocket feed in Chromium', () => {
-  let web: { server: Server; origin: string };
+  const browser = withBrowser();
   let ws: { server: Server; url: string };
-  let browser: { context: BrowserContext; close: () => Promise<void> };
 
   beforeAll(async () => {
     const packets = toneStream(SECONDS, { jitterMs: 0, lossEvery: 0 }) as { payload: Uint8Array; sequenceNumber: number; timestamp: number; arrivalFrame: number }[];
@@ -26,19 +24,12 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('WebSocket feed 
     }));
     schedule.push({ atMs: 500, data: new Uint8Array([1, 2, 3]) }); // not RTP: counted as malformed
     ws = await startRtpWebSocketServer(schedule);
-    web = await startServer();
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    web?.server.close();
-    ws?.server.close();
-  });
+  afterAll(() => ws?.server.close());
 
   it('plays RTP-framed packets from a WebSocket and counts what is not RTP', async () => {
-    const page = await openPage(browser.context, `${web.origin}/test/browser/pages/websocket.html`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open('/test/browser/pages/websocket.html');
     const result = await page.evaluate(
       (o) => (window as unknown as { playWebSocket: (o: unknown) => Promise<{ feed: Record<string, number>; stats: { packetsReceived: number }; medianToneAmplitude: number }> }).playWebSocket(o),
       { url: ws.url, seconds: SECONDS },

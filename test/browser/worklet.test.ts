@@ -2,11 +2,9 @@
 // as the engine in Node, over the shared ring (cross-origin isolated page) and
 // over port batches (plain page), at 48 kHz and at 44.1 kHz.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { loadEngineModule } from '../../src/engine_node.js';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page
 import { toneStream, sha256 } from './pages/stream.js';
 
@@ -39,23 +37,10 @@ async function renderInNode(seconds: number): Promise<string> {
 }
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneNode in Chromium', () => {
-  let server: Server;
-  let origin: string;
-  let browser: { context: BrowserContext; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser();
 
   async function render(path: string, options: { sampleRate: number; transport: string }): Promise<OfflineResult> {
-    const page = await openPage(browser.context, `${origin}${path}`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    const page = await browser.open(path);
     const result = await page.evaluate(
       (o) => (window as unknown as { renderOffline: (o: unknown) => Promise<OfflineResult> }).renderOffline(o),
       { seconds: SECONDS, profile: 'l4s', ...options },
