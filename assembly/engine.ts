@@ -497,13 +497,9 @@ export class Engine {
     const frames = need;
     this.sync.reserve(frames);
     const end = this.sync.endIndex;
-    if (this.lastOutcome != OUTCOME_CONCEALED) {
-      this.usedCodecConcealment = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity) == frames;
-      if (!this.usedCodecConcealment) {
-        searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
-        for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
-      }
-    } else if (this.usedCodecConcealment) {
+    // A new concealment asks the codec first; so does one the codec has been
+    // serving. Where the codec has no PLC, pitch repetition starts from the history.
+    if (this.lastOutcome != OUTCOME_CONCEALED || this.usedCodecConcealment) {
       this.usedCodecConcealment = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity) == frames;
       if (!this.usedCodecConcealment) {
         searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
