@@ -12,3 +12,6 @@ export { compareTraces, formatComparison } from './compare.js';
 export { traceFiles, defaultTraceDir } from './trace_set.js';
 export { loadEngineModule, wasmPath } from '../engine_node.js';
 export type { Metrics, ReplayResult, PacketRecord, EngineStats, TimelinePoint, OperationEvent } from './types.js';
+export { replayInBrowser } from './browser_runtime.js';
+export { prepareReplay, ReplayRecorder } from './prepared.js';
+export type { PreparedReplay, PreparedPacket } from './prepared.js';
