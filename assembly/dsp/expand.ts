@@ -7,6 +7,8 @@ const HOLD_MS: f32 = 20;
 const FADE_DB_PER_MS: f32 = 0.3;
 /** Below −60 dB the output is set to exact silence. */
 const SILENCE_GAIN: f32 = 0.001;
+/** Full scale: the seam ramp may not push the repeated cycle past what the output can carry. */
+const FULL_SCALE: f32 = 1;
 
 /** State of one channel's concealment. */
 export class PitchRepeater {
@@ -28,14 +30,17 @@ export class PitchRepeater {
    * Starts concealment after history ending at `end` (exclusive; at least
    * period + 1 samples readable before it). The repeated cycle is the last
    * period, shifted by a ramp so that its first sample continues from the
-   * history's last one with the slope the signal had one period earlier.
+   * history's last one with the slope the signal had one period earlier,
+   * clipped to full scale (after a discontinuity the ramp's step can reach
+   * twice the signal's peak).
    */
   start(end: usize, period: i32): void {
     // history(k) = load(end − 4k): history(1) is the last sample.
     const step = load<f32>(end - 4) - load<f32>(end - (<usize>(period + 1) << 2));
     for (let j = 0; j < period; j++) {
       const ramp = step * (1 - <f32>j / <f32>period);
-      unchecked((this.cycle[j] = load<f32>(end - (<usize>(period - j) << 2)) + ramp));
+      const sample = load<f32>(end - (<usize>(period - j) << 2)) + ramp;
+      unchecked((this.cycle[j] = min<f32>(FULL_SCALE, max<f32>(-FULL_SCALE, sample))));
     }
     this.period = period;
     this.phase = 0;
