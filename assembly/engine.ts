@@ -494,7 +494,11 @@ export class Engine {
    * audio in place, so what arrives for that time afterwards is late.
    */
   private expand(need: i32): void {
-    const frames = need;
+    // A known loss is concealed up to the waiting packet, no further: concealing past it would
+    // add delay each time, and a packet evicted by overflow before the next pull would keep
+    // the playout chasing the buffer forever (the buffer full, nothing played).
+    const known = this.status.packetAvailable && this.status.gapFrames > 0;
+    const frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(this.status.gapFrames))) : need;
     this.sync.reserve(frames);
     const end = this.sync.endIndex;
     // A new concealment asks the codec first; so does one the codec has been
