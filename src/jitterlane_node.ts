@@ -6,6 +6,7 @@
 // batches over the node's MessagePort.
 
 import { JitterlaneError, type CodecName, type ProfileName, type ProfileRecord } from './engine.js';
+import type { EngineStats } from './replay/types.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
 
@@ -42,30 +43,23 @@ export interface PushInfo {
   arrivalFrame?: number;
 }
 
+/** The engine counters that are RTCInboundRtpStreamStats fields (same names, same units). */
+const WEBRTC_FIELDS = [
+  'packetsReceived', 'packetsDiscarded', 'packetsDuplicated', 'totalSamplesReceived', 'concealedSamples',
+  'silentConcealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration', 'removedSamplesForAcceleration',
+  'jitterBufferDelay', 'jitterBufferTargetDelay', 'jitterBufferMinimumDelay', 'jitterBufferEmittedCount',
+  'fecPacketsReceived', 'fecPacketsDiscarded',
+] as const;
+
 /** getStats() result: RTCInboundRtpStreamStats field names and units (seconds for delays). */
-export interface JitterlaneInboundStats {
+export type JitterlaneInboundStats = {
   type: 'inbound-rtp';
   kind: 'audio';
   id: string;
   timestamp: number;
-  packetsReceived: number;
-  packetsDiscarded: number;
-  packetsDuplicated: number;
-  totalSamplesReceived: number;
-  concealedSamples: number;
-  silentConcealedSamples: number;
-  concealmentEvents: number;
-  insertedSamplesForDeceleration: number;
-  removedSamplesForAcceleration: number;
-  jitterBufferDelay: number;
-  jitterBufferTargetDelay: number;
-  jitterBufferMinimumDelay: number;
-  jitterBufferEmittedCount: number;
-  fecPacketsReceived: number;
-  fecPacketsDiscarded: number;
   /** jitterlane's own, outside webrtc-stats. */
   jitterlane: Record<string, number>;
-}
+} & Pick<EngineStats, (typeof WEBRTC_FIELDS)[number]>;
 
 const moduleCache = new WeakMap<BaseAudioContext, Promise<void>>();
 const wasmCache = new Map<string, Promise<WebAssembly.Module>>();
@@ -246,26 +240,13 @@ export class JitterlaneNode extends EventTarget {
     if (raw.streamResets > this.lastCounters.streamResets) this.dispatchEvent(new CustomEvent('reset', { detail: { streamResets: raw.streamResets } }));
     this.lastCounters = { concealmentEvents: raw.concealmentEvents, streamResets: raw.streamResets };
     const ringOverflow = this.ring ? this.ring.overflowCount : 0;
+    const webrtc = Object.fromEntries(WEBRTC_FIELDS.map((name) => [name, raw[name]])) as Pick<EngineStats, (typeof WEBRTC_FIELDS)[number]>;
     return {
       type: 'inbound-rtp',
       kind: 'audio',
       id: 'jitterlane-inbound-audio',
       timestamp: performance.timeOrigin + performance.now(),
-      packetsReceived: raw.packetsReceived,
-      packetsDiscarded: raw.packetsDiscarded,
-      packetsDuplicated: raw.packetsDuplicated,
-      totalSamplesReceived: raw.totalSamplesReceived,
-      concealedSamples: raw.concealedSamples,
-      silentConcealedSamples: raw.silentConcealedSamples,
-      concealmentEvents: raw.concealmentEvents,
-      insertedSamplesForDeceleration: raw.insertedSamplesForDeceleration,
-      removedSamplesForAcceleration: raw.removedSamplesForAcceleration,
-      jitterBufferDelay: raw.jitterBufferDelay,
-      jitterBufferTargetDelay: raw.jitterBufferTargetDelay,
-      jitterBufferMinimumDelay: raw.jitterBufferMinimumDelay,
-      jitterBufferEmittedCount: raw.jitterBufferEmittedCount,
-      fecPacketsReceived: raw.fecPacketsReceived,
-      fecPacketsDiscarded: raw.fecPacketsDiscarded,
+      ...webrtc,
       jitterlane: { ...raw, ringOverflow: raw.ringOverflow + ringOverflow },
     };
   }
