@@ -8,7 +8,7 @@ import { Engine, EVENT_CAPACITY, MAX_PULL_FRAMES, SAMPLE_RATE } from './engine';
 import { EVENT_FIELDS } from './events';
 import { PROFILE_CUSTOM, Profile } from './profile';
 import * as R from './result';
-import { STAT_COUNT } from './stats';
+import { STAT_COUNT, STAT_PACKETS_INVALID } from './stats';
 
 export { OK, DUPLICATE, LATE, RESYNC, OVERFLOW, ERR_HANDLE, ERR_ARGUMENT, ERR_PAYLOAD, ERR_CAPACITY, ERR_CODEC } from './result';
 export { CODEC_L16, CODEC_PCMU, CODEC_PCMA, CODEC_PCM16LE, CODEC_F32LE, CODEC_HOST } from './codec';
@@ -108,7 +108,7 @@ export function insert(handle: i32, seq: u32, timestamp: u32, ssrc: f64, arrival
 export function countInvalid(handle: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  e.stats.add(6, 1);
+  e.stats.add(STAT_PACKETS_INVALID, 1);
   return R.OK;
 }
 

@@ -111,7 +111,8 @@ const PROFILE_IDS: Record<ProfileName, number> = { classic: 0, l4s: 1 };
 const INSERT_RESULTS: Record<number, InsertResult> = { 0: 'ok', 1: 'duplicate', 2: 'late', 3: 'resync', 4: 'overflow', [-3]: 'invalid' };
 
 /** Stats block order: must match assembly/stats.ts. */
-const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuffered' | 'delayEstimateMs')[] = [
+type StatName = keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuffered' | 'delayEstimateMs';
+const STAT_NAMES: StatName[] = [
   'packetsReceived', 'packetsDiscarded', 'packetsDuplicated', 'packetsLate', 'packetsDroppedForLatency',
   'packetsOverflow', 'packetsInvalid', 'packetsPlayed', 'totalSamplesReceived', 'totalSamplesEmitted',
   'concealedSamples', 'silentConcealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration',
@@ -120,6 +121,9 @@ const STAT_NAMES: (keyof EngineStats | 'eventsLost' | 'nowFrames' | 'packetsBuff
   'decoderErrors', 'profileSwitches', 'targetDelayMs', 'currentDelayMs', 'bufferedMs', 'packetsBuffered',
   'nowFrames', 'eventsLost', 'delayEstimateMs',
 ];
+
+/** Index of each counter in the raw stats block (statsView), for readers that must not allocate. */
+export const STAT_INDEX = Object.fromEntries(STAT_NAMES.map((name, i) => [name, i])) as Record<StatName, number>;
 
 /** Named counters from a raw stats block (assembly/stats.ts order). */
 export function statsFromBlock(block: ArrayLike<number>): EngineStats {
@@ -325,7 +329,7 @@ export class Engine {
   get nowFrames(): number {
     this.live();
     this.refreshViews();
-    return this.views.stats[29];
+    return this.views.stats[STAT_INDEX.nowFrames];
   }
 
   /**

@@ -4,7 +4,8 @@
 // frame), then the quantum is pulled — and records what became of each packet.
 
 import { createHash } from 'node:crypto';
-import type { Engine, EngineModule, ProfileName, ProfileRecord } from '../engine.js';
+import { STAT_INDEX, type Engine, type EngineModule, type ProfileName, type ProfileRecord } from '../engine.js';
+import { replayStopsHere } from './stopping.js';
 import { loadEngineModule } from '../engine_node.js';
 import type { Trace } from '../trace/types.js';
 import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource } from './prepared.js';
@@ -128,16 +129,12 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     recorder.apply(engine.drainEvents());
     now += quantum;
     quanta++;
+    const s = engine.statsView;
     if (quanta % timelineStep === 0) {
-      const s = engine.statsView;
-      timeline.push({ timeMs: (now * 1000) / SAMPLE_RATE, bufferMs: s[27], targetMs: s[25], delayMs: s[26], profile: activeProfile });
+      timeline.push({ timeMs: (now * 1000) / SAMPLE_RATE, bufferMs: s[STAT_INDEX.bufferedMs], targetMs: s[STAT_INDEX.targetDelayMs], delayMs: s[STAT_INDEX.currentDelayMs], profile: activeProfile });
     }
     if (options.onProgress && quanta % 4096 === 0) options.onProgress(Math.min(1, now / endLimit));
-    if (next >= packets.length) {
-      // The stopping rule, mirrored by the worklet replay (src/worklet/processor.ts, Recording).
-      const s = engine.statsView;
-      tailDone = (s[28] === 0 && s[27] * (SAMPLE_RATE / 1000) < quantum) || now >= endLimit;
-    }
+    tailDone = replayStopsHere(s, next >= packets.length, quantum, endLimit, SAMPLE_RATE);
   }
   const stats = engine.stats();
   engine.destroy();

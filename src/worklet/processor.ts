@@ -9,7 +9,8 @@
 // that it also runs under audioworklet-polyfill, which evaluates the module
 // as a script.
 
-import { EngineModule, type Engine } from '../engine.js';
+import { EngineModule, STAT_INDEX, type Engine } from '../engine.js';
+import { replayStopsHere } from '../replay/stopping.js';
 import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions, ReplayRecording } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
@@ -120,7 +121,7 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
     const input = this.engine.inputView;
     const h = this.header;
     // Read straight from the stats block: a getter returning a double would box it (an allocation).
-    const now = this.stats[29];
+    const now = this.stats[STAT_INDEX.nowFrames];
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (this.heldLength < 0) {
         const length = this.ring.read(input, h);
@@ -191,15 +192,13 @@ class Recording {
     this.quanta++;
     if (this.quanta % this.options.timelineEveryQuanta === 0 && this.timelineCount < this.options.maxTimelinePoints) {
       const at = this.timelineCount++ * 4;
-      this.timeline[at] = (s[29] * 1000) / ENGINE_RATE;
-      this.timeline[at + 1] = s[27];
-      this.timeline[at + 2] = s[25];
-      this.timeline[at + 3] = s[26];
+      this.timeline[at] = (s[STAT_INDEX.nowFrames] * 1000) / ENGINE_RATE;
+      this.timeline[at + 1] = s[STAT_INDEX.bufferedMs];
+      this.timeline[at + 2] = s[STAT_INDEX.targetDelayMs];
+      this.timeline[at + 3] = s[STAT_INDEX.currentDelayMs];
     }
-    // The Node driver's rule (src/replay/driver.ts): stop once every packet is in and the buffer is drained.
-    const now = s[29];
-    if ((allInserted && s[28] === 0 && s[27] * (ENGINE_RATE / 1000) < frames) || now >= this.options.endLimitFrames) {
-      this.stopFrame = now;
+    if (replayStopsHere(s, allInserted, frames, this.options.endLimitFrames, ENGINE_RATE)) {
+      this.stopFrame = s[STAT_INDEX.nowFrames];
       this.stats.set(s);
     }
   }

@@ -1,0 +1,12 @@
+// When a replay stops, in the Node driver and in the worklet replay alike:
+// once every packet is in, at the first quantum that finds the buffer drained,
+// or at the tail limit after the last arrival. Reads the raw stats block, so
+// the worklet can call it on the audio thread without allocating.
+
+import { STAT_INDEX } from '../engine.js';
+
+/** True when a replay whose packets are `allInserted` should stop after this quantum. */
+export function replayStopsHere(stats: Float64Array, allInserted: boolean, quantumFrames: number, endLimitFrames: number, sampleRate: number): boolean {
+  const drained = stats[STAT_INDEX.packetsBuffered] === 0 && stats[STAT_INDEX.bufferedMs] * (sampleRate / 1000) < quantumFrames;
+  return (allInserted && drained) || stats[STAT_INDEX.nowFrames] >= endLimitFrames;
+}
