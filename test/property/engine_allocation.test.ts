@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expand, fcParameters, runScenario, scenarioArbitrary } from '../helpers/property_streams.js';
-import { tracedDebugModule } from '../helpers/property_rtrace.js';
+import { tracedDebugModule } from '../helpers/rtrace.js';
 
 describe('hostile packet streams in the debug build', () => {
   it('allocate, free and move nothing between create and destroy', () => {

@@ -1,73 +1,16 @@
 // Memory: the acceptance test of "nothing allocates on the audio thread". The
 // debug build (ASC_RTRACE) calls an `rtrace` import on every allocation and
-// free; this file supplies those imports, counts the calls, and replays a
+// free; test/helpers/rtrace.ts counts those calls, and this replays a
 // minute of a difficult stream between create and destroy. It also checks
 // that the WebAssembly memory never grows during playout, in both builds, and
 // that creating and destroying engines over and over leaves memory bounded.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EngineModule, ExtraImports } from '../../src/engine.js';
-import { loadEngineModule, wasmPath } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine_node.js';
+import { tracedDebugModule } from '../helpers/rtrace.js';
 import {
   QUANTUM_FRAMES, driveStream, framesOfMs, pcm16Source, planStream, seededRandom, speech, type StreamPacket,
 } from '../helpers/engine_stream.js';
-
-/** Calls the debug build made into the rtrace imports. */
-interface AllocationCounts {
-  allocations: number;
-  frees: number;
-  /** Resizes and moves of a block: allocations too, as far as the audio thread is concerned. */
-  reallocations: number;
-}
-
-/**
- * The `rtrace` import object for exactly the imports the debug wasm declares
- * (WebAssembly.Module.imports), counting into `counts`. Unknown rtrace imports
- * fail loudly rather than being guessed at.
- */
-function rtraceImports(module: WebAssembly.Module, counts: AllocationCounts): ExtraImports {
-  const known: Record<string, (...args: number[]) => number | void> = {
-    oninit: () => {},
-    onalloc: () => {
-      counts.allocations++;
-    },
-    onfree: () => {
-      counts.frees++;
-    },
-    onresize: () => {
-      counts.reallocations++;
-    },
-    onmove: () => {
-      counts.reallocations++;
-    },
-    oncollect: () => {},
-    oninterrupt: () => {},
-    onyield: () => {},
-    // The collector skips a block's children when this answers false: it must
-    // say "go on", or a collection would free memory still in use.
-    onvisit: () => 1,
-    // The instrumented loads and stores use the address these return: they
-    // must hand it back unchanged, or every store lands at address 0.
-    onload: (address) => address,
-    onstore: (address) => address,
-  };
-  const rtrace: Record<string, WebAssembly.ImportValue> = {};
-  for (const entry of WebAssembly.Module.imports(module)) {
-    if (entry.module !== 'rtrace') continue;
-    const handler = known[entry.name];
-    if (!handler) throw new Error(`the debug build imports rtrace.${entry.name}, which this tracer does not know`);
-    rtrace[entry.name] = handler;
-  }
-  return { rtrace };
-}
-
-function tracedDebugModule(): { engineModule: EngineModule; counts: AllocationCounts; imports: string[] } {
-  const counts: AllocationCounts = { allocations: 0, frees: 0, reallocations: 0 };
-  const compiled = new WebAssembly.Module(readFileSync(wasmPath('debug')));
-  const extra = rtraceImports(compiled, counts);
-  return { engineModule: loadEngineModule('debug', extra), counts, imports: Object.keys(extra.rtrace!) };
-}
 
 /**
  * One minute of a hard stream: 0–30 ms jitter with occasional 60 ms spikes,

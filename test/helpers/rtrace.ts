@@ -1,5 +1,6 @@
-// The debug build's `rtrace` imports for the property tests, counting every
-// allocation, free, resize and move (the pattern of test/unit/engine_memory.test.ts).
+// The debug build (ASC_RTRACE) calls an `rtrace` import on every allocation,
+// free, resize and move; this supplies exactly the imports the debug wasm
+// declares and counts the calls (engine memory tests, property tests).
 
 import { readFileSync } from 'node:fs';
 import type { EngineModule, ExtraImports } from '../../src/engine.js';
@@ -14,7 +15,7 @@ export interface AllocationCounts {
 }
 
 /** A debug-build engine module whose allocations are counted into `counts`; unknown rtrace imports fail loudly. */
-export function tracedDebugModule(): { engineModule: EngineModule; counts: AllocationCounts } {
+export function tracedDebugModule(): { engineModule: EngineModule; counts: AllocationCounts; imports: string[] } {
   const counts: AllocationCounts = { allocations: 0, frees: 0, reallocations: 0 };
   const known: Record<string, (...args: number[]) => number | void> = {
     oninit: () => {},
@@ -39,5 +40,5 @@ export function tracedDebugModule(): { engineModule: EngineModule; counts: Alloc
     rtrace[entry.name] = handler;
   }
   const extra: ExtraImports = { rtrace };
-  return { engineModule: loadEngineModule('debug', extra), counts };
+  return { engineModule: loadEngineModule('debug', extra), counts, imports: Object.keys(rtrace) };
 }
