@@ -6,6 +6,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
+import { seededRandom as random } from '../helpers/engine_stream.js';
 
 const SAMPLE_RATE = 48_000;
 const FRAMES_PER_MS = SAMPLE_RATE / 1000;
@@ -37,18 +38,6 @@ let dsp: DspModule;
 beforeEach(async () => {
   dsp = await loadDspModule();
 });
-
-/** Seeded generator (mulberry32): uniform in [0, 1), the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A tracker fed one 20 ms packet at a time, packet k sent at position k · 960. */
 class Stream {

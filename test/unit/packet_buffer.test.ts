@@ -6,6 +6,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
+import { seededRandom as random } from '../helpers/engine_stream.js';
 
 // 20 ms packets at 48 kHz.
 const PACKET_FRAMES = 960;
@@ -18,18 +19,6 @@ let dsp: DspModule;
 beforeEach(async () => {
   dsp = await loadDspModule();
 });
-
-/** Seeded generator (mulberry32): uniform in [0, 1), the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: T[], next: () => number): T[] {
   const out = [...items];
