@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeWav } from '../wav.js';
+import { loopedPcm16 } from './looped_pcm16.js';
 
 let cached: Int16Array | null = null;
 
@@ -33,14 +34,5 @@ export function speechSample(): Int16Array {
  * starting at sample `startFrame` of the sender's timeline.
  */
 export function replacementPayload(startFrame: number, frames: number): Uint8Array {
-  const speech = speechSample();
-  const bytes = new Uint8Array(frames * 2);
-  const view = new DataView(bytes.buffer);
-  let index = ((Math.round(startFrame) % speech.length) + speech.length) % speech.length;
-  for (let i = 0; i < frames; i++) {
-    view.setInt16(i * 2, speech[index], true);
-    index++;
-    if (index === speech.length) index = 0;
-  }
-  return bytes;
+  return loopedPcm16(speechSample(), startFrame, frames);
 }
