@@ -27,9 +27,25 @@ export const CODEC_HOST: i32 = 5;
 @external("jitterlane", "decode")
 declare function hostDecode(engine: i32, payload: usize, length: i32, out: usize, maxFrames: i32): i32;
 
-/** Host concealment hook: write exactly `frames` concealed frames (planar as above) and return frames, or 0 when the codec has no PLC. */
+/**
+ * Host concealment hook: write at least `frames` concealed frames (planar as
+ * above) and return how many, at most `frames` + CONCEAL_SLACK_FRAMES (codecs
+ * conceal in steps: libopus in 2.5 ms); 0 when the codec has no PLC.
+ */
 @external("jitterlane", "conceal")
 declare function hostConceal(engine: i32, out: usize, frames: i32, maxFrames: i32): i32;
+
+/**
+ * Host in-band FEC hook: the payload carries a lower-rate copy of the audio
+ * just before it (Opus LBRR); write exactly `frames` frames recovered from it
+ * (planar as above) and return `frames`, or 0 when it cannot.
+ */
+@external("jitterlane", "decodeFec")
+declare function hostDecodeFec(engine: i32, payload: usize, length: i32, out: usize, frames: i32, maxFrames: i32): i32;
+
+/** Host FEC probe: frames of the preceding audio the payload's in-band FEC covers, 0 when it carries none. */
+@external("jitterlane", "fecFrames")
+declare function hostFecFrames(engine: i32, payload: usize, length: i32): i32;
 
 /** Host duration hook: frames per channel (engine rate) the payload decodes to, or ≤ 0 when unknown. */
 @external("jitterlane", "duration")
@@ -38,6 +54,11 @@ declare function hostDuration(engine: i32, payload: usize, length: i32): i32;
 /** Host reset hook: the stream changed (SSRC change or leap); reset decoder state. */
 @external("jitterlane", "reset")
 declare function hostReset(engine: i32): void;
+
+/** Longest span in-band FEC recovers: one 60 ms Opus frame. */
+const MAX_FEC_FRAMES: i32 = 2880;
+/** Most a codec's concealment may run past what was asked: 20 ms, its largest step. */
+export const CONCEAL_SLACK_FRAMES: i32 = 960;
 
 /** True for codec ids this module knows. */
 export function isKnownCodec(codec: i32): bool {
@@ -156,11 +177,27 @@ export class Decoder {
     return frames * this.factor;
   }
 
-  /** Asks the codec for exactly `frames` frames of its own concealment; 0 when it has none. */
+  /**
+   * Asks the codec for at least `frames` frames of its own concealment (room for
+   * CONCEAL_SLACK_FRAMES more); returns the frames made, 0 when it has none.
+   */
   conceal(out: usize, frames: i32, stride: i32): i32 {
     if (this.codec != CODEC_HOST) return 0;
     const made = hostConceal(this.engine, out, frames, stride);
-    return made == frames ? frames : 0;
+    return made >= frames && made <= frames + CONCEAL_SLACK_FRAMES ? made : 0;
+  }
+
+  /** Frames of the preceding audio the payload's in-band FEC covers; 0 when none. */
+  fecFramesOf(payload: usize, length: i32): i32 {
+    if (this.codec != CODEC_HOST) return 0;
+    const frames = hostFecFrames(this.engine, payload, length);
+    return frames > 0 && frames <= MAX_FEC_FRAMES ? frames : 0;
+  }
+
+  /** Recovers exactly `frames` frames of the audio before the payload from its in-band FEC; 0 when it cannot. */
+  decodeFec(payload: usize, length: i32, out: usize, frames: i32, stride: i32): i32 {
+    if (this.codec != CODEC_HOST) return 0;
+    return hostDecodeFec(this.engine, payload, length, out, frames, stride) == frames ? frames : 0;
   }
 
   /** Forgets decoder state (new stream). */

@@ -227,7 +227,7 @@ export function packetBufferCreate(slots: i32, slotBytes: i32): i32 {
 
 /** PacketBuffer.insert for `handle`: returns the slot id, or −1 when full. */
 export function packetBufferInsert(handle: i32, seq: i64, pos: i64, frames: i32, arrival: f64, src: usize, length: i32): i32 {
-  return packetBuffers.at(handle).insert(seq, pos, frames, arrival, src, length);
+  return packetBuffers.at(handle).insert(seq, pos, frames, 0, arrival, src, length);
 }
 
 /** PacketBuffer.first for `handle`: slot id of the earliest packet, or −1. */

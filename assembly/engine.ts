@@ -4,7 +4,7 @@
 // Everything is reserved in the constructor; insert and pull never allocate.
 
 import { DelayTracker } from './arrival';
-import { Decoder, CODEC_HOST } from './codec';
+import { Decoder, CONCEAL_SLACK_FRAMES } from './codec';
 import {
   decide, Status, CONTIGUOUS_TOLERANCE_FRAMES,
   OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX,
@@ -175,10 +175,12 @@ export class Engine {
       // The oldest packet is the one whose playout would add the most delay.
       const oldest = this.buffer.first();
       this.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[oldest]), arrival);
-      this.buffer.removeFirst();
+      this.removeFirstPacket();
       result = R.OVERFLOW;
     }
-    this.buffer.insert(seqU, <i64>Math.round(pos), frames, arrival, payload, length);
+    const fecFrames = this.decoder.fecFramesOf(payload, length);
+    if (fecFrames > 0) this.stats.add(S.STAT_FEC_PACKETS_RECEIVED, 1);
+    this.buffer.insert(seqU, <i64>Math.round(pos), frames, fecFrames, arrival, payload, length);
     return result;
   }
 
@@ -187,6 +189,16 @@ export class Engine {
     if (this.started) return this.nextPos;
     const first = this.buffer.first();
     return first >= 0 ? <f64>unchecked(this.buffer.pos[first]) : 0;
+  }
+
+  /**
+   * Takes the earliest packet out of the buffer. FEC it carried that recovered
+   * nothing is counted as discarded (webrtc-stats fecPacketsDiscarded).
+   */
+  private removeFirstPacket(): void {
+    const first = this.buffer.first();
+    if (first >= 0 && unchecked(this.buffer.fecFrames[first]) > 0) this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
+    this.buffer.removeFirst();
   }
 
   private discard(counter: i32, event: i32, seq: i64, frame: f64): void {
@@ -199,7 +211,7 @@ export class Engine {
   resync(reason: i32): void {
     const waiting = this.buffer.count;
     this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>waiting);
-    this.buffer.clear();
+    while (this.buffer.count > 0) this.removeFirstPacket();
     this.seen.reset();
     this.unwrap.reset();
     this.tracker.reset();
@@ -316,7 +328,7 @@ export class Engine {
       const end = <f64>unchecked(this.buffer.pos[first]) + <f64>unchecked(this.buffer.frames[first]);
       if (end > this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) break;
       this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, unchecked(this.buffer.seq[first]), this.now);
-      this.buffer.removeFirst();
+      this.removeFirstPacket();
       first = this.buffer.first();
     }
   }
@@ -376,7 +388,7 @@ export class Engine {
     this.sync.reserve(MAX_PACKET_FRAMES + MAX_PERIOD);
     const start = this.sync.endIndex;
     const decoded = this.decoder.decode(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, start), this.sync.capacity);
-    b.removeFirst();
+    this.removeFirstPacket();
     if (decoded <= 0) {
       this.stats.add(S.STAT_DECODER_ERRORS, 1);
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
@@ -488,7 +500,7 @@ export class Engine {
   }
 
   /**
-   * Conceals `need` frames: the codec's own PLC when it has one, else pitch
+   * Conceals `need` frames (or recovers them from in-band FEC): the codec's own PLC when it has one, else pitch
    * repetition. Below target the concealment waits for the missing audio (the
    * delay grows toward the target); otherwise it stands in for the missing
    * audio in place, so what arrives for that time afterwards is late.
@@ -496,15 +508,28 @@ export class Engine {
   private expand(need: i32): void {
     // A known loss is concealed up to the waiting packet, no further: concealing past it would
     // add delay each time, and a packet evicted by overflow before the next pull would keep
-    // the playout chasing the buffer forever (the buffer full, nothing played).
-    const known = this.status.packetAvailable && this.status.gapFrames > 0;
-    const frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(this.status.gapFrames))) : need;
-    this.sync.reserve(frames);
+    // the playout chasing the buffer forever (the buffer full, nothing played). When the waiting
+    // packet carries in-band FEC, the last stretch of the loss is left for the FEC to recover.
+    const s = this.status;
+    const known = s.packetAvailable && s.gapFrames > 0;
+    let fec = known ? this.usableFecFrames() : 0;
+    if (fec > 0 && Math.abs(s.gapFrames - <f64>fec) <= CONTIGUOUS_TOLERANCE_FRAMES) {
+      if (this.recoverWithFec(fec)) return;
+      // The codec could not: its FEC is discarded and the whole gap concealed.
+      unchecked((this.buffer.fecFrames[this.buffer.first()] = 0));
+      this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
+      fec = 0;
+    }
+    const span = s.gapFrames - (fec > 0 && s.gapFrames > <f64>fec ? <f64>fec : 0);
+    let frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(span))) : need;
+    this.sync.reserve(frames + CONCEAL_SLACK_FRAMES);
     const end = this.sync.endIndex;
     // A new concealment asks the codec first; so does one the codec has been
     // serving. Where the codec has no PLC, pitch repetition starts from the history.
     if (this.lastOutcome != OUTCOME_CONCEALED || this.usedCodecConcealment) {
-      this.usedCodecConcealment = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity) == frames;
+      const made = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity);
+      this.usedCodecConcealment = made > 0;
+      if (made > 0) frames = made; // codecs conceal in steps (libopus: 2.5 ms)
       if (!this.usedCodecConcealment) {
         searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
         for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
@@ -515,14 +540,13 @@ export class Engine {
     }
     this.sync.endIndex += frames;
 
-    const s = this.status;
     let advance: f64 = <f64>frames;
     if (s.packetAvailable) {
       // A known loss: conceal it in place; the missing span ends where the waiting
-      // packet starts. Above target the concealment may also skip ahead: its audio
-      // is synthetic, so shortening it moves the delay back at no audible cost.
+      // packet starts (or its FEC's span does). Above target the concealment may also
+      // skip ahead: its audio is synthetic, so shortening it moves the delay back at no audible cost.
       const excess = Math.max(0, s.errorFrames - s.deadbandFrames);
-      advance = Math.min(<f64>frames + excess, Math.max(0, s.gapFrames));
+      advance = Math.min(<f64>frames + excess, Math.max(0, span));
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
       this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
     } else {
@@ -536,6 +560,44 @@ export class Engine {
     this.nextPos += advance;
     this.events.push(ev.EVENT_EXPAND, this.now + <f64>(end - this.sync.playIndex), <f64>frames, advance);
     this.lastOutcome = OUTCOME_CONCEALED;
+  }
+
+  /**
+   * Frames of the missing audio the waiting packet's in-band FEC can recover:
+   * its FEC span when a packet is missing just before it (a sequence gap, not a
+   * DTX pause) and the decoder's state runs on without a cross-fade (no
+   * built-in concealment in between); else 0.
+   */
+  private usableFecFrames(): i32 {
+    const slot = this.buffer.first();
+    const fec = unchecked(this.buffer.fecFrames[slot]);
+    if (fec <= 0) return 0;
+    if (this.lastSeq >= 0 && unchecked(this.buffer.seq[slot]) <= this.lastSeq + 1) return 0;
+    if (this.lastOutcome == OUTCOME_CONCEALED && !this.usedCodecConcealment) return 0;
+    return fec;
+  }
+
+  /**
+   * Recovers the missing packet's audio from the waiting packet's in-band FEC,
+   * as NetEq does for Opus: the decoder runs on through it, so the waiting packet
+   * then plays without a merge. Returns false when the codec could not.
+   */
+  private recoverWithFec(fec: i32): bool {
+    const b = this.buffer;
+    const slot = b.first();
+    this.sync.reserve(fec);
+    const end = this.sync.endIndex;
+    if (this.decoder.decodeFec(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, end), fec, this.sync.capacity) != fec) return false;
+    this.sync.endIndex += fec;
+    const seq = unchecked(b.seq[slot]);
+    unchecked((b.fecFrames[slot] = -fec)); // used: not counted as discarded when the packet leaves
+    this.nextPos = <f64>unchecked(b.pos[slot]);
+    this.lastEndPos = this.nextPos;
+    this.lastSeq = seq - 1;
+    this.stats.add(S.STAT_FEC_RECOVERED, 1);
+    this.events.push(ev.EVENT_FEC, this.now + <f64>(end - this.sync.playIndex), <f64>(seq - 1), <f64>fec);
+    this.lastOutcome = OUTCOME_NORMAL;
+    return true;
   }
 
   /** After concealment: decode the next packet and cross-fade into it from the concealment's continuation. */

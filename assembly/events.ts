@@ -15,6 +15,7 @@ export const EVENT_DTX: i32 = 10; // a = frames of silence
 export const EVENT_RESET: i32 = 11; // a = reason (1 SSRC change, 2 timestamp leap, 3 sequence leap)
 export const EVENT_PROFILE: i32 = 12; // a = profile id
 export const EVENT_DUPLICATE: i32 = 13; // a = unwrapped seq
+export const EVENT_FEC: i32 = 14; // a = unwrapped seq of the packet recovered from the next one's in-band FEC, b = frames
 
 /** f64 fields per event: kind, output frame, a, b. */
 export const EVENT_FIELDS: i32 = 4;

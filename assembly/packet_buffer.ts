@@ -11,6 +11,8 @@ export class PacketBuffer {
   readonly seq: StaticArray<i64>;
   readonly pos: StaticArray<i64>;
   readonly frames: StaticArray<i32>;
+  /** Frames of the preceding audio the payload's in-band FEC covers (0: none; negative: used). */
+  readonly fecFrames: StaticArray<i32>;
   readonly length: StaticArray<i32>;
   readonly arrival: StaticArray<f64>;
   /** Slot ids ordered by position, `count` of them in use. */
@@ -27,6 +29,7 @@ export class PacketBuffer {
     this.seq = new StaticArray<i64>(slots);
     this.pos = new StaticArray<i64>(slots);
     this.frames = new StaticArray<i32>(slots);
+    this.fecFrames = new StaticArray<i32>(slots);
     this.length = new StaticArray<i32>(slots);
     this.arrival = new StaticArray<f64>(slots);
     this.order = new StaticArray<i32>(slots);
@@ -58,12 +61,13 @@ export class PacketBuffer {
    * Stores a packet (payload copied from `src`) in position order; ties keep
    * sequence order. Returns its slot id, or −1 when the buffer is full.
    */
-  insert(seq: i64, pos: i64, frames: i32, arrival: f64, src: usize, length: i32): i32 {
+  insert(seq: i64, pos: i64, frames: i32, fecFrames: i32, arrival: f64, src: usize, length: i32): i32 {
     if (this.count == this.slots) return -1;
     const slot = unchecked(this.free[--this.freeCount]);
     unchecked((this.seq[slot] = seq));
     unchecked((this.pos[slot] = pos));
     unchecked((this.frames[slot] = frames));
+    unchecked((this.fecFrames[slot] = fecFrames));
     unchecked((this.length[slot] = length));
     unchecked((this.arrival[slot] = arrival));
     memory.copy(this.payloadPtr(slot), src, <usize>length);

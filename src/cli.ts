@@ -10,6 +10,7 @@ import { EcnTimeline } from './ecn/timeline.js';
 import { compareTraces, formatComparison } from './replay/compare.js';
 import { ecnController } from './replay/ecn_controller.js';
 import { replay, type AudioSource, type ReplayOutput } from './replay/driver.js';
+import type { ReplacementCodec } from './replay/opus_replacement.js';
 import { replayInBrowser } from './replay/browser_runtime.js';
 import { writeReplayOutputs } from './replay/outputs.js';
 import { qualityFigures } from './replay/quality.js';
@@ -20,6 +21,7 @@ import { readTrace, TraceError } from './trace/index.js';
 const USAGE = `usage:
   jitterlane replay TRACE [--profile classic|l4s|auto] [--ecn FILE] [--ssrc N]
                           [--frame-ms 20|10] [--audio auto|payload|replacement]
+                          [--replacement opus|opus-nofec|pcm]
                           [--runtime node|browser] [--json] [--out DIR]
   jitterlane compare [DIR] [--out DIR]
 
@@ -28,6 +30,8 @@ send_us,arrival_us), optionally gzip-compressed.
 --profile auto: the ECN monitor chooses the profile as the replay runs, from FILE
 (CSV time_ms,ect0,ect1,ce,not_ect of cumulative counters) or the capture's own
 IP ECN bits; it starts on classic.
+--replacement: what plays where the trace's payloads cannot (default opus: the
+shipped speech encoded by libopus with in-band FEC, as WebRTC sends it).
 --runtime browser: the replay runs in headless Chromium's AudioWorklet (needs
 playwright-core and /usr/bin/chromium); same figures, same output bytes.
 compare: every trace of DIR (default ../shared/traces/raw, else the bundled
@@ -77,6 +81,7 @@ async function runReplay(args: string[]): Promise<void> {
       ssrc: { type: 'string' },
       'frame-ms': { type: 'string' },
       audio: { type: 'string' },
+      replacement: { type: 'string' },
       runtime: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
@@ -90,6 +95,8 @@ async function runReplay(args: string[]): Promise<void> {
   if (frameMs !== undefined && frameMs !== 10 && frameMs !== 20) throw new UsageError('--frame-ms must be 10 or 20');
   const audio = (values.audio ?? 'auto') as AudioSource;
   if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement');
+  const replacement = (values.replacement ?? 'opus') as ReplacementCodec;
+  if (!['opus', 'opus-nofec', 'pcm'].includes(replacement)) throw new UsageError('--replacement must be opus, opus-nofec or pcm');
   const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
   if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto');
   const auto =
@@ -104,11 +111,12 @@ async function runReplay(args: string[]): Promise<void> {
   const bar = progressBar(basename(positionals[0]));
   const result: ReplayOutput =
     runtime === 'browser'
-      ? await replayInBrowser(trace, { profile: profile as ProfileName, audio })
+      ? await replayInBrowser(trace, { profile: profile as ProfileName, audio, replacement })
       : replay(trace, {
           profile: profile === 'auto' ? 'classic' : profile,
           controller: auto?.controller,
           audio,
+          replacement,
           keepOutput: values.out !== undefined,
           onProgress: bar.update,
         });

@@ -3,10 +3,11 @@
 // engine handle. It imports nothing from Node or the browser. Hot-path calls
 // (insert, pull) pass numbers only and reuse views made once over WASM memory.
 
+import type { LibOpus } from './codecs/libopus.js';
 import type { EngineStats } from './replay/types.js';
 
-/** Built-in codecs, and 'host' for codecs decoded through a HostCodec (Opus). */
-export type CodecName = 'L16' | 'PCMU' | 'PCMA' | 'PCM16LE' | 'F32LE' | 'host';
+/** Built-in codecs; 'opus' (decoded by libopus, see EngineOptions.opus); 'host' for any codec decoded through a HostCodec. */
+export type CodecName = 'L16' | 'PCMU' | 'PCMA' | 'PCM16LE' | 'F32LE' | 'opus' | 'host';
 /** Built-in target profiles. */
 export type ProfileName = 'classic' | 'l4s';
 
@@ -31,16 +32,37 @@ export const BUILT_IN_PROFILES: Record<ProfileName, Required<ProfileRecord>> = {
 };
 
 /**
+ * Engine memory as a host codec sees it: two views of the same buffer, so a
+ * codec reads payload bytes and writes planar float output in place. The views
+ * are replaced only when the memory grows (while engines are created).
+ */
+export interface EngineHeap {
+  u8: Uint8Array;
+  f32: Float32Array;
+}
+
+/**
  * A codec the host decodes (Opus and others). Calls come synchronously from
- * inside pull(): they must not allocate on the audio thread either.
+ * inside pull() on the audio thread: they must not allocate, and they take
+ * numbers only. `payload` is a byte offset into `heap.u8`; `out` is the float
+ * index of channel 0's first output sample in `heap.f32`, channel c starting
+ * at `out + c * stride`. Output is 48 kHz. A throw is caught and counted as a
+ * decoder error (decode) or as no result (the others), never propagated.
  */
 export interface HostCodec {
-  /** Decodes one payload into `out` (one Float32Array per channel, 48 kHz); returns frames, or < 0 on error. */
-  decode(payload: Uint8Array, out: Float32Array[]): number;
-  /** Writes exactly `frames` frames of the codec's own concealment; returns frames, or 0 when it has none. */
-  conceal?(out: Float32Array[], frames: number): number;
-  /** Frames (48 kHz, per channel) the payload decodes to; ≤ 0 when unknown. */
-  duration(payload: Uint8Array): number;
+  /** Decodes one payload; returns frames per channel, or < 0 on error. */
+  decode(heap: EngineHeap, payload: number, length: number, out: number, stride: number): number;
+  /**
+   * The codec's own concealment: writes at least `frames` frames, at most
+   * `frames` + 960 (codecs conceal in steps), and returns how many; 0 when it has none.
+   */
+  conceal?(heap: EngineHeap, out: number, frames: number, stride: number): number;
+  /** Frames of the preceding audio this payload's in-band FEC covers; 0 when it carries none. */
+  fecFrames?(heap: EngineHeap, payload: number, length: number): number;
+  /** Writes exactly `frames` frames of the preceding audio recovered from this payload's in-band FEC; returns `frames`, or 0. */
+  decodeFec?(heap: EngineHeap, payload: number, length: number, out: number, frames: number, stride: number): number;
+  /** Frames (48 kHz, per channel) the payload decodes to; ≤ 0 when it is not a valid payload. */
+  duration(heap: EngineHeap, payload: number, length: number): number;
   /** The stream changed: forget decoder state. */
   reset?(): void;
 }
@@ -60,6 +82,8 @@ export interface EngineOptions {
   slotBytes?: number;
   /** Required when codec is 'host'. */
   hostCodec?: HostCodec;
+  /** Required when codec is 'opus': the libopus instance the engine's decoder is made in (loadLibOpus() in Node). */
+  opus?: LibOpus;
   /** Record events (played packets, operations) for drainEvents(). Default false. */
   eventLog?: boolean;
 }
@@ -86,7 +110,7 @@ export interface EngineEvent {
 
 export type EngineEventKind =
   | 'played' | 'late' | 'dropped' | 'overflow' | 'expand' | 'merge' | 'accelerate' | 'accelerate-fast'
-  | 'preemptive-expand' | 'dtx' | 'reset' | 'profile' | 'duplicate';
+  | 'preemptive-expand' | 'dtx' | 'reset' | 'profile' | 'duplicate' | 'fec';
 
 /** f64 fields of one raw event record: kind, output frame, a, b (assembly/events.ts). */
 export const EVENT_FIELDS = 4;
@@ -103,10 +127,10 @@ export function decodeEvents(records: Float64Array, count: number): EngineEvent[
 
 const EVENT_KINDS: EngineEventKind[] = [
   'played', 'played', 'late', 'dropped', 'overflow', 'expand', 'merge', 'accelerate', 'accelerate-fast',
-  'preemptive-expand', 'dtx', 'reset', 'profile', 'duplicate',
+  'preemptive-expand', 'dtx', 'reset', 'profile', 'duplicate', 'fec',
 ];
 
-const CODEC_IDS: Record<CodecName, number> = { L16: 0, PCMU: 1, PCMA: 2, PCM16LE: 3, F32LE: 4, host: 5 };
+const CODEC_IDS: Record<CodecName, number> = { L16: 0, PCMU: 1, PCMA: 2, PCM16LE: 3, F32LE: 4, opus: 5, host: 5 };
 const PROFILE_IDS: Record<ProfileName, number> = { classic: 0, l4s: 1 };
 const INSERT_RESULTS: Record<number, InsertResult> = { 0: 'ok', 1: 'duplicate', 2: 'late', 3: 'resync', 4: 'overflow', [-3]: 'invalid' };
 
@@ -205,36 +229,43 @@ export class EngineModule {
         ...(extra.env ?? {}),
       },
       jitterlane: {
-        decode: (h: number, payload: number, length: number, out: number, maxFrames: number) => self().hostDecode(h, payload, length, out, maxFrames),
-        conceal: (h: number, out: number, frames: number, maxFrames: number) => self().hostConceal(h, out, frames, maxFrames),
+        decode: (h: number, payload: number, length: number, out: number, stride: number) => self().hostDecode(h, payload, length, out, stride),
+        conceal: (h: number, out: number, frames: number, stride: number) => self().hostConceal(h, out, frames, stride),
         duration: (h: number, payload: number, length: number) => self().hostDuration(h, payload, length),
-        reset: (h: number) => self().hostCodecs.get(h)?.reset?.(),
+        fecFrames: (h: number, payload: number, length: number) => self().hostFecFrames(h, payload, length),
+        decodeFec: (h: number, payload: number, length: number, out: number, frames: number, stride: number) => self().hostDecodeFec(h, payload, length, out, frames, stride),
+        reset: (h: number) => self().hostReset(h),
       },
     };
   }
 
-  private hostViews(out: number, channels: number, maxFrames: number): Float32Array[] {
-    const views: Float32Array[] = [];
-    for (let c = 0; c < channels; c++) views.push(new Float32Array(this.exports.memory.buffer, out + c * maxFrames * 4, maxFrames));
-    return views;
+  private heapViews: EngineHeap | null = null;
+
+  /** The heap views, rebuilt only when the memory has grown. */
+  private heap(): EngineHeap {
+    const buffer = this.exports.memory.buffer;
+    if (this.heapViews === null || this.heapViews.u8.buffer !== buffer) this.heapViews = { u8: new Uint8Array(buffer), f32: new Float32Array(buffer) };
+    return this.heapViews;
   }
 
-  private hostDecode(h: number, payload: number, length: number, out: number, maxFrames: number): number {
+  // The hooks below pass byte addresses on to the codec as they are, and output
+  // addresses as float indices (4-byte aligned: the engine's buffers are).
+
+  private hostDecode(h: number, payload: number, length: number, out: number, stride: number): number {
     const codec = this.hostCodecs.get(h);
     if (!codec) return -1;
     try {
-      const bytes = new Uint8Array(this.exports.memory.buffer, payload, length);
-      return codec.decode(bytes, this.hostViews(out, this.channelsOf.get(h) ?? 1, maxFrames)) | 0;
+      return codec.decode(this.heap(), payload, length, out >>> 2, stride) | 0;
     } catch {
       return -1; // a throwing decoder is a decoder error: counted and concealed, never propagated
     }
   }
 
-  private hostConceal(h: number, out: number, frames: number, maxFrames: number): number {
+  private hostConceal(h: number, out: number, frames: number, stride: number): number {
     const codec = this.hostCodecs.get(h);
     if (!codec?.conceal) return 0;
     try {
-      return codec.conceal(this.hostViews(out, this.channelsOf.get(h) ?? 1, maxFrames), frames) | 0;
+      return codec.conceal(this.heap(), out >>> 2, frames, stride) | 0;
     } catch {
       return 0;
     }
@@ -244,13 +275,39 @@ export class EngineModule {
     const codec = this.hostCodecs.get(h);
     if (!codec) return -1;
     try {
-      return codec.duration(new Uint8Array(this.exports.memory.buffer, payload, length)) | 0;
+      return codec.duration(this.heap(), payload, length) | 0;
     } catch {
       return -1;
     }
   }
 
-  private readonly channelsOf = new Map<number, number>();
+  private hostFecFrames(h: number, payload: number, length: number): number {
+    const codec = this.hostCodecs.get(h);
+    if (!codec?.fecFrames) return 0;
+    try {
+      return codec.fecFrames(this.heap(), payload, length) | 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private hostDecodeFec(h: number, payload: number, length: number, out: number, frames: number, stride: number): number {
+    const codec = this.hostCodecs.get(h);
+    if (!codec?.decodeFec) return 0;
+    try {
+      return codec.decodeFec(this.heap(), payload, length, out >>> 2, frames, stride) | 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private hostReset(h: number): void {
+    try {
+      this.hostCodecs.get(h)?.reset?.();
+    } catch {
+      // a codec that cannot reset keeps its state; the next packets still decode or are counted
+    }
+  }
 
   /** Creates an engine. Throws JitterlaneError on bad options (API edge). */
   createEngine(options: EngineOptions): Engine {
@@ -261,14 +318,17 @@ export class EngineModule {
     const clockRate = options.clockRate ?? (options.codec === 'PCMU' || options.codec === 'PCMA' ? 8000 : 48000);
     const payloadRate = options.payloadRate ?? clockRate;
     if (options.codec === 'host' && !options.hostCodec) throw new JitterlaneError("codec 'host' needs a hostCodec");
+    if (options.codec === 'opus' && !options.opus) throw new JitterlaneError("codec 'opus' needs the libopus instance in options.opus (loadLibOpus() in Node)");
     const profile = options.profile ?? 'classic';
     const h = this.exports.create(codecId, channels, clockRate, payloadRate, typeof profile === 'string' ? (PROFILE_IDS[profile] ?? -1) : 0, options.slots ?? 0, options.slotBytes ?? 0);
     if (h < 0) throw new JitterlaneError(`engine create refused (code ${h}): codec ${options.codec} at ${payloadRate} Hz, ${channels} channel(s), clock ${clockRate} Hz, profile ${JSON.stringify(profile)}`);
-    if (options.hostCodec) this.hostCodecs.set(h, options.hostCodec);
-    this.channelsOf.set(h, channels);
+    // Opus decodes in libopus memory: a decoder per engine, freed with it.
+    const opusDecoder = options.codec === 'opus' ? options.opus!.createDecoder(channels) : null;
+    const hostCodec = opusDecoder ?? options.hostCodec;
+    if (hostCodec) this.hostCodecs.set(h, hostCodec);
     const engine = new Engine(this, h, channels, () => {
       this.hostCodecs.delete(h);
-      this.channelsOf.delete(h);
+      opusDecoder?.destroy();
     });
     if (typeof profile !== 'string') engine.setProfile(profile);
     if (options.eventLog) engine.setEventLog(true);

@@ -24,6 +24,8 @@ export interface JitterlaneNodeOptions {
   /** Where the worklet bundle and the wasm are (defaults: next to this module). */
   processorUrl?: string | URL;
   wasmUrl?: string | URL;
+  /** libopus for codec 'opus' (default: build/libopus.wasm next to this module). */
+  opusWasmUrl?: string | URL;
   /** Packet slots and their size (engine defaults: 128 × 2048 bytes). */
   slots?: number;
   slotBytes?: number;
@@ -72,6 +74,23 @@ function defaultWasmUrl(): URL {
   return new URL('../../build/jitterlane.wasm', import.meta.url);
 }
 
+function defaultOpusWasmUrl(): URL {
+  return new URL('../../build/libopus.wasm', import.meta.url);
+}
+
+/** Compiles a wasm file once per URL and page. */
+function compileOnce(url: string): Promise<WebAssembly.Module> {
+  let compiling = wasmCache.get(url);
+  if (!compiling) {
+    compiling = fetch(url).then(async (response) => {
+      if (!response.ok) throw new JitterlaneError(`cannot load ${url}: HTTP ${response.status}`);
+      return WebAssembly.compile(await response.arrayBuffer());
+    });
+    wasmCache.set(url, compiling);
+  }
+  return compiling;
+}
+
 export class JitterlaneNode extends EventTarget {
   readonly node: AudioWorkletNode;
   readonly context: BaseAudioContext;
@@ -112,21 +131,15 @@ export class JitterlaneNode extends EventTarget {
       moduleCache.set(context, loading);
     }
     const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
-    let compiling = wasmCache.get(wasmUrl);
-    if (!compiling) {
-      compiling = fetch(wasmUrl).then(async (response) => {
-        if (!response.ok) throw new JitterlaneError(`cannot load ${wasmUrl}: HTTP ${response.status}`);
-        return WebAssembly.compile(await response.arrayBuffer());
-      });
-      wasmCache.set(wasmUrl, compiling);
-    }
-    const [, module] = await Promise.all([loading, compiling]);
+    const opusWasmUrl = codec === 'opus' ? String(options.opusWasmUrl ?? defaultOpusWasmUrl()) : null;
+    const [, module, opusModule] = await Promise.all([loading, compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
     const ringBytes = options.ringBytes ?? 256 * 1024;
     const ring = transport === 'shared-ring' ? PacketRing.create(ringBytes, true) : null;
     // The polyfill (no native AudioWorkletNode) runs the processor in another realm on the main thread: hand it bytes.
     const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const processorOptions: ProcessorOptions = {
       wasm: polyfilled ? await fetch(wasmUrl).then((r) => r.arrayBuffer()) : module,
+      opusWasm: opusWasmUrl === null ? undefined : polyfilled ? await fetch(opusWasmUrl).then((r) => r.arrayBuffer()) : opusModule!,
       codec,
       channels,
       clockRate,

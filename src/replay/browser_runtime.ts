@@ -10,7 +10,7 @@ import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } fr
 import type { Trace } from '../trace/types.js';
 import { launchChromium, startStaticServer } from './chromium.js';
 import { profileLabel, timelineEveryQuanta } from './driver.js';
-import { prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource } from './prepared.js';
+import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import { speechSample } from './replacement_audio.js';
 import type { ReplayResult, TimelinePoint } from './types.js';
 
@@ -33,12 +33,13 @@ interface PageResult {
 /** Replays `trace` in headless Chromium. Needs playwright-core, Debian's chromium and a build (npm run build). */
 export async function replayInBrowser(
   trace: Trace,
-  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; transport?: 'shared-ring' | 'port' } = {},
+  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; replacement?: ReplacementCodec; transport?: 'shared-ring' | 'port' } = {},
 ): Promise<ReplayResult> {
   const transport = options.transport ?? 'shared-ring';
   const profile = options.profile ?? 'classic';
-  const prepared = prepareReplay(trace, options.audio ?? 'auto');
-  const usesReplacement = prepared.packets.some((p) => p.payload === null);
+  const prepared = prepareReplay(trace, options.audio ?? 'auto', options.replacement ?? 'opus');
+  // PCM replacement is cut from the speech sample in the page; Opus packets are encoded here.
+  const pcmInPage = prepared.codec === 'PCM16LE' && prepared.packets.some((p) => p.payload === null);
   const job = {
     codec: prepared.codec,
     clockRate: prepared.clockRate,
@@ -51,13 +52,13 @@ export async function replayInBrowser(
     // Room for every packet's fate events plus several operations per packet.
     maxEvents: prepared.packets.length * 8 + 4096,
     timelineEveryQuanta: timelineEveryQuanta(10, 128),
-    speech: usesReplacement ? Buffer.from(speechSample().buffer, speechSample().byteOffset, speechSample().byteLength).toString('base64') : null,
+    speech: pcmInPage ? Buffer.from(speechSample().buffer, speechSample().byteOffset, speechSample().byteLength).toString('base64') : null,
     packets: prepared.packets.map((p) => ({
       sequenceNumber: p.sequenceNumber,
       timestamp: p.timestamp,
       arrivalFrame: p.arrivalFrame,
       replacementStart: p.replacementStart,
-      payload: p.payload ? Buffer.from(p.payload).toString('base64') : null,
+      payload: pcmInPage && p.payload === null ? null : Buffer.from(payloadOf(prepared, p)).toString('base64'),
     })),
   };
 

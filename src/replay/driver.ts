@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { STAT_INDEX, type Engine, type EngineModule, type ProfileName, type ProfileRecord } from '../engine.js';
 import { replayStopsHere } from './stopping.js';
-import { loadEngineModule } from '../engine_node.js';
+import { loadEngineModule, sharedLibOpus } from '../engine_node.js';
 import type { Trace } from '../trace/types.js';
-import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource } from './prepared.js';
+import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import type { EngineStats, ReplayResult, TimelinePoint } from './types.js';
 
 export type { AudioSource } from './prepared.js';
@@ -23,6 +23,8 @@ export interface ReplayOptions {
   profile?: ProfileName | ProfileRecord;
   /** 'auto' (default): decode G.711 payloads when the capture holds them, else replacement speech. */
   audio?: AudioSource;
+  /** What the replacement audio is: 'opus' (default, with in-band FEC as WebRTC sends it), 'opus-nofec' or 'pcm'. */
+  replacement?: ReplacementCodec;
   /** Frames per pull; 128 as in an AudioWorklet. */
   quantum?: number;
   /** Profile changes during the replay (ECN decisions, tests). */
@@ -65,13 +67,14 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   const started = performance.now();
   const quantum = options.quantum ?? 128;
   const profile = options.profile ?? 'classic';
-  const prepared = prepareReplay(trace, options.audio ?? 'auto');
+  const prepared = prepareReplay(trace, options.audio ?? 'auto', options.replacement ?? 'opus');
   const packets = prepared.packets;
   const recorder = new ReplayRecorder(prepared);
 
   const module = options.module ?? loadEngineModule();
   const engine: Engine = module.createEngine({
     codec: prepared.codec,
+    opus: prepared.codec === 'opus' ? sharedLibOpus() : undefined,
     clockRate: prepared.clockRate,
     payloadRate: prepared.payloadRate,
     profile,

@@ -6,11 +6,13 @@
 import type { CodecName, EngineEvent } from '../engine.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
+import { opusFitsPacket, opusReplacementPayload, type ReplacementCodec } from './opus_replacement.js';
 import { replacementPayload } from './replacement_audio.js';
 import type { EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
 
 /** Where the audio of a replay comes from. */
 export type AudioSource = 'auto' | 'payload' | 'replacement';
+export type { ReplacementCodec } from './opus_replacement.js';
 
 export const SAMPLE_RATE = 48000;
 /** After the last arrival, play on until the buffer is empty, at most this long. */
@@ -42,6 +44,8 @@ export interface PreparedReplay {
   slotBytes: number;
   /** Frames each replacement payload carries (the typical packet duration). */
   packetFrames: number;
+  /** The replacement's codec: Opus with or without in-band FEC, or PCM (also where Opus cannot fit the packet duration). */
+  replacement: ReplacementCodec;
   packets: PreparedPacket[];
   /** Distinct sequence numbers in the trace's range. */
   packetRange: number;
@@ -97,7 +101,7 @@ function typicalStep(packets: { seq: number; ts: number }[], fallback: number): 
 }
 
 /** Works out what a replay of `trace` inserts. */
-export function prepareReplay(trace: Trace, audio: AudioSource = 'auto'): PreparedReplay {
+export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replacementCodec: ReplacementCodec = 'opus'): PreparedReplay {
   const unwrapped = unwrapInArrivalOrder(trace.packets);
   if (unwrapped.length === 0) throw new Error(`${trace.path}: no packets to replay`);
   const own = payloadCodec(trace);
@@ -123,13 +127,15 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto'): Prepar
       replacementStart: (ts - ts0) * framesPerTick,
     };
   });
+  const replacement = replacementCodec !== 'pcm' && !opusFitsPacket(packetFrames) ? 'pcm' : replacementCodec;
   return {
     traceName: trace.name,
-    codec: usePayload ? own! : 'PCM16LE',
+    codec: usePayload ? own! : replacement === 'pcm' ? 'PCM16LE' : 'opus',
     clockRate: trace.clockRate,
     payloadRate: usePayload ? 8000 : SAMPLE_RATE,
-    slotBytes: Math.max(2048, usePayload ? 2048 : packetFrames * 2),
+    slotBytes: Math.max(2048, usePayload || replacement !== 'pcm' ? 2048 : packetFrames * 2),
     packetFrames,
+    replacement,
     packets,
     packetRange: lastSeq - firstSeq + 1,
     endLimitFrames: packets[packets.length - 1].arrivalFrame + (TAIL_LIMIT_MS * SAMPLE_RATE) / 1000,
@@ -138,12 +144,14 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto'): Prepar
 
 /** The bytes a prepared packet carries. */
 export function payloadOf(prepared: PreparedReplay, p: PreparedPacket): Uint8Array {
-  return p.payload ?? replacementPayload(p.replacementStart, prepared.packetFrames);
+  if (p.payload) return p.payload;
+  if (prepared.replacement === 'pcm') return replacementPayload(p.replacementStart, prepared.packetFrames);
+  return opusReplacementPayload(p.replacementStart, prepared.packetFrames, prepared.replacement === 'opus');
 }
 
 const EVENT_TO_OPERATION: Partial<Record<string, OperationKind>> = {
   expand: 'expand', merge: 'merge', accelerate: 'accelerate', 'accelerate-fast': 'accelerate-fast',
-  'preemptive-expand': 'preemptive-expand', dtx: 'dtx', reset: 'reset',
+  'preemptive-expand': 'preemptive-expand', dtx: 'dtx', reset: 'reset', fec: 'fec',
 };
 
 /** Collects what became of each packet from the insertions and the engine's events. */
@@ -192,7 +200,7 @@ export class ReplayRecorder {
       }
       const kind = EVENT_TO_OPERATION[e.kind];
       if (!kind) continue;
-      const frames = kind === 'accelerate' || kind === 'accelerate-fast' ? -e.a : kind === 'reset' ? 0 : e.a;
+      const frames = kind === 'accelerate' || kind === 'accelerate-fast' ? -e.a : kind === 'reset' ? 0 : kind === 'fec' ? e.b : e.a;
       this.operations.push({ timeMs: (e.frame * 1000) / SAMPLE_RATE, kind, frames });
     }
   }

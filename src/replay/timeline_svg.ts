@@ -41,6 +41,7 @@ const COLORS = {
 /** Rows of the operations lane: which engine operations share a row and a colour. */
 const OPERATION_ROWS: { label: string; color: string; kinds: OperationKind[] }[] = [
   { label: 'conceal', color: '#d62728', kinds: ['expand'] },
+  { label: 'fec', color: '#9467bd', kinds: ['fec'] },
   { label: 'merge', color: '#ff7f0e', kinds: ['merge'] },
   { label: 'accel/drop', color: '#1f77b4', kinds: ['accelerate', 'accelerate-fast', 'drop'] },
   { label: 'pre-expand', color: '#2ca02c', kinds: ['preemptive-expand'] },

@@ -47,6 +47,7 @@ export type OperationKind =
   | 'preemptive-expand'
   | 'dtx'
   | 'drop'
+  | 'fec'
   | 'reset';
 
 /** One time-stretch, concealment, merge, DTX or drop event. */

@@ -10,6 +10,8 @@ import type { CodecName } from '../engine.js';
 export interface ProcessorOptions {
   /** The compiled engine, or its bytes (the polyfill's realm cannot take a Module). */
   wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  /** libopus, compiled or as bytes, for codec 'opus'. */
+  opusWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
   codec: CodecName;
   channels: number;
   clockRate: number;

@@ -9,7 +9,8 @@
 // that it also runs under audioworklet-polyfill, which evaluates the module
 // as a script.
 
-import { EngineModule, STAT_INDEX, type Engine } from '../engine.js';
+import { LibOpus } from '../codecs/libopus.js';
+import { EngineModule, JitterlaneError, STAT_INDEX, type Engine } from '../engine.js';
 import { replayStopsHere } from '../replay/stopping.js';
 import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions, ReplayRecording } from './messages.js';
@@ -29,7 +30,7 @@ const ENGINE_RATE = 48000;
 const MAX_PACKETS_PER_QUANTUM = 512;
 
 /** Bytes from a Module, an ArrayBuffer or a typed array (maybe from another realm: no instanceof). */
-function toModule(wasm: ProcessorOptions['wasm']): WebAssembly.Module {
+function toModule(wasm: NonNullable<ProcessorOptions['opusWasm']>): WebAssembly.Module {
   if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
   const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
   return new WebAssembly.Module(new Uint8Array(view));
@@ -56,8 +57,10 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
     const o = options.processorOptions;
     const module = EngineModule.fromModule(toModule(o.wasm));
     const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
+    if (o.codec === 'opus' && !o.opusWasm) throw new JitterlaneError("codec 'opus' needs processorOptions.opusWasm");
     this.engine = module.createEngine({
       codec: o.codec,
+      opus: o.opusWasm ? LibOpus.fromModule(toModule(o.opusWasm)) : undefined,
       channels: o.channels,
       clockRate: o.clockRate,
       payloadRate: o.payloadRate,

@@ -178,13 +178,15 @@ describe('a host codec whose decoder throws', () => {
     let calls = 0;
     const failing = new Set([40, 41]);
     const codec: HostCodec = {
-      duration: (payload) => payload.length / 2,
-      decode: (payload, out) => {
+      duration: (_heap, _payload, length) => length / 2,
+      decode: (heap, payload, length, out) => {
         calls++;
         if (failing.has(calls)) throw new Error('corrupt frame');
-        const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-        const frames = payload.length / 2;
-        for (let i = 0; i < frames; i++) out[0]![i] = view.getInt16(2 * i, true) / 32768;
+        const frames = length / 2;
+        for (let i = 0; i < frames; i++) {
+          const word = heap.u8[payload + 2 * i] | (heap.u8[payload + 2 * i + 1] << 8);
+          heap.f32[out + i] = ((word << 16) >> 16) / 32768;
+        }
         return frames;
       },
     };

@@ -1,0 +1,236 @@
+// libopus compiled to WebAssembly (the raw build @evan/opus ships), driven
+// through its exports with buffers reserved once, so decoding, concealment and
+// in-band FEC allocate nothing on the audio thread. One instance serves every
+// decoder of a thread; it imports only stub WASI calls, so it instantiates
+// synchronously from a WebAssembly.Module in Node and in an AudioWorklet alike.
+
+import type { EngineHeap, HostCodec } from '../engine.js';
+import { OPUS_MAX_PACKET_FRAMES, opusFecSamples, opusPacketSamples } from './opus_packet.js';
+
+interface LibOpusExports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+  opus_decoder_get_size(channels: number): number;
+  opus_decoder_init(state: number, rate: number, channels: number): number;
+  opus_decode(state: number, data: number, length: number, pcm: number, frameSize: number, decodeFec: number): number;
+  opus_decoder_ctl_set(state: number, request: number, value: number): number;
+  opus_encoder_get_size(channels: number): number;
+  opus_encoder_init(state: number, rate: number, channels: number, application: number): number;
+  opus_encode(state: number, pcm: number, frameSize: number, data: number, maxBytes: number): number;
+  opus_encoder_ctl_set(state: number, request: number, value: number): number;
+}
+
+/** Largest payload a decoder takes: six 1275-byte frames, libopus's own bound, rounded up. */
+export const OPUS_MAX_PAYLOAD_BYTES = 8192;
+/** libopus conceals (and decodes) in steps of 2.5 ms. */
+export const OPUS_CONCEAL_STEP_FRAMES = 120;
+const OPUS_RESET_STATE = 4028;
+const OPUS_SET_BITRATE = 4002;
+const OPUS_SET_INBAND_FEC = 4012;
+const OPUS_SET_PACKET_LOSS_PERC = 4014;
+const OPUS_SET_DTX = 4016;
+const OPUS_APPLICATION_VOIP = 2048;
+
+/** One libopus instance (one WebAssembly memory) and the decoders and encoders made in it. */
+export class LibOpus {
+  readonly exports: LibOpusExports;
+  private u8: Uint8Array;
+  private i16: Int16Array;
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as LibOpusExports;
+    this.exports._initialize();
+    this.u8 = new Uint8Array(this.exports.memory.buffer);
+    this.i16 = new Int16Array(this.exports.memory.buffer);
+  }
+
+  /** Instantiates synchronously (allowed in an AudioWorklet, and in Node for a compiled module). */
+  static fromModule(module: WebAssembly.Module): LibOpus {
+    let self: LibOpus | null = null;
+    const instance = new WebAssembly.Instance(module, {
+      // The build's C library writes nowhere and never exits: stubs are enough.
+      wasi_snapshot_preview1: { fd_seek: () => 0, fd_write: () => 0, fd_close: () => 0, proc_exit: () => undefined },
+      env: { emscripten_notify_memory_growth: () => self?.refreshViews() },
+    });
+    self = new LibOpus(instance);
+    return self;
+  }
+
+  /** Views over libopus memory; rebuilt only when malloc grew it (while decoders are created). */
+  refreshViews(): void {
+    const buffer = this.exports.memory.buffer;
+    if (this.u8.buffer === buffer) return;
+    this.u8 = new Uint8Array(buffer);
+    this.i16 = new Int16Array(buffer);
+  }
+
+  get bytes(): Uint8Array {
+    this.refreshViews();
+    return this.u8;
+  }
+
+  get samples(): Int16Array {
+    this.refreshViews();
+    return this.i16;
+  }
+
+  /** A decoder at 48 kHz; it is also the engine's HostCodec for Opus. */
+  createDecoder(channels: 1 | 2): LibOpusDecoder {
+    return new LibOpusDecoder(this, channels);
+  }
+
+  /** An encoder (for fixtures and replay audio; it allocates per call and is not for the audio thread). */
+  createEncoder(options: OpusEncoderOptions): LibOpusEncoder {
+    return new LibOpusEncoder(this, options);
+  }
+}
+
+/** A libopus decoder whose state, input and output live in libopus memory, reserved at creation. */
+export class LibOpusDecoder implements HostCodec {
+  readonly channels: 1 | 2;
+  private readonly lib: LibOpus;
+  private readonly x: LibOpusExports;
+  private state: number;
+  private readonly input: number;
+  private readonly pcm: number;
+
+  constructor(lib: LibOpus, channels: 1 | 2) {
+    this.lib = lib;
+    this.x = lib.exports;
+    this.channels = channels;
+    this.state = this.x.malloc(this.x.opus_decoder_get_size(channels));
+    this.input = this.x.malloc(OPUS_MAX_PAYLOAD_BYTES);
+    this.pcm = this.x.malloc(OPUS_MAX_PACKET_FRAMES * channels * 2);
+    const status = this.x.opus_decoder_init(this.state, 48000, channels);
+    if (status !== 0) throw new Error(`opus_decoder_init failed (${status})`);
+  }
+
+  duration(heap: EngineHeap, payload: number, length: number): number {
+    return length <= OPUS_MAX_PAYLOAD_BYTES ? opusPacketSamples(heap.u8, payload, length) : -1;
+  }
+
+  fecFrames(heap: EngineHeap, payload: number, length: number): number {
+    return opusFecSamples(heap.u8, payload, length);
+  }
+
+  decode(heap: EngineHeap, payload: number, length: number, out: number, stride: number): number {
+    if (length < 1 || length > OPUS_MAX_PAYLOAD_BYTES) return -1;
+    this.copyIn(heap.u8, payload, length);
+    const frames = this.x.opus_decode(this.state, this.input, length, this.pcm, Math.min(OPUS_MAX_PACKET_FRAMES, stride), 0);
+    if (frames <= 0) return -1;
+    this.copyOut(heap.f32, out, stride, 0, frames);
+    return frames;
+  }
+
+  conceal(heap: EngineHeap, out: number, frames: number, stride: number): number {
+    // libopus conceals whole 2.5 ms steps, up to 120 ms per call.
+    const total = Math.ceil(frames / OPUS_CONCEAL_STEP_FRAMES) * OPUS_CONCEAL_STEP_FRAMES;
+    if (total > stride) return 0;
+    let made = 0;
+    while (made < total) {
+      const step = Math.min(OPUS_MAX_PACKET_FRAMES, total - made);
+      const n = this.x.opus_decode(this.state, 0, 0, this.pcm, step, 0);
+      if (n !== step) return 0;
+      this.copyOut(heap.f32, out, stride, made, n);
+      made += n;
+    }
+    return made;
+  }
+
+  decodeFec(heap: EngineHeap, payload: number, length: number, out: number, frames: number, stride: number): number {
+    if (length < 1 || length > OPUS_MAX_PAYLOAD_BYTES || frames % OPUS_CONCEAL_STEP_FRAMES !== 0 || frames > Math.min(OPUS_MAX_PACKET_FRAMES, stride)) return 0;
+    this.copyIn(heap.u8, payload, length);
+    const n = this.x.opus_decode(this.state, this.input, length, this.pcm, frames, 1);
+    if (n !== frames) return 0;
+    this.copyOut(heap.f32, out, stride, 0, n);
+    return n;
+  }
+
+  reset(): void {
+    this.x.opus_decoder_ctl_set(this.state, OPUS_RESET_STATE, 0);
+  }
+
+  /** Frees the decoder's memory in the libopus instance. */
+  destroy(): void {
+    if (this.state === 0) return;
+    this.x.free(this.state);
+    this.x.free(this.input);
+    this.x.free(this.pcm);
+    this.state = 0;
+  }
+
+  /** Payload bytes from engine memory into libopus memory, byte by byte (a subarray would allocate). */
+  private copyIn(from: Uint8Array, at: number, length: number): void {
+    const to = this.lib.bytes;
+    const base = this.input;
+    for (let i = 0; i < length; i++) to[base + i] = from[at + i];
+  }
+
+  /** Interleaved int16 in libopus memory to planar float in engine memory, starting at frame `offset`. */
+  private copyOut(to: Float32Array, out: number, stride: number, offset: number, frames: number): void {
+    const pcm = this.lib.samples;
+    const base = this.pcm >> 1;
+    const channels = this.channels;
+    for (let c = 0; c < channels; c++) {
+      const target = out + c * stride + offset;
+      for (let i = 0; i < frames; i++) to[target + i] = pcm[base + i * channels + c] / 32768;
+    }
+  }
+}
+
+export interface OpusEncoderOptions {
+  channels: 1 | 2;
+  /** Bits per second. Default 32000 (WebRTC's default for mono voice). */
+  bitrate?: number;
+  /** In-band FEC (LBRR), as WebRTC's useinbandfec=1. Default true. */
+  fec?: boolean;
+  /** Expected loss, percent: libopus spends LBRR bits only when it expects loss. Default 20. */
+  expectedLossPercent?: number;
+  /** Discontinuous transmission. Default false. */
+  dtx?: boolean;
+}
+
+/** A libopus encoder (VoIP application) for fixtures and replay audio. */
+export class LibOpusEncoder {
+  readonly channels: 1 | 2;
+  private readonly lib: LibOpus;
+  private readonly x: LibOpusExports;
+  private readonly state: number;
+
+  constructor(lib: LibOpus, options: OpusEncoderOptions) {
+    this.lib = lib;
+    this.x = lib.exports;
+    this.channels = options.channels;
+    this.state = this.x.malloc(this.x.opus_encoder_get_size(options.channels));
+    const settings: [string, number][] = [
+      ['init', this.x.opus_encoder_init(this.state, 48000, options.channels, OPUS_APPLICATION_VOIP)],
+      ['bitrate', this.x.opus_encoder_ctl_set(this.state, OPUS_SET_BITRATE, options.bitrate ?? 32000)],
+      ['inband fec', this.x.opus_encoder_ctl_set(this.state, OPUS_SET_INBAND_FEC, options.fec === false ? 0 : 1)],
+      ['packet loss', this.x.opus_encoder_ctl_set(this.state, OPUS_SET_PACKET_LOSS_PERC, options.expectedLossPercent ?? 20)],
+      ['dtx', this.x.opus_encoder_ctl_set(this.state, OPUS_SET_DTX, options.dtx ? 1 : 0)],
+    ];
+    for (const [what, status] of settings) if (status !== 0) throw new Error(`opus encoder ${what} failed (${status})`);
+  }
+
+  /** Encodes one frame of interleaved int16 (120, 240, 480, 960, 1920 or 2880 samples per channel). */
+  encode(pcm: Int16Array): Uint8Array {
+    const frames = pcm.length / this.channels;
+    const input = this.x.malloc(pcm.length * 2);
+    const output = this.x.malloc(4000);
+    try {
+      this.lib.samples.set(pcm, input >> 1);
+      const n = this.x.opus_encode(this.state, input, frames, output, 4000);
+      if (n < 0) throw new Error(`opus_encode failed (${n})`);
+      return this.lib.bytes.slice(output, output + n);
+    } finally {
+      this.x.free(input);
+      this.x.free(output);
+    }
+  }
+
+  destroy(): void {
+    this.x.free(this.state);
+  }
+}
