@@ -74,6 +74,9 @@ export class Engine {
   readonly output: StaticArray<f32>;
   private readonly scratch: StaticArray<f32> = new StaticArray<f32>(2 * MAX_PERIOD);
   private readonly mergeFrom: StaticArray<f32>;
+  /** Codec concealment made beyond what was asked (codecs conceal in steps), played next or cross-faded from. */
+  private readonly carry: StaticArray<f32>;
+  private carryFrames: i32 = 0;
   private readonly status: Status = new Status();
 
   /** Output clock: frames emitted so far. */
@@ -113,6 +116,7 @@ export class Engine {
     this.input = new StaticArray<u8>(slotBytes);
     this.output = new StaticArray<f32>(channels * MAX_PULL_FRAMES);
     this.mergeFrom = new StaticArray<f32>(channels * MERGE_FRAMES);
+    this.carry = new StaticArray<f32>(channels * CONCEAL_SLACK_FRAMES);
     this.profile.setBuiltIn(profileId);
     this.targetMs = this.profile.floorMs;
   }
@@ -521,23 +525,10 @@ export class Engine {
       fec = 0;
     }
     const span = s.gapFrames - (fec > 0 && s.gapFrames > <f64>fec ? <f64>fec : 0);
-    let frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(span))) : need;
+    const frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(span))) : need;
     this.sync.reserve(frames + CONCEAL_SLACK_FRAMES);
     const end = this.sync.endIndex;
-    // A new concealment asks the codec first; so does one the codec has been
-    // serving. Where the codec has no PLC, pitch repetition starts from the history.
-    if (this.lastOutcome != OUTCOME_CONCEALED || this.usedCodecConcealment) {
-      const made = this.decoder.conceal(this.sync.ptr(0, end), frames, this.sync.capacity);
-      this.usedCodecConcealment = made > 0;
-      if (made > 0) frames = made; // codecs conceal in steps (libopus: 2.5 ms)
-      if (!this.usedCodecConcealment) {
-        searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
-        for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
-      }
-    }
-    if (!this.usedCodecConcealment) {
-      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.sync.ptr(c, end), frames);
-    }
+    this.conceal(end, frames);
     this.sync.endIndex += frames;
 
     let advance: f64 = <f64>frames;
@@ -560,6 +551,85 @@ export class Engine {
     this.nextPos += advance;
     this.events.push(ev.EVENT_EXPAND, this.now + <f64>(end - this.sync.playIndex), <f64>frames, advance);
     this.lastOutcome = OUTCOME_CONCEALED;
+  }
+
+  /**
+   * Writes exactly `frames` frames of concealment at sync index `end`. A new
+   * concealment asks the codec first; so does one the codec has been serving.
+   * Where the codec has no PLC (or fails), pitch repetition takes over from the history.
+   */
+  private conceal(end: i32, frames: i32): void {
+    const continuing = this.lastOutcome == OUTCOME_CONCEALED;
+    if (!continuing || this.usedCodecConcealment) {
+      if (this.codecConceal(end, frames, continuing)) {
+        this.usedCodecConcealment = true;
+        return;
+      }
+      this.usedCodecConcealment = false;
+      searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
+      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
+    }
+    for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.sync.ptr(c, end), frames);
+  }
+
+  /**
+   * The codec's concealment, exactly `frames` long although codecs conceal in
+   * steps (libopus: 2.5 ms): what a step made beyond the request is carried to
+   * the next call, or cross-faded from when real audio resumes. The decoder's
+   * state so stays in step with what plays. False when the codec has no PLC.
+   */
+  private codecConceal(end: i32, frames: i32, continuing: bool): bool {
+    if (!continuing) this.carryFrames = 0;
+    const take = min(this.carryFrames, frames);
+    if (take > 0) {
+      for (let c = 0; c < this.channels; c++) {
+        const from = this.carryPtr(c);
+        memory.copy(this.sync.ptr(c, end), from, <usize>take << 2);
+        memory.copy(from, from + (<usize>take << 2), <usize>(this.carryFrames - take) << 2);
+      }
+      this.carryFrames -= take;
+    }
+    const want = frames - take;
+    if (want == 0) return true;
+    const made = this.decoder.conceal(this.sync.ptr(0, end + take), want, this.sync.capacity);
+    if (made == 0) {
+      this.carryFrames = 0;
+      return false;
+    }
+    const surplus = made - want;
+    for (let c = 0; c < this.channels; c++) memory.copy(this.carryPtr(c), this.sync.ptr(c, end + frames), <usize>surplus << 2);
+    this.carryFrames = surplus;
+    return true;
+  }
+
+  private carryPtr(channel: i32): usize {
+    return changetype<usize>(this.carry) + (<usize>(channel * CONCEAL_SLACK_FRAMES) << 2);
+  }
+
+  /**
+   * Fills mergeFrom with the concealment's continuation for a cross-fade into
+   * real audio: the codec's carried concealment, or more pitch repetition.
+   * Returns the cross-fade length (0: the codec left nothing to fade from).
+   */
+  private continuationForMerge(): i32 {
+    const fade = MERGE_FRAMES;
+    if (!this.usedCodecConcealment) {
+      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.mergeFromPtr(c), fade);
+      return fade;
+    }
+    const n = min(fade, this.carryFrames);
+    for (let c = 0; c < this.channels; c++) memory.copy(this.mergeFromPtr(c), this.carryPtr(c), <usize>n << 2);
+    this.carryFrames = 0;
+    return n;
+  }
+
+  /** Cross-fades `n` frames from mergeFrom into the audio at sync index `start`. */
+  private crossfadeInto(start: i32, n: i32): void {
+    for (let c = 0; c < this.channels; c++) crossfadeFrom(this.sync.ptr(c, start), this.mergeFromPtr(c), n);
+  }
+
+  private mergeFromPtr(channel: i32): usize {
+    return changetype<usize>(this.mergeFrom) + (<usize>(channel * MERGE_FRAMES) << 2);
   }
 
   /**
@@ -588,6 +658,8 @@ export class Engine {
     this.sync.reserve(fec);
     const end = this.sync.endIndex;
     if (this.decoder.decodeFec(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, end), fec, this.sync.capacity) != fec) return false;
+    // After codec concealment the decoder ran ahead by what it carried: fade from that into the recovered audio.
+    if (this.lastOutcome == OUTCOME_CONCEALED) this.crossfadeInto(end, min(fec, this.continuationForMerge()));
     this.sync.endIndex += fec;
     const seq = unchecked(b.seq[slot]);
     unchecked((b.fecFrames[slot] = -fec)); // used: not counted as discarded when the packet leaves
@@ -602,23 +674,16 @@ export class Engine {
 
   /** After concealment: decode the next packet and cross-fade into it from the concealment's continuation. */
   private merge(): void {
-    const fade = MERGE_FRAMES;
-    if (!this.usedCodecConcealment) {
-      for (let c = 0; c < this.channels; c++) {
-        unchecked(this.repeaters[c]).generate(changetype<usize>(this.mergeFrom) + (<usize>(c * fade) << 2), fade);
-      }
-    }
+    const fade = this.continuationForMerge();
     const start = this.sync.endIndex;
     const frames = this.decodeNext();
     if (frames < 0) {
       this.lastOutcome = OUTCOME_CONCEALED;
       return;
     }
-    if (!this.usedCodecConcealment) {
-      const n = min(fade, frames);
-      for (let c = 0; c < this.channels; c++) {
-        crossfadeFrom(this.sync.ptr(c, this.sync.endIndex - frames), changetype<usize>(this.mergeFrom) + (<usize>(c * fade) << 2), n);
-      }
+    const n = min(fade, frames);
+    if (n > 0) {
+      this.crossfadeInto(this.sync.endIndex - frames, n);
       this.events.push(ev.EVENT_MERGE, this.now + <f64>(start - this.sync.playIndex), <f64>n, 0);
     }
     this.lastOutcome = OUTCOME_NORMAL;
