@@ -58,9 +58,10 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
     const module = EngineModule.fromModule(toModule(o.wasm));
     const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
     if (o.codec === 'opus' && !o.opusWasm) throw new JitterlaneError("codec 'opus' needs processorOptions.opusWasm");
+    this.opus = o.opusWasm ? LibOpus.fromModule(toModule(o.opusWasm)) : null;
     this.engine = module.createEngine({
       codec: o.codec,
-      opus: o.opusWasm ? LibOpus.fromModule(toModule(o.opusWasm)) : undefined,
+      opus: this.opus ?? undefined,
       channels: o.channels,
       clockRate: o.clockRate,
       payloadRate: o.payloadRate,
@@ -87,6 +88,8 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
 
   private readonly recording: Recording | null;
   private readonly stats: Float64Array;
+  /** libopus, for codec 'opus': its memory is reported with the engine's. */
+  private readonly opus: LibOpus | null;
 
   /** Rare commands; runs between render calls, where allocation is fine. */
   private onMessage(message: MainToProcessor): void {
@@ -100,6 +103,7 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
           ringOverflow: this.ring.overflowCount,
           renderErrors: this.renderErrors,
           wasmMemoryBytes: this.engine.memoryBytes,
+          opusMemoryBytes: this.opus ? this.opus.exports.memory.buffer.byteLength : 0,
         } as Record<string, number>;
         this.port.postMessage({ type: 'stats', id: message.id, stats });
       } else if (message.type === 'replay-result' && this.recording) {

@@ -3,6 +3,9 @@
 // worklet bundle Chromium runs (dist/worklet/jitterlane-processor.js) in a vm
 // with the AudioWorkletGlobalScope names it uses, feeds its shared ring like a
 // main thread, calls process() for 30 s of realtime quanta, and prints JSON.
+// `node --expose-gc worklet_allocation_probe.mjs opus` streams the Opus fixture
+// with 5 % of its packets lost instead of PCM, so libopus decode, its
+// concealment and FEC recovery run inside process().
 
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
@@ -10,6 +13,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { PacketRing } from '../../dist/src/transport/index.js';
 import { wasmPath } from '../../dist/src/engine_node.js';
+import { readOpusFrames } from '../../dist/src/codecs/opus_frames_file.js';
+
+const opus = process.argv[2] === 'opus';
 
 const bundle = readFileSync(new URL('../../dist/worklet/jitterlane-processor.js', import.meta.url), 'utf8');
 let Processor = null;
@@ -26,23 +32,30 @@ vm.runInNewContext(bundle, {
 });
 const ring = PacketRing.create(1 << 20, true);
 const processor = new Processor({
-  processorOptions: { wasm: new WebAssembly.Module(readFileSync(wasmPath())), codec: 'PCM16LE', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'l4s', ring: ring.buffer, ringBytes: 0, sampleRate: 48000 },
+  processorOptions: {
+    wasm: new WebAssembly.Module(readFileSync(wasmPath())),
+    opusWasm: opus ? new WebAssembly.Module(readFileSync(new URL('../../build/libopus.wasm', import.meta.url))) : undefined,
+    codec: opus ? 'opus' : 'PCM16LE', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'l4s', ring: ring.buffer, ringBytes: 0, sampleRate: 48000,
+  },
 });
 const inputs = [];
 const outputs = [[new Float32Array(128)]];
-const payloads = Array.from({ length: 50 }, (_, k) => {
+const fixture = opus ? readOpusFrames(readFileSync(new URL('../fixtures/opus/speech-20ms-fec.jlop', import.meta.url))).packets : null;
+const pcmPayloads = Array.from({ length: 50 }, (_, k) => {
   const bytes = new Uint8Array(1920);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < 960; i++) view.setInt16(i * 2, Math.round(8000 * Math.sin((2 * Math.PI * 440 * (k * 960 + i)) / 48000)), true);
   return bytes;
 });
+const payloads = fixture ?? pcmPayloads;
 let packet = 0;
 /** Writes the packets due in `quanta` quanta into the ring (the main thread's part, measured apart). */
 function feed(quanta, from) {
   for (let q = from; q < from + quanta; q++) {
     // A 20 ms packet every 7.5 quanta of 128 frames.
     if ((q * 2) % 15 < 2) {
-      ring.write(payloads[packet % 50], packet & 0xffff, (packet * 960) >>> 0, 1234, false, Number.NaN);
+      // Opus: every 20th packet is lost (the one after it carries its FEC).
+      if (!opus || packet % 20 !== 7) ring.write(payloads[packet % payloads.length], packet & 0xffff, (packet * 960) >>> 0, 1234, false, Number.NaN);
       packet++;
     }
   }
@@ -97,5 +110,6 @@ setTimeout(() => {
   observer.disconnect();
   let peak = 0;
   for (const v of outputs[0][0]) peak = Math.max(peak, Math.abs(v));
-  console.log(JSON.stringify({ quanta: 11250, renderAllocatedBytes: renderBytes - overheadBytes, measurementOverheadBytes: overheadBytes, heapGrowthBytes: after - before, collections, peak, renderErrors: processor.renderErrors }));
+  const stats = processor.engine.stats();
+  console.log(JSON.stringify({ quanta: 11250, fecRecovered: stats.fecRecovered, concealmentEvents: stats.concealmentEvents, packetsPlayed: stats.packetsPlayed, renderAllocatedBytes: renderBytes - overheadBytes, measurementOverheadBytes: overheadBytes, heapGrowthBytes: after - before, collections, peak, renderErrors: processor.renderErrors }));
 }, 100);
