@@ -84,7 +84,9 @@ export class StripChart {
       ctx.fillText(s.name, legendX + 13, 13);
     }
 
-    for (const s of this.series) {
+    this.series.forEach((s, index) => {
+      // Bars of different series at one poll sit side by side rather than hiding each other.
+      const shift = s.kind === 'bars' ? index * 3 : 0;
       ctx.strokeStyle = s.color;
       ctx.fillStyle = s.color;
       if (s.kind === 'line') {
@@ -94,9 +96,9 @@ export class StripChart {
       } else if (s.kind === 'dots') {
         for (const p of s.points) ctx.fillRect(x(p.timeMs) - 1, y(p.value) - 1, 3, 3);
       } else {
-        for (const p of s.points) ctx.fillRect(x(p.timeMs) - 1, y(p.value), 3, y(0) - y(p.value));
+        for (const p of s.points) ctx.fillRect(x(p.timeMs) + shift - 1, y(p.value), 3, y(0) - y(p.value));
       }
-    }
+    });
     for (const m of this.markers) {
       ctx.strokeStyle = m.color;
       ctx.fillStyle = m.color;
