@@ -126,8 +126,8 @@ async function start(sideBySide) {
     $('status').textContent = `${name}: ${state.trace.packets} packets over ${seconds} s, transport ${state.transport}${sideBySide ? ', side by side' : ''}`;
   } catch (error) {
     $('status').textContent = `cannot play: ${error.message}`;
+    console.error(error);
     await stop();
-    throw error;
   }
 }
 
