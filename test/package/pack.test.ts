@@ -17,6 +17,7 @@ import { startStaticServer } from '../../src/replay/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./app/', import.meta.url));
+const OPUS_SPEECH = fileURLToPath(new URL('../fixtures/opus/speech-20ms-fec.jlop', import.meta.url));
 /** A 0.5-amplitude sine has an RMS of 0.354; within 1.5 dB of it means the tone came through whole. */
 const TONE_RMS = 0.5 / Math.SQRT2;
 const MIN_RMS = TONE_RMS * 10 ** (-1.5 / 20);
@@ -33,6 +34,7 @@ interface PlayResult {
   transport: string;
   packetsReceived: number;
   monitorProfile: string;
+  decoderErrors: number;
 }
 
 let work = '';
@@ -65,6 +67,8 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
     packed = (JSON.parse(output) as PackResult[])[0];
     app = join(work, 'app');
     cpSync(FIXTURE, app, { recursive: true });
+    // Opus speech for the app to play: at the root for the plain page, in public/ for Vite.
+    for (const to of ['speech.jlop', 'public/speech.jlop']) cpSync(OPUS_SPEECH, join(app, to));
     installTarball(join(work, packed.filename), app);
     server = (await startStaticServer(app)).server;
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -78,7 +82,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
 
   it('ships the build, the types, the worklet, the wasm, the changelog and the licence, and no tests or demo', () => {
     const paths = new Set(packed.files.map((f) => f.path));
-    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'build/jitterlane.wasm', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts']) {
+    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'build/jitterlane.wasm', 'build/libopus.wasm', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts']) {
       expect(paths, path).toContain(path);
     }
     for (const path of paths) expect(path).not.toMatch(/^(test|demo|bench|dist\/bench|scripts)\//);
@@ -101,13 +105,18 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
     execFileSync(process.execPath, [tsc, '-p', join(app, 'tsconfig.json'), '--moduleResolution', resolution, '--module', module], { cwd: app, encoding: 'utf8' });
   });
 
-  it('plays a tone in a Vite build of an app that imports it by name', async () => {
+  it('plays a tone and Opus speech in a Vite build of an app that imports it by name', async () => {
     const { build } = await import('vite');
     await build({ root: app, base: './', configFile: false, logLevel: 'warn', build: { outDir: join(app, 'dist'), emptyOutDir: true } });
     const assets = readdirSync(join(app, 'dist/assets'));
     // Vite followed new URL(..., import.meta.url) and emitted the worklet and the engine beside the bundle.
     expect(assets.some((f) => /^jitterlane-processor-.*\.js$/.test(f))).toBe(true);
     expect(assets.some((f) => /^jitterlane-.*\.wasm$/.test(f))).toBe(true);
+    expect(assets.some((f) => /^libopus-.*\.wasm$/.test(f))).toBe(true);
+    const opus = await play('/dist/index.html', origin, 'playOpus');
+    expect(opus.packetsReceived).toBe(50);
+    expect(opus.decoderErrors).toBe(0);
+    expect(opus.peakRms).toBeGreaterThan(0.02);
     const result = await play('/dist/index.html');
     expect(result.transport).toBe('port');
     expect(result.packetsReceived).toBe(50);
@@ -128,19 +137,22 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
     }
   });
 
-  it('plays a tone in a plain ES-module page that maps the package with an importmap', async () => {
+  it('plays a tone and Opus speech in a plain ES-module page that maps the package with an importmap', async () => {
+    const opus = await play('/plain.html', origin, 'playOpus');
+    expect(opus.packetsReceived).toBe(50);
+    expect(opus.peakRms).toBeGreaterThan(0.02);
     const result = await play('/plain.html');
     expect(result.packetsReceived).toBe(50);
     expect(result.peakRms).toBeGreaterThan(MIN_RMS);
   });
 
-  /** Loads a page of the app and plays 1 s (50 packets of 20 ms) of the tone. */
-  async function play(path: string, at = origin): Promise<PlayResult> {
+  /** Loads a page of the app and plays 1 s (50 packets of 20 ms) of the tone, or of Opus speech. */
+  async function play(path: string, at = origin, what: 'playTone' | 'playOpus' = 'playTone'): Promise<PlayResult> {
     const page = await openPage(browser!.context, `${at}${path}`);
     await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
-    const result = await page.evaluate(() => (window as unknown as { playTone: (s: number) => Promise<PlayResult> }).playTone(1));
+    const result = await page.evaluate((name) => (window as unknown as Record<string, (s: number) => Promise<PlayResult>>)[name](1), what);
     await page.close();
-    console.log(`package ${at === origin ? '' : 'vite dev '}${path}: peak RMS ${result.peakRms.toFixed(3)} (tone ${TONE_RMS.toFixed(3)}), ${result.packetsReceived} packets`);
+    console.log(`package ${at === origin ? '' : 'vite dev '}${path} ${what}: peak RMS ${result.peakRms.toFixed(3)} (tone ${TONE_RMS.toFixed(3)}), ${result.packetsReceived} packets`);
     return result;
   }
 });

@@ -19,11 +19,32 @@ function tonePacket(index) {
   return bytes;
 }
 
+/** The Opus packets of a JLOP file (see the package's test fixtures): u16 length + bytes each, after a 12-byte header. */
+async function opusPackets(url) {
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  const packets = [];
+  for (let at = 12, i = 0; i < view.getUint32(8, true); i++) {
+    const length = view.getUint16(at, true);
+    packets.push(bytes.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return packets;
+}
+
 /** Plays `seconds` of the tone pushed at its natural pace; returns the loudest RMS the analyser saw. */
-window.playTone = async (seconds) => {
+window.playTone = (seconds) => play(seconds, 'PCM16LE', tonePacket);
+
+/** The same with Opus speech (libopus decodes it in the worklet). */
+window.playOpus = async (seconds) => {
+  const packets = await opusPackets('./speech.jlop');
+  return play(seconds, 'opus', (index) => packets[index % packets.length]);
+};
+
+async function play(seconds, codec, packetAt) {
   const context = new AudioContext();
   await context.resume();
-  const node = await JitterlaneNode.create(context, { codec: 'PCM16LE', profile: 'classic' });
+  const node = await JitterlaneNode.create(context, { codec, profile: 'classic' });
   const monitor = new EcnMonitor({ target: node });
   const analyser = context.createAnalyser();
   analyser.fftSize = 2048;
@@ -37,7 +58,7 @@ window.playTone = async (seconds) => {
   await new Promise((resolve) => {
     const timer = setInterval(() => {
       while (next < packets && next * 20 <= performance.now() - started) {
-        node.push(tonePacket(next), { sequenceNumber: next, timestamp: next * PACKET_FRAMES });
+        node.push(packetAt(next), { sequenceNumber: next, timestamp: next * PACKET_FRAMES });
         next++;
       }
       analyser.getFloatTimeDomainData(samples);
@@ -58,6 +79,6 @@ window.playTone = async (seconds) => {
   }
   node.close();
   await context.close();
-  return { peakRms, transport: node.transport, packetsReceived: stats.packetsReceived, monitorProfile: monitor.profile };
-};
+  return { peakRms, transport: node.transport, packetsReceived: stats.packetsReceived, monitorProfile: monitor.profile, decoderErrors: stats.jitterlane.decoderErrors };
+}
 window.pageReady = true;
