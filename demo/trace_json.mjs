@@ -15,10 +15,11 @@ function centiMs(value) {
 /**
  * Reads the trace at `path` and returns what the page needs to push its packets in real time.
  * Every packet carries replacement speech (PCM16LE at 48 kHz), as `jitterlane replay --audio
- * replacement` does, so every trace plays the same voice whatever its codec.
+ * replacement --replacement pcm` does, so every trace plays the same voice whatever its codec,
+ * and the naive FIFO beside it can play the same PCM.
  */
 export function traceJson(path) {
-  const prepared = prepareReplay(readTrace(path), 'replacement');
+  const prepared = prepareReplay(readTrace(path), 'replacement', 'pcm');
   const first = prepared.packets[0].arrivalMs;
   // Network delay relative to the fastest packet: the quantity the arrivals plot shows.
   let minTransit = Infinity;

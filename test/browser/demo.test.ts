@@ -104,6 +104,9 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the demo page',
     expect(after.last!.stats.packetsReceived).toBeGreaterThan(before.last!.stats.packetsReceived);
     expect(after.last!.stats.packetsReceived).toBeLessThanOrEqual(after.packetsDelivered);
     expect(after.last!.stats.jitterlane.renderErrors).toBe(0);
+    // Every payload was one the node's codec decodes (the page sends PCM: the trace must say so).
+    expect(after.last!.stats.jitterlane.packetsInvalid).toBe(0);
+    expect(after.last!.stats.jitterlane.decoderErrors).toBe(0);
     expect(after.last!.stats.jitterlane.ringOverflow).toBe(0);
     // Speech came out of the node.
     expect(after.last!.levels.jitterlanePeak).toBeGreaterThan(NOT_SILENT_RMS);
