@@ -4,7 +4,10 @@
 
 export { EngineModule, Engine, JitterlaneError, BUILT_IN_PROFILES } from './engine.js';
 export type {
-  CodecName, ProfileName, ProfileRecord, HostCodec, EngineOptions, PacketInfo, InsertResult,
+  CodecName, ProfileName, ProfileRecord, HostCodec, EngineHeap, EngineOptions, PacketInfo, InsertResult,
   EngineEvent, EngineEventKind, EngineExports, ExtraImports,
 } from './engine.js';
+export { LibOpus, LibOpusDecoder, LibOpusEncoder } from './codecs/libopus.js';
+export type { OpusEncoderOptions } from './codecs/libopus.js';
+export { opusPacketSamples, opusFecSamples, opusFrameSamples } from './codecs/opus_packet.js';
 export type { EngineStats } from './replay/types.js';
