@@ -13,6 +13,11 @@ import type { EngineStats, ReplayResult, TimelinePoint } from './types.js';
 
 export type { AudioSource } from './prepared.js';
 
+/** Quanta of output hashed at once. */
+const HASH_BLOCK_QUANTA = 64;
+/** Quanta between event drains: a few hundred events at most, far below the log's 4096. */
+const EVENT_DRAIN_QUANTA = 16;
+
 /** A profile change at a point of the output clock. */
 export interface ProfileChange {
   timeMs: number;
@@ -84,7 +89,15 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
 
   const hash = createHash('sha256');
   const keep: Float32Array[] = [];
-  const interleaved = new Float32Array(quantum * engine.channels);
+  // Output is hashed (and kept) in blocks of quanta: one hash update per quantum cost more than the engine.
+  const block = new Float32Array(HASH_BLOCK_QUANTA * quantum * engine.channels);
+  let blockFill = 0;
+  const flushBlock = () => {
+    const filled = block.subarray(0, blockFill);
+    hash.update(new Uint8Array(filled.buffer, filled.byteOffset, filled.byteLength));
+    if (options.keepOutput) keep.push(filled.slice());
+    blockFill = 0;
+  };
   const timeline: TimelinePoint[] = [];
   const profileChanges: { timeMs: number; profile: string }[] = [];
   const changes = [...(options.profileChanges ?? [])].sort((a, b) => a.timeMs - b.timeMs);
@@ -101,21 +114,21 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   let now = 0;
   let quanta = 0;
   let tailDone = false;
+  const applyProfile = (change: ProfileName | ProfileRecord, nowMs: number) => {
+    const label = profileLabel(change);
+    timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + nowMs - activeSinceMs;
+    activeSinceMs = nowMs;
+    engine.setProfile(change);
+    activeProfile = label;
+    profileChanges.push({ timeMs: nowMs, profile: label });
+  };
   while (!tailDone) {
     const nowMs = (now * 1000) / SAMPLE_RATE;
-    const applyProfile = (change: ProfileName | ProfileRecord) => {
-      const label = profileLabel(change);
-      timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + nowMs - activeSinceMs;
-      activeSinceMs = nowMs;
-      engine.setProfile(change);
-      activeProfile = label;
-      profileChanges.push({ timeMs: nowMs, profile: label });
-    };
-    while (changeIndex < changes.length && changes[changeIndex].timeMs <= nowMs) applyProfile(changes[changeIndex++].profile);
+    while (changeIndex < changes.length && changes[changeIndex].timeMs <= nowMs) applyProfile(changes[changeIndex++].profile, nowMs);
     if (controller && nowMs >= nextControlMs) {
       nextControlMs += controller.intervalMs;
       const decided = controller.decide(nowMs, engine.stats());
-      if (decided !== null && decided !== activeProfile) applyProfile(decided);
+      if (decided !== null && decided !== activeProfile) applyProfile(decided, nowMs);
     }
     while (next < packets.length && packets[next].arrivalFrame <= now) {
       const p = packets[next++];
@@ -124,14 +137,15 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
       if (result === 'invalid' && first) recorder.invalid(p);
     }
     const out = engine.pull(quantum);
-    for (let i = 0, c = engine.channels; i < quantum; i++) {
-      for (let ch = 0; ch < c; ch++) interleaved[i * c + ch] = out[ch][i];
-    }
-    hash.update(new Uint8Array(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength));
-    if (options.keepOutput) keep.push(interleaved.slice());
-    recorder.apply(engine.drainEvents());
+    const c = engine.channels;
+    if (c === 1) block.set(out[0].subarray(0, quantum), blockFill);
+    else for (let i = 0; i < quantum; i++) for (let ch = 0; ch < c; ch++) block[blockFill + i * c + ch] = out[ch][i];
+    blockFill += quantum * c;
+    if (blockFill === block.length) flushBlock();
     now += quantum;
     quanta++;
+    // Events are drained every few quanta (the log holds thousands), and before anything reads them.
+    if (quanta % EVENT_DRAIN_QUANTA === 0) recorder.apply(engine.drainEvents());
     const s = engine.statsView;
     if (quanta % timelineStep === 0) {
       timeline.push({ timeMs: (now * 1000) / SAMPLE_RATE, bufferMs: s[STAT_INDEX.bufferedMs], targetMs: s[STAT_INDEX.targetDelayMs], delayMs: s[STAT_INDEX.currentDelayMs], profile: activeProfile });
@@ -139,14 +153,20 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     if (options.onProgress && quanta % 4096 === 0) options.onProgress(Math.min(1, now / endLimit));
     tailDone = replayStopsHere(s, next >= packets.length, quantum, endLimit, SAMPLE_RATE);
   }
+  flushBlock();
+  recorder.apply(engine.drainEvents());
   const stats = engine.stats();
   engine.destroy();
   timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + (now * 1000) / SAMPLE_RATE - activeSinceMs;
 
   let output: Float32Array | undefined;
   if (options.keepOutput) {
-    output = new Float32Array(keep.length * interleaved.length);
-    keep.forEach((chunk, i) => output!.set(chunk, i * chunk.length));
+    output = new Float32Array(keep.reduce((n, chunk) => n + chunk.length, 0));
+    let at = 0;
+    for (const chunk of keep) {
+      output.set(chunk, at);
+      at += chunk.length;
+    }
   }
   const result = recorder.result({
     profile: profileLabel(profile),
