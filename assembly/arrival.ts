@@ -81,6 +81,11 @@ export class DelayTracker {
   lastRelativeMs: f64 = 0;
   /** Packets seen since reset. */
   packets: i32 = 0;
+  /** The window scan's results, valid while no bucket minimum changed and packets stay in `scanBucket`. */
+  private scanValid: bool = false;
+  private scanBucket: i64 = 0;
+  private scanRecent: f64 = Infinity;
+  private scanLongest: f64 = Infinity;
 
   constructor(sampleRate: f64) {
     this.sampleRate = sampleRate;
@@ -103,6 +108,7 @@ export class DelayTracker {
     this.minTransit = 0;
     this.lastRelativeMs = 0;
     this.packets = 0;
+    this.scanValid = false;
   }
 
   /**
@@ -124,26 +130,13 @@ export class DelayTracker {
       this.currentMinBucket = bucket;
     }
     const slot = <i32>(((bucket % LONG_WINDOW_BUCKETS) + LONG_WINDOW_BUCKETS) % LONG_WINDOW_BUCKETS);
-    if (transit < unchecked(this.minBucket[slot])) unchecked((this.minBucket[slot] = transit));
-    // The recent baseline is the second-lowest of the 10 s window's bucket minima
-    // (the lowest while only one bucket has packets): one burst of early packets,
-    // which lands in a single 500 ms bucket, cannot pull it down.
-    let lowest = Infinity;
-    let second = Infinity;
-    let longest = Infinity;
-    for (let i = 0; i < LONG_WINDOW_BUCKETS; i++) {
-      const value = unchecked(this.minBucket[<i32>(((bucket - <i64>i) % LONG_WINDOW_BUCKETS + LONG_WINDOW_BUCKETS) % LONG_WINDOW_BUCKETS)]);
-      if (i < MIN_WINDOW_BUCKETS) {
-        if (value < lowest) {
-          second = lowest;
-          lowest = value;
-        } else if (value < second) {
-          second = value;
-        }
-      }
-      longest = Math.min(longest, value);
+    if (transit < unchecked(this.minBucket[slot])) {
+      unchecked((this.minBucket[slot] = transit));
+      this.scanValid = false;
     }
-    const recent = second < Infinity ? second : lowest;
+    if (!this.scanValid || bucket != this.scanBucket) this.scanWindow(bucket, slot);
+    const recent = this.scanRecent;
+    const longest = this.scanLongest;
     // The slow follower tracks the long window's fastest transit up at once and
     // down at most BASELINE_FALL_MS_PER_S; the baseline stays within
     // BASELINE_FREE_FALL_MS below it.
@@ -175,6 +168,39 @@ export class DelayTracker {
       unchecked((this.peakTimeMs[this.peakNext] = (arrivalFrame * 1000) / this.sampleRate));
       this.peakNext = (this.peakNext + 1) % PEAK_SLOTS;
     }
+  }
+
+  /**
+   * Scans the window's bucket minima from `slot` (bucket `bucket`) back. Its
+   * results change only when a bucket minimum does or packets reach another
+   * bucket, so observe() reuses them otherwise (every 500 ms in steady state).
+   */
+  private scanWindow(bucket: i64, slot: i32): void {
+    // The recent baseline is the second-lowest of the 10 s window's bucket minima
+    // (the lowest while only one bucket has packets): one burst of early packets,
+    // which lands in a single 500 ms bucket, cannot pull it down.
+    let lowest = Infinity;
+    let second = Infinity;
+    let longest = Infinity;
+    // Newest bucket first, walking back round the ring.
+    let index = slot;
+    for (let i = 0; i < LONG_WINDOW_BUCKETS; i++) {
+      const value = unchecked(this.minBucket[index]);
+      index = index == 0 ? LONG_WINDOW_BUCKETS - 1 : index - 1;
+      if (i < MIN_WINDOW_BUCKETS) {
+        if (value < lowest) {
+          second = lowest;
+          lowest = value;
+        } else if (value < second) {
+          second = value;
+        }
+      }
+      longest = Math.min(longest, value);
+    }
+    this.scanRecent = second < Infinity ? second : lowest;
+    this.scanLongest = longest;
+    this.scanBucket = bucket;
+    this.scanValid = true;
   }
 
   /**
