@@ -7,7 +7,7 @@
 // every minute; sequence numbers and timestamps run on and wrap as RTP's do.
 
 import type { Engine, PacketInfo, ProfileName } from '../src/engine.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../src/seeded_random.js';
 import { QUANTUM } from './steady_feed.js';
 import { PACKET_FRAMES, SAMPLE_RATE } from './voiced_signal.js';
 

@@ -14,6 +14,7 @@
 
 import type { EngineModule, HostCodec, ProfileRecord } from '../engine.js';
 import type { LibOpus } from '../codecs/libopus.js';
+import { seededRandom } from '../seeded_random.js';
 
 export type ConcealmentMode = 'built-in PLC' | 'codec PLC' | 'FEC' | 'silence';
 
@@ -57,15 +58,7 @@ export function playWithLoss(module: EngineModule, opus: LibOpus, packets: Uint8
 
 /** Packet indices lost: each packet starts a burst of `burst` with probability `rate`, from a seeded generator (the first and last 5 packets are kept). */
 export function lossPattern(count: number, rate: number, burst: number, seed: number): Set<number> {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
+  const random = seededRandom(seed);
   const lost = new Set<number>();
   for (let k = 5; k < count - 5; k++) {
     if (random() < rate) for (let b = 0; b < burst && k + b < count - 5; b++) lost.add(k + b);

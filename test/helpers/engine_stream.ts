@@ -27,21 +27,8 @@ export function msOfFrames(frames: number): number {
   return (frames * 1000) / SAMPLE_RATE;
 }
 
-/**
- * A repeatable uniform generator in [0, 1) (xorshift32): streams with jitter
- * and losses are the same on every run, so their measured figures are too.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
+/** Streams with jitter and losses are the same on every run, so their measured figures are too. */
+export { seededRandom } from '../../src/seeded_random.js';
 
 /** One packet as the transport hands it over: RTP fields, arrival on the output clock, payload. */
 export interface StreamPacket {

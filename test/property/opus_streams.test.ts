@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadEngineModule, loadLibOpus } from '../../src/engine_node.js';
 import { fcParameters } from '../helpers/property_streams.js';
+import { seededRandom } from '../helpers/engine_stream.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
 
 const QUANTUM = 128;
@@ -64,15 +65,7 @@ describe('hostile Opus streams', () => {
     let recovered = 0;
     fc.assert(
       fc.property(scenarioArbitrary, (s) => {
-        let state = s.seed >>> 0 || 1;
-        const random = () => {
-          state ^= state << 13;
-          state >>>= 0;
-          state ^= state >>> 17;
-          state ^= state << 5;
-          state >>>= 0;
-          return state / 0x1_0000_0000;
-        };
+        const random = seededRandom(s.seed);
         const mangles = new Map(s.mangles.map(([at, m]) => [at % s.count, m]));
         const sends: { payload: Uint8Array; seq: number; ts: number; arrival: number }[] = [];
         for (let k = 0; k < s.count; k++) {

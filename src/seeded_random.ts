@@ -1,6 +1,8 @@
-// A seeded generator (Marsaglia's xorshift32), so every run of a benchmark
-// plays the very same network and the figures of two runs are comparable.
+// A seeded generator (Marsaglia's xorshift32): benchmarks, tests and the
+// concealment measurement play the very same network and losses on every run,
+// so their figures are comparable and repeatable.
 
+/** A repeatable uniform generator in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
