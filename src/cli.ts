@@ -91,6 +91,11 @@ async function runReplay(args: string[]): Promise<void> {
   const audio = (values.audio ?? 'auto') as AudioSource;
   if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement');
   const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
+  if (trace.malformedRtp) {
+    const m = trace.malformedRtp;
+    // On stderr, so --json output stays one JSON object.
+    console.error(`${trace.path}: skipped ${m.count} malformed RTP datagrams (${m.inStream} of the chosen stream); the first at byte offset ${m.first.offset}: ${m.first.reason}`);
+  }
   if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto');
   const auto =
     profile === 'auto'
