@@ -22,7 +22,8 @@
 // duplicates − decoder errors: packets concealment passed over are counted as
 // late in packetsDiscarded, assembly/engine.ts); the steered delay
 // (currentDelayMs) stays within the profile's ceiling + one packet + one
-// quantum (an excess is recorded and the run goes on; it fails at the end). At the end: every counter equals an independent count kept here in
+// quantum (an excess is recorded and the run goes on; it fails at the end).
+// At the end: every counter equals an independent count kept here in
 // JavaScript, exactly (the engine's counters are f64), and the integer
 // counters are still integers.
 //

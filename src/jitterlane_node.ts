@@ -133,6 +133,7 @@ export class JitterlaneNode extends EventTarget {
   static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
     if (!context || typeof context !== 'object' || !('audioWorklet' in context)) throw new JitterlaneError('JitterlaneNode.create: the first argument must be an AudioContext or OfflineAudioContext');
     if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed');
+    if (options === null || typeof options !== 'object') throw new JitterlaneError(`JitterlaneNode.create: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const codec = options.codec ?? 'PCM16LE';
     const channels = options.channels ?? 1;
     if (channels !== 1 && channels !== 2) throw new JitterlaneError(`channels must be 1 or 2, got ${channels}`);

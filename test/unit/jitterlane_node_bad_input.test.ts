@@ -187,9 +187,10 @@ describe('JitterlaneNode after close() and with a closed AudioContext', () => {
     await expect(createNode()).rejects.toThrow(/the AudioContext is closed/);
   });
 
-  it('refuses a first argument that is not a context with a JitterlaneError', async () => {
+  it('refuses a first argument that is not a context, or options that are not an object, with a JitterlaneError', async () => {
     await expect(JitterlaneNode.create(null as never)).rejects.toThrow(JitterlaneError);
     await expect(JitterlaneNode.create({} as never)).rejects.toThrow(/must be an AudioContext/);
+    await expect(JitterlaneNode.create(context as unknown as BaseAudioContext, null as never)).rejects.toThrow(/options must be an object, got null/);
   });
 });
 
