@@ -72,6 +72,17 @@ function defaultWasmUrl(): URL {
   return new URL('../../build/jitterlane.wasm', import.meta.url);
 }
 
+/**
+ * True when `context` is a realtime context that was closed: it renders no more and its node is
+ * done. An OfflineAudioContext also reads 'closed' once it finished rendering, but its processor
+ * still answers (replays read their stats and recording then), so it does not count.
+ */
+function realtimeContextClosed(context: BaseAudioContext): boolean {
+  if (context.state !== 'closed') return false;
+  const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
+  return !(typeof Offline === 'function' && context instanceof Offline);
+}
+
 /** Engine packet slot size when the app sets none (assembly/packet_buffer.ts default): the largest payload the worklet's engine takes. */
 const DEFAULT_SLOT_BYTES = 2048;
 
@@ -121,9 +132,9 @@ export class JitterlaneNode extends EventTarget {
     this.ring = ring;
     this.profileName = profile;
     this.maxPayloadBytes = maxPayloadBytes;
-    // A closed context answers no more requests: settle those waiting, so no getStats() hangs.
+    // A closed realtime context's node is done: settle the requests waiting, so no getStats() hangs.
     context.addEventListener?.('statechange', () => {
-      if (context.state === 'closed') this.rejectPending('the AudioContext was closed');
+      if (realtimeContextClosed(context)) this.rejectPending('the AudioContext was closed');
     });
     this.batcher = ring ? null : new PacketBatcher((batch, transfer) => this.post({ type: 'packets', batch }, transfer));
     node.port.onmessage = (event: MessageEvent<ProcessorToMain>) => this.onMessage(event.data);
@@ -132,7 +143,7 @@ export class JitterlaneNode extends EventTarget {
   /** Loads the worklet (once per context) and creates a node. */
   static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
     if (!context || typeof context !== 'object' || !('audioWorklet' in context)) throw new JitterlaneError('JitterlaneNode.create: the first argument must be an AudioContext or OfflineAudioContext');
-    if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed');
+    if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed (or, offline, has finished rendering)');
     if (options === null || typeof options !== 'object') throw new JitterlaneError(`JitterlaneNode.create: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const codec = options.codec ?? 'PCM16LE';
     const channels = options.channels ?? 1;
@@ -214,7 +225,7 @@ export class JitterlaneNode extends EventTarget {
 
   private live(): void {
     if (this.closed) throw new JitterlaneError('JitterlaneNode used after close()');
-    if (this.context.state === 'closed') throw new JitterlaneError('JitterlaneNode used after its AudioContext was closed');
+    if (realtimeContextClosed(this.context)) throw new JitterlaneError('JitterlaneNode used after its AudioContext was closed');
   }
 
   /** Rejects every request still waiting for the processor (close, or the context closed). */

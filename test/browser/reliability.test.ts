@@ -1,33 +1,12 @@
-// Transport faults and bad input in real headless Chromium: a worklet closed
-// and replaced on the same context while packets flow, a node disconnected
-// and reconnected mid-stream, and the node's API edge after its AudioContext
-// closed. Audio must resume at the tone's level and nothing may throw unseen.
+// Bad input in real headless Chromium: the node's API edge with wrong
+// arguments and after its AudioContext closed. (The mid-stream restart and
+// reconnect tests, which play in real time, are in realtime.test.ts, so that
+// they never share the machine with the other realtime tests.)
 
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, withBrowser } from './harness.js';
 
-interface Played {
-  transport: string | null;
-  medianToneAmplitudeAfter: number;
-  levelWindows: number;
-  before: { packetsReceived: number; oldNodeRefused?: string } | null;
-  stats: { packetsReceived: number; packetsDiscarded: number; jitterlane: Record<string, number> } | null;
-  skipped: number;
-  pushErrors: string[];
-  nodeErrors: string[];
-  errors: string[];
-}
-
 type Outcome = { returned?: unknown; resolved?: string; name?: string; message?: string };
-
-const SECONDS = 3;
-
-/** The tone (0.5, 1 kHz) within 1 dB, as the realtime tests hold it. */
-function expectToneBack(result: Played): void {
-  console.log(`[reliability] tone after the disruption ${result.medianToneAmplitudeAfter.toFixed(3)} (${result.levelWindows} windows); packets before ${result.before?.packetsReceived}, skipped ${result.skipped}, after ${result.stats?.packetsReceived}`);
-  expect(result.levelWindows).toBeGreaterThan(10);
-  expect(Math.abs(20 * Math.log10(result.medianToneAmplitudeAfter / 0.5))).toBeLessThan(1);
-}
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('reliability in Chromium', () => {
   const browser = withBrowser();
@@ -38,37 +17,6 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('reliability in 
     await page.close();
     return result;
   }
-
-  it.each([
-    ['the shared ring', '/isolated/test/browser/pages/reliability.html', 'shared-ring'],
-    ['port batches', '/test/browser/pages/reliability.html', 'port'],
-  ])('resumes the tone after a worklet is closed and a new one created on the same context mid-stream (%s)', async (_name, path, transport) => {
-    const result = await run<Played>(path, 'restartMidStream', { seconds: SECONDS, transport });
-    expect(result.errors).toEqual([]);
-    expect(result.nodeErrors).toEqual([]);
-    expect(result.pushErrors).toEqual([]);
-    expect(result.transport).toBe(transport);
-    // The first node had played packets; the closed one then refused a push with a JitterlaneError.
-    expect(result.before!.packetsReceived).toBeGreaterThan(0);
-    expect(result.before!.oldNodeRefused).toBe('JitterlaneError');
-    // 150 packets in 3 s: what the first node got, what the app skipped while no node existed, and
-    // what the second got add up to at most all of them (the last ones may still be in flight).
-    expect(result.stats!.packetsReceived).toBeGreaterThan(0);
-    expect(result.before!.packetsReceived + result.skipped + result.stats!.packetsReceived).toBeLessThanOrEqual(150);
-    expect(result.stats!.jitterlane.renderErrors).toBe(0);
-    expect(result.stats!.jitterlane.ringOverflow).toBe(0);
-    expectToneBack(result);
-  }, 30_000);
-
-  it('resumes the tone after the node is disconnected and reconnected mid-stream', async () => {
-    const result = await run<Played>('/isolated/test/browser/pages/reliability.html', 'reconnectMidStream', { seconds: SECONDS, transport: 'auto' });
-    expect(result.errors).toEqual([]);
-    expect(result.nodeErrors).toEqual([]);
-    expect(result.pushErrors).toEqual([]);
-    expect(result.stats!.jitterlane.renderErrors).toBe(0);
-    expect(result.stats!.packetsReceived).toBeGreaterThan(result.before!.packetsReceived);
-    expectToneBack(result);
-  }, 30_000);
 
   it.each([
     ['the shared ring', '/isolated/test/browser/pages/reliability.html', 'shared-ring'],

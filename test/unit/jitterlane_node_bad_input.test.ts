@@ -181,6 +181,26 @@ describe('JitterlaneNode after close() and with a closed AudioContext', () => {
     expect(() => node.close()).not.toThrow();
   });
 
+  it('still answers getStats once an OfflineAudioContext finished rendering (its state reads closed too)', async () => {
+    class FakeOfflineAudioContext extends FakeAudioContext {}
+    const g = globalThis as Record<string, unknown>;
+    const saved = g.OfflineAudioContext;
+    g.OfflineAudioContext = FakeOfflineAudioContext;
+    try {
+      context = new FakeOfflineAudioContext();
+      const node = await createNode();
+      pushStream(node, 5);
+      await node.getStats();
+      context.render(100);
+      context.state = 'closed'; // rendering done; the processor's port stays open
+      context.dispatchEvent(new Event('statechange'));
+      expect((await node.getStats()).packetsReceived).toBe(5);
+      expect(() => node.push(PAYLOAD, { sequenceNumber: 6, timestamp: 6 * 960 })).not.toThrow();
+    } finally {
+      g.OfflineAudioContext = saved;
+    }
+  });
+
   it('refuses to create a node on a closed AudioContext with a JitterlaneError', async () => {
     await context.close();
     await expect(createNode()).rejects.toThrow(JitterlaneError);
