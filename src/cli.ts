@@ -98,6 +98,11 @@ async function runReplay(args: string[]): Promise<void> {
   const replacement = (values.replacement ?? 'opus') as ReplacementCodec;
   if (!['opus', 'opus-nofec', 'pcm'].includes(replacement)) throw new UsageError('--replacement must be opus, opus-nofec or pcm');
   const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
+  if (trace.malformedRtp) {
+    const m = trace.malformedRtp;
+    // On stderr, so --json output stays one JSON object.
+    console.error(`${trace.path}: skipped ${m.count} malformed RTP datagrams (${m.inStream} of the chosen stream); the first at byte offset ${m.first.offset}: ${m.first.reason}`);
+  }
   if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto');
   const auto =
     profile === 'auto'

@@ -5,7 +5,7 @@
 // SharedArrayBuffer ring when the page is cross-origin isolated, otherwise in
 // batches over the node's MessagePort.
 
-import { JitterlaneError, type CodecName, type ProfileName, type ProfileRecord } from './engine.js';
+import { BUILT_IN_PROFILES, JitterlaneError, type CodecName, type ProfileName, type ProfileRecord } from './engine.js';
 import type { EngineStats } from './replay/types.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
@@ -87,8 +87,46 @@ function compileOnce(url: string): Promise<WebAssembly.Module> {
       return WebAssembly.compile(await response.arrayBuffer());
     });
     wasmCache.set(url, compiling);
+    // A failed load is not cached: the next create() tries again (a network hiccup is not forever).
+    compiling.catch(() => wasmCache.delete(url));
   }
   return compiling;
+}
+
+/**
+ * True when `context` is a realtime context that was closed: it renders no more and its node is
+ * done. An OfflineAudioContext also reads 'closed' once it finished rendering, but its processor
+ * still answers (replays read their stats and recording then), so it does not count.
+ */
+function realtimeContextClosed(context: BaseAudioContext): boolean {
+  if (context.state !== 'closed') return false;
+  const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
+  return !(typeof Offline === 'function' && context instanceof Offline);
+}
+
+/** Engine packet slot size when the app sets none (assembly/packet_buffer.ts default): the largest payload the worklet's engine takes. */
+const DEFAULT_SLOT_BYTES = 2048;
+
+/**
+ * A custom profile record is applied on the audio thread, where a refusal can
+ * only become an 'error' event; so it is checked here first, with the engine's
+ * own rule (assembly/index.ts setCustomProfile), and a bad one throws.
+ */
+function checkProfileRecord(profile: unknown): ProfileRecord {
+  if (profile === null || typeof profile !== 'object') throw new JitterlaneError(`setProfile: expected 'l4s', 'classic' or a profile record, got ${profile === null ? 'null' : typeof profile}`);
+  const p = { ...BUILT_IN_PROFILES.classic, ...(profile as ProfileRecord) };
+  const finite = Object.entries(p).every(([, value]) => typeof value === 'number' && Number.isFinite(value));
+  const valid =
+    finite && p.floorMs >= 0 && p.ceilingMs >= p.floorMs && p.ceilingMs <= 10000 && p.quantile > 0 && p.quantile < 1 && p.memoryPackets >= 2 &&
+    p.deadbandMs >= 0 && p.stretchRate > 0 && p.stretchRate <= 0.5 && p.fastStretchRate >= p.stretchRate && p.fastStretchRate <= 0.5 &&
+    p.fastAboveMs > p.deadbandMs && p.peakHoldMs >= 0;
+  if (!valid) {
+    throw new JitterlaneError(
+      `setProfile: invalid profile record ${JSON.stringify(profile)}: needs finite numbers with 0 ≤ floorMs ≤ ceilingMs ≤ 10000, 0 < quantile < 1, ` +
+        'memoryPackets ≥ 2, 0 < stretchRate ≤ fastStretchRate ≤ 0.5, fastAboveMs > deadbandMs ≥ 0, peakHoldMs ≥ 0',
+    );
+  }
+  return profile as ProfileRecord;
 }
 
 export class JitterlaneNode extends EventTarget {
@@ -97,25 +135,37 @@ export class JitterlaneNode extends EventTarget {
   readonly transport: 'shared-ring' | 'port';
   private readonly ring: PacketRing | null;
   private readonly batcher: PacketBatcher | null;
-  private readonly pending = new Map<number, (stats: Record<string, number>) => void>();
+  private readonly pending = new Map<number, { resolve: (stats: Record<string, number>) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
   private closed = false;
   private profileName: string;
   private lastCounters = { concealmentEvents: 0, streamResets: 0 };
+  /** Largest payload the worklet's engine takes (its slot size); push() refuses and counts larger ones. */
+  private readonly maxPayloadBytes: number;
+  /** Payloads push() refused as larger than maxPayloadBytes. */
+  private packetsTooLarge = 0;
 
-  private constructor(context: BaseAudioContext, node: AudioWorkletNode, transport: 'shared-ring' | 'port', ring: PacketRing | null, profile: string) {
+  private constructor(context: BaseAudioContext, node: AudioWorkletNode, transport: 'shared-ring' | 'port', ring: PacketRing | null, profile: string, maxPayloadBytes: number) {
     super();
     this.context = context;
     this.node = node;
     this.transport = transport;
     this.ring = ring;
     this.profileName = profile;
+    this.maxPayloadBytes = maxPayloadBytes;
+    // A closed realtime context's node is done: settle the requests waiting, so no getStats() hangs.
+    context.addEventListener?.('statechange', () => {
+      if (realtimeContextClosed(context)) this.rejectPending('the AudioContext was closed');
+    });
     this.batcher = ring ? null : new PacketBatcher((batch, transfer) => this.post({ type: 'packets', batch }, transfer));
     node.port.onmessage = (event: MessageEvent<ProcessorToMain>) => this.onMessage(event.data);
   }
 
   /** Loads the worklet (once per context) and creates a node. */
   static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
+    if (!context || typeof context !== 'object' || !('audioWorklet' in context)) throw new JitterlaneError('JitterlaneNode.create: the first argument must be an AudioContext or OfflineAudioContext');
+    if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed (or, offline, has finished rendering)');
+    if (options === null || typeof options !== 'object') throw new JitterlaneError(`JitterlaneNode.create: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const codec = options.codec ?? 'PCM16LE';
     const channels = options.channels ?? 1;
     if (channels !== 1 && channels !== 2) throw new JitterlaneError(`channels must be 1 or 2, got ${channels}`);
@@ -158,7 +208,7 @@ export class JitterlaneNode extends EventTarget {
       outputChannelCount: [channels],
       processorOptions,
     });
-    const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom');
+    const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom', options.slotBytes ?? DEFAULT_SLOT_BYTES);
     await self.ready();
     return self;
   }
@@ -174,10 +224,10 @@ export class JitterlaneNode extends EventTarget {
   private onMessage(message: ProcessorToMain): void {
     if (message.type === 'ready') this.readyResolve?.();
     else if (message.type === 'stats') {
-      this.pending.get(message.id)?.(message.stats);
+      this.pending.get(message.id)?.resolve(message.stats);
       this.pending.delete(message.id);
     } else if (message.type === 'replay-result') {
-      this.pendingReplay.get(message.id)?.(message.result);
+      this.pendingReplay.get(message.id)?.resolve(message.result);
       this.pendingReplay.delete(message.id);
     } else if (message.type === 'error') this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
   }
@@ -188,6 +238,15 @@ export class JitterlaneNode extends EventTarget {
 
   private live(): void {
     if (this.closed) throw new JitterlaneError('JitterlaneNode used after close()');
+    if (realtimeContextClosed(this.context)) throw new JitterlaneError('JitterlaneNode used after its AudioContext was closed');
+  }
+
+  /** Rejects every request still waiting for the processor (close, or the context closed). */
+  private rejectPending(why: string): void {
+    for (const { reject } of this.pending.values()) reject(new JitterlaneError(`getStats: ${why} before the processor answered`));
+    this.pending.clear();
+    for (const { reject } of this.pendingReplay.values()) reject(new JitterlaneError(`replayResult: ${why} before the processor answered`));
+    this.pendingReplay.clear();
   }
 
   /** Connects the output (AudioNode-like). */
@@ -201,8 +260,11 @@ export class JitterlaneNode extends EventTarget {
 
   /**
    * Hands one received packet to the worklet. Throws JitterlaneError on
-   * arguments of the wrong type or range; a full ring drops the packet and
-   * counts it (returns false).
+   * arguments of the wrong type or range, and after close() or once the
+   * AudioContext is closed. Returns false when the packet was dropped and
+   * counted: a full ring (`ringOverflow`), or a payload larger than the
+   * engine's slot (`slotBytes`, default 2048: `packetsTooLarge`). An empty
+   * payload is passed on and counted by the engine (`packetsInvalid`).
    */
   push(payload: Uint8Array, info: PushInfo): boolean {
     this.live();
@@ -216,6 +278,11 @@ export class JitterlaneNode extends EventTarget {
     if (info.arrivalTime !== undefined && !Number.isFinite(info.arrivalTime)) throw new JitterlaneError(`push: arrivalTime must be a finite number of seconds, got ${info.arrivalTime}`);
     if (info.arrivalFrame !== undefined && !Number.isFinite(info.arrivalFrame)) throw new JitterlaneError(`push: arrivalFrame must be a finite number, got ${info.arrivalFrame}`);
     const arrivalFrame = info.arrivalFrame ?? (info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate);
+    // The worklet could only skip it (a payload larger than the engine's input): count it here, where it is seen.
+    if (payload.length > this.maxPayloadBytes) {
+      this.packetsTooLarge++;
+      return false;
+    }
     if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
     this.batcher!.push(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
     return true;
@@ -225,9 +292,7 @@ export class JitterlaneNode extends EventTarget {
   setProfile(profile: ProfileName | ProfileRecord): void {
     this.live();
     if (typeof profile === 'string' && profile !== 'l4s' && profile !== 'classic') throw new JitterlaneError(`unknown profile ${JSON.stringify(profile)}`);
-    if (typeof profile !== 'string' && (typeof profile !== 'object' || !Number.isFinite(profile.floorMs) || !Number.isFinite(profile.ceilingMs))) {
-      throw new JitterlaneError('a custom profile needs finite floorMs and ceilingMs');
-    }
+    if (typeof profile !== 'string') checkProfileRecord(profile);
     this.post({ type: 'profile', profile });
     const name = typeof profile === 'string' ? profile : 'custom';
     if (name !== this.profileName) {
@@ -245,14 +310,16 @@ export class JitterlaneNode extends EventTarget {
   async getStats(): Promise<JitterlaneInboundStats> {
     this.live();
     const id = this.nextRequest++;
-    const raw = await new Promise<Record<string, number>>((resolve) => {
-      this.pending.set(id, resolve);
+    const raw = await new Promise<Record<string, number>>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       this.post({ type: 'stats', id });
     });
     if (raw.concealmentEvents > this.lastCounters.concealmentEvents) this.dispatchEvent(new CustomEvent('underrun', { detail: { concealmentEvents: raw.concealmentEvents } }));
     if (raw.streamResets > this.lastCounters.streamResets) this.dispatchEvent(new CustomEvent('reset', { detail: { streamResets: raw.streamResets } }));
     this.lastCounters = { concealmentEvents: raw.concealmentEvents, streamResets: raw.streamResets };
-    const ringOverflow = this.ring ? this.ring.overflowCount : 0;
+    // With the shared ring, the processor reads the very counter this side's ring holds: take it once.
+    // With port batches, the overflow happens in the processor's own ring and only it knows.
+    const ringOverflow = this.ring ? this.ring.overflowCount : raw.ringOverflow;
     const webrtc = Object.fromEntries(WEBRTC_FIELDS.map((name) => [name, raw[name]])) as Pick<EngineStats, (typeof WEBRTC_FIELDS)[number]>;
     return {
       type: 'inbound-rtp',
@@ -260,27 +327,32 @@ export class JitterlaneNode extends EventTarget {
       id: 'jitterlane-inbound-audio',
       timestamp: performance.timeOrigin + performance.now(),
       ...webrtc,
-      jitterlane: { ...raw, ringOverflow: raw.ringOverflow + ringOverflow },
+      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge },
     };
   }
 
-  private readonly pendingReplay = new Map<number, (result: ReplayRecordingResult) => void>();
+  private readonly pendingReplay = new Map<number, { resolve: (result: ReplayRecordingResult) => void; reject: (error: Error) => void }>();
 
   /** For tools: what a node created with `replay` recorded (after rendering). */
   replayResult(): Promise<ReplayRecordingResult> {
     this.live();
     const id = this.nextRequest++;
-    return new Promise((resolve) => {
-      this.pendingReplay.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.pendingReplay.set(id, { resolve, reject });
       this.post({ type: 'replay-result', id });
     });
   }
 
-  /** Stops the processor and frees the engine; later calls throw JitterlaneError. */
+  /**
+   * Stops the processor and frees the engine; later calls throw JitterlaneError
+   * and requests still waiting (getStats, replayResult) reject with one. Safe
+   * to call twice, and after the AudioContext was closed.
+   */
   close(): void {
     if (this.closed) return;
+    this.closed = true;
+    this.rejectPending('the node was closed');
     this.post({ type: 'close' });
     this.node.disconnect();
-    this.closed = true;
   }
 }

@@ -6,7 +6,7 @@ import { readCsvDelayTrace } from './csv_delay.js';
 import { readCsvRtpTrace } from './csv_rtp.js';
 import { readPcapFrames } from './pcap.js';
 import { readPcapngFrames } from './pcapng.js';
-import { rtpPacketsOfFrames } from './received_rtp.js';
+import { rtpPacketsOfFrames, type MalformedRtp } from './received_rtp.js';
 import { readRtpdumpPackets } from './rtpdump.js';
 import { buildRtpTrace, type TraceSource } from './rtp_trace.js';
 import { detectTraceFormat } from './trace_format.js';
@@ -70,11 +70,12 @@ export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOp
     );
   }
   const source: TraceSource = { path, name: traceName(path), format };
+  const malformed: MalformedRtp[] = [];
   switch (format) {
     case 'pcap':
-      return buildRtpTrace(rtpPacketsOfFrames(readPcapFrames(data, path)), source, options);
+      return buildRtpTrace(rtpPacketsOfFrames(readPcapFrames(data, path), malformed), source, options, malformed);
     case 'pcapng':
-      return buildRtpTrace(rtpPacketsOfFrames(readPcapngFrames(data, path)), source, options);
+      return buildRtpTrace(rtpPacketsOfFrames(readPcapngFrames(data, path), malformed), source, options, malformed);
     case 'rtpdump':
       return buildRtpTrace(readRtpdumpPackets(data, path), source, options);
     case 'csv-rtp':

@@ -52,35 +52,51 @@ function u32be(bytes: Uint8Array, offset: number): number {
  * that does not fit.
  */
 export function parseRtp(captured: Uint8Array, packetLength: number): RtpPacket | null {
+  const parsed = parseRtpOrProblem(captured, packetLength);
+  return typeof parsed === 'string' ? null : parsed;
+}
+
+/**
+ * Like parseRtp, but says why a datagram that starts like RTP (version 2, not
+ * RTCP) is not readable RTP: a string naming the problem (header longer than
+ * the packet, padding count 0 or past the header, shorter than 12 bytes, or a
+ * header the capture's snaplen cut). null still means "not RTP at all"
+ * (another version, RTCP, an empty datagram), which captures are full of.
+ */
+export function parseRtpOrProblem(captured: Uint8Array, packetLength: number): RtpPacket | string | null {
   const bytes = captured.length > packetLength ? captured.subarray(0, packetLength) : captured;
-  if (packetLength < FIXED_HEADER_BYTES || bytes.length < FIXED_HEADER_BYTES) return null;
-  if (bytes[0] >> 6 !== 2) return null;
-  if (looksLikeRtcp(bytes[1])) return null;
+  if (bytes.length === 0 || bytes[0] >> 6 !== 2) return null;
+  if (bytes.length >= 2 && looksLikeRtcp(bytes[1])) return null;
+  if (packetLength < FIXED_HEADER_BYTES) return `RTP version 2 but only ${packetLength} bytes, shorter than the 12-byte fixed header`;
+  if (bytes.length < FIXED_HEADER_BYTES) return `RTP fixed header cut by the capture (${bytes.length} of 12 bytes captured)`;
 
   const padding = (bytes[0] & 0x20) !== 0;
   const extension = (bytes[0] & 0x10) !== 0;
   const csrcCount = bytes[0] & 0x0f;
 
   let headerBytes = FIXED_HEADER_BYTES + 4 * csrcCount;
-  if (bytes.length < headerBytes) return null;
+  if (headerBytes > packetLength) return `RTP header with ${csrcCount} CSRCs needs ${headerBytes} bytes, the packet has ${packetLength}`;
+  if (bytes.length < headerBytes) return `RTP CSRC list cut by the capture (${bytes.length} of ${headerBytes} bytes captured)`;
   const csrcs: number[] = [];
   for (let i = 0; i < csrcCount; i++) csrcs.push(u32be(bytes, FIXED_HEADER_BYTES + 4 * i));
 
   let extensionProfile: number | null = null;
   if (extension) {
-    if (bytes.length < headerBytes + EXTENSION_HEADER_BYTES) return null;
+    if (headerBytes + EXTENSION_HEADER_BYTES > packetLength) return `RTP extension bit set but no room for the 4-byte extension header after ${headerBytes} bytes of a ${packetLength}-byte packet`;
+    if (bytes.length < headerBytes + EXTENSION_HEADER_BYTES) return `RTP extension header cut by the capture (${bytes.length} bytes captured)`;
     extensionProfile = u16be(bytes, headerBytes);
     const extensionWords = u16be(bytes, headerBytes + 2);
     headerBytes += EXTENSION_HEADER_BYTES + 4 * extensionWords;
+    if (headerBytes > packetLength) return `RTP header extension of ${extensionWords} words ends at byte ${headerBytes}, past the ${packetLength}-byte packet`;
   }
-  if (headerBytes > packetLength) return null;
 
   const wholeCaptured = bytes.length === packetLength;
   let paddingBytes = 0;
   if (padding && wholeCaptured) {
     paddingBytes = bytes[packetLength - 1];
     // The count includes itself, so 0 or more than the space after the header is not RTP.
-    if (paddingBytes === 0 || headerBytes + paddingBytes > packetLength) return null;
+    if (paddingBytes === 0) return 'RTP padding bit set but the padding count (last byte) is 0';
+    if (headerBytes + paddingBytes > packetLength) return `RTP padding count ${paddingBytes} reaches into the ${headerBytes}-byte header of a ${packetLength}-byte packet`;
   }
 
   const payloadBytes = packetLength - headerBytes - paddingBytes;

@@ -1,5 +1,5 @@
 import { inferClockRate, staticClockRate } from './clock_rate.js';
-import type { ReceivedRtpPacket } from './received_rtp.js';
+import type { MalformedRtp, ReceivedRtpPacket } from './received_rtp.js';
 import { dominantPayloadType, formatSsrc, selectStream, timestampSamples } from './stream_selection.js';
 import { TraceError, type ReadTraceOptions, type Trace, type TraceFormat, type TracePacket } from './types.js';
 
@@ -31,8 +31,17 @@ function clockRateOf(payloadType: number, packets: readonly ReceivedRtpPacket[],
  * relative to the stream's first packet. Packets keep capture order; payloads are copied so the
  * trace does not hold on to the whole file.
  */
-export function buildRtpTrace(received: readonly ReceivedRtpPacket[], source: TraceSource, options: ReadTraceOptions = {}): Trace {
-  const stream = selectStream(received, options.ssrc, source.path);
+export function buildRtpTrace(received: readonly ReceivedRtpPacket[], source: TraceSource, options: ReadTraceOptions = {}, malformed: readonly MalformedRtp[] = []): Trace {
+  let stream: ReturnType<typeof selectStream>;
+  try {
+    stream = selectStream(received, options.ssrc, source.path);
+  } catch (error) {
+    // No usable stream: if malformed RTP is why, say so and point at the first one.
+    if (!(error instanceof TraceError) || malformed.length === 0) throw error;
+    const first = malformed[0];
+    const reason = error.message.slice(`${source.path}: `.length).replace(/ \(at byte offset \d+\)$/, '');
+    throw new TraceError(source.path, first.fileOffset, `${reason}; ${malformed.length} UDP datagrams look like RTP (version 2) but are malformed, the first: ${first.reason}`);
+  }
   const untimed = stream.packets.find((packet) => packet.arrivalUs === null);
   if (untimed !== undefined) {
     throw new TraceError(
@@ -61,5 +70,8 @@ export function buildRtpTrace(received: readonly ReceivedRtpPacket[], source: Tr
     ...clockRateOf(payloadType, stream.packets, source.path, stream.ssrc),
     payloadType,
     packets,
+    ...(malformed.length > 0
+      ? { malformedRtp: { count: malformed.length, inStream: malformed.filter((m) => m.ssrc === stream.ssrc).length, first: { offset: malformed[0].fileOffset, reason: malformed[0].reason } } }
+      : {}),
   };
 }

@@ -38,6 +38,12 @@ export interface Trace {
   payloadType: number;
   /** Packets of the chosen stream in capture order. */
   packets: TracePacket[];
+  /**
+   * Present when the capture held UDP datagrams that start like RTP (version 2, not RTCP) but
+   * are malformed (header longer than the packet, bad padding...): skipped, counted here, the
+   * first one named by its byte offset. `inStream` counts those whose header names the chosen SSRC.
+   */
+  malformedRtp?: { count: number; inStream: number; first: { offset: number; reason: string } };
 }
 
 /** Options of readTrace. */

@@ -1,7 +1,9 @@
 // Realtime playout in headless Chromium (an AudioContext renders in real time
 // there): packets pushed by a timer as a network would deliver them, over the
 // shared ring, over port batches, in a 44.1 kHz context, and through
-// audioworklet-polyfill with AudioWorkletNode deleted.
+// audioworklet-polyfill with AudioWorkletNode deleted; and playout resuming
+// after a worklet is replaced, or the node reconnected, mid-stream. One file,
+// so that these realtime runs never overlap each other on a 2-core machine.
 
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, withBrowser } from './harness.js';
@@ -23,6 +25,26 @@ interface RealtimeResult {
 }
 
 const SECONDS = 2;
+
+/** What pages/reliability.html measures around a mid-stream disruption. */
+interface Played {
+  transport: string | null;
+  medianToneAmplitudeAfter: number;
+  levelWindows: number;
+  before: { packetsReceived: number; oldNodeRefused?: string } | null;
+  stats: { packetsReceived: number; packetsDiscarded: number; jitterlane: Record<string, number> } | null;
+  skipped: number;
+  pushErrors: string[];
+  nodeErrors: string[];
+  errors: string[];
+}
+
+/** The tone (0.5, 1 kHz) back within 1 dB after the disruption. */
+function expectToneBack(result: Played): void {
+  console.log(`[reliability] tone after the disruption ${result.medianToneAmplitudeAfter.toFixed(3)} (${result.levelWindows} windows); packets before ${result.before?.packetsReceived}, skipped ${result.skipped}, after ${result.stats?.packetsReceived}`);
+  expect(result.levelWindows).toBeGreaterThan(10);
+  expect(Math.abs(20 * Math.log10(result.medianToneAmplitudeAfter / 0.5))).toBeLessThan(1);
+}
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('realtime playout in Chromium', () => {
   const browser = withBrowser();
@@ -112,4 +134,44 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('realtime playou
     expect(result.polyfilled).toBe(true);
     expectPlayed(result);
   });
+
+  async function runPage<T>(path: string, fn: string, options: Record<string, unknown>): Promise<T> {
+    const page = await browser.open(path);
+    const result = await page.evaluate(([name, o]) => (window as unknown as Record<string, (o: unknown) => Promise<T>>)[name as string](o), [fn, options] as const);
+    await page.close();
+    return result;
+  }
+
+  const RELIABILITY_SECONDS = 3;
+
+  it.each([
+    ['the shared ring', '/isolated/test/browser/pages/reliability.html', 'shared-ring'],
+    ['port batches', '/test/browser/pages/reliability.html', 'port'],
+  ])('resumes the tone after a worklet is closed and a new one created on the same context mid-stream (%s)', async (_name, path, transport) => {
+    const result = await runPage<Played>(path, 'restartMidStream', { seconds: RELIABILITY_SECONDS, transport });
+    expect(result.errors).toEqual([]);
+    expect(result.nodeErrors).toEqual([]);
+    expect(result.pushErrors).toEqual([]);
+    expect(result.transport).toBe(transport);
+    // The first node had played packets; the closed one then refused a push with a JitterlaneError.
+    expect(result.before!.packetsReceived).toBeGreaterThan(0);
+    expect(result.before!.oldNodeRefused).toBe('JitterlaneError');
+    // 150 packets in 3 s: what the first node got, what the app skipped while no node existed, and
+    // what the second got add up to at most all of them (the last ones may still be in flight).
+    expect(result.stats!.packetsReceived).toBeGreaterThan(0);
+    expect(result.before!.packetsReceived + result.skipped + result.stats!.packetsReceived).toBeLessThanOrEqual(150);
+    expect(result.stats!.jitterlane.renderErrors).toBe(0);
+    expect(result.stats!.jitterlane.ringOverflow).toBe(0);
+    expectToneBack(result);
+  }, 30_000);
+
+  it('resumes the tone after the node is disconnected and reconnected mid-stream', async () => {
+    const result = await runPage<Played>('/isolated/test/browser/pages/reliability.html', 'reconnectMidStream', { seconds: RELIABILITY_SECONDS, transport: 'auto' });
+    expect(result.errors).toEqual([]);
+    expect(result.nodeErrors).toEqual([]);
+    expect(result.pushErrors).toEqual([]);
+    expect(result.stats!.jitterlane.renderErrors).toBe(0);
+    expect(result.stats!.packetsReceived).toBeGreaterThan(result.before!.packetsReceived);
+    expectToneBack(result);
+  }, 30_000);
 });
