@@ -311,6 +311,7 @@ export class EngineModule {
 
   /** Creates an engine. Throws JitterlaneError on bad options (API edge). */
   createEngine(options: EngineOptions): Engine {
+    if (options === null || typeof options !== 'object') throw new JitterlaneError(`createEngine: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const codecId = CODEC_IDS[options.codec];
     if (codecId === undefined) throw new JitterlaneError(`unknown codec ${JSON.stringify(options.codec)}; expected one of ${Object.keys(CODEC_IDS).join(', ')}`);
     const channels = options.channels ?? 1;
@@ -403,6 +404,7 @@ export class Engine {
     const { sequenceNumber, timestamp } = info;
     if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) throw new JitterlaneError(`sequenceNumber must be an integer 0..65535, got ${sequenceNumber}`);
     if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > 0xffffffff) throw new JitterlaneError(`timestamp must be an integer 0..2^32-1, got ${timestamp}`);
+    if (info.ssrc !== undefined && (!Number.isInteger(info.ssrc) || info.ssrc < 0 || info.ssrc > 0xffffffff)) throw new JitterlaneError(`ssrc must be an integer 0..2^32-1, got ${info.ssrc}`);
     this.refreshViews();
     if (payload.length === 0 || payload.length > this.views.input.length) {
       this.x.countInvalid(this.handle);
@@ -481,6 +483,7 @@ export class Engine {
       this.x.setProfile(this.handle, id);
       return;
     }
+    if (profile === null || typeof profile !== 'object') throw new JitterlaneError(`setProfile: expected 'classic', 'l4s' or a profile record, got ${profile === null ? 'null' : typeof profile}`);
     const base = BUILT_IN_PROFILES.classic;
     const p = { ...base, ...profile };
     const code = this.x.setCustomProfile(this.handle, p.floorMs, p.ceilingMs, p.quantile, p.memoryPackets, p.deadbandMs, p.stretchRate, p.fastStretchRate, p.fastAboveMs, p.peakHoldMs);

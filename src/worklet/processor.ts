@@ -101,6 +101,7 @@ class JitterlaneProcessor extends AudioWorkletProcessor {
         const stats = {
           ...this.engine.stats(),
           ringOverflow: this.ring.overflowCount,
+          ringOversize: this.ring.oversizeCount,
           renderErrors: this.renderErrors,
           wasmMemoryBytes: this.engine.memoryBytes,
           opusMemoryBytes: this.opus ? this.opus.exports.memory.buffer.byteLength : 0,

@@ -73,12 +73,9 @@ describe('Engine public methods with bad input', () => {
     expect(() => e.destroy()).not.toThrow();
   });
 
-  // Bug (src/engine.ts, Engine.setProfile): typeof null is 'object', so null is spread as an empty
-  // record over classic's parameters and applied as a custom profile: an l4s engine silently moves
-  // to a 40 ms floor. Fix: at the top of setProfile, `if (profile === null || typeof profile !==
-  // 'object' && typeof profile !== 'string') throw new JitterlaneError(...)`. JitterlaneNode.setProfile
-  // checks this itself (test/unit/jitterlane_node_bad_input.test.ts).
-  it.skip('setProfile(null) throws a JitterlaneError instead of applying classic parameters silently', () => {
+  // Caught: typeof null is 'object', so null was spread as an empty record over classic's
+  // parameters and applied as a custom profile, moving an l4s engine to a 40 ms floor.
+  it('setProfile(null) throws a JitterlaneError instead of applying classic parameters silently', () => {
     const e = engine();
     expect(() => e.setProfile(null as never)).toThrow(JitterlaneError);
     e.pull(128);
@@ -86,19 +83,16 @@ describe('Engine public methods with bad input', () => {
     e.destroy();
   });
 
-  // Bug (src/engine.ts, Engine.insert): ssrc is passed to the engine unchecked, so 1.5, 2^40 or −5
-  // become stream identities (a non-integer or out-of-range SSRC starts a "new stream", a negative
-  // one is taken as absent). JitterlaneNode.push refuses them. Fix: in Engine.insert, when
-  // info.ssrc is given, the same integer 0..2^32−1 check as for timestamp.
-  it.skip('insert() throws a JitterlaneError for a fractional or out-of-range ssrc', () => {
+  // Caught: ssrc went to the engine unchecked, so 1.5, 2^40 or −5 became stream identities (a
+  // non-integer or out-of-range SSRC started a "new stream", a negative one was taken as absent).
+  it('insert() throws a JitterlaneError for a fractional or out-of-range ssrc', () => {
     const e = engine();
     for (const ssrc of [1.5, 2 ** 40, -5, Number.NaN]) expect(() => e.insert(PAYLOAD, { sequenceNumber: 0, timestamp: 0, ssrc })).toThrow(/ssrc/);
     e.destroy();
   });
 
-  // Bug (src/engine.ts, EngineModule.createEngine): createEngine(null) fails with a TypeError from
-  // reading null.codec rather than a JitterlaneError. Fix: check that options is an object first.
-  it.skip('createEngine(null) throws a JitterlaneError', () => {
+  // Caught: createEngine(null) failed with a TypeError from reading null.codec.
+  it('createEngine(null) throws a JitterlaneError', () => {
     expect(() => loadEngineModule().createEngine(null as never)).toThrow(JitterlaneError);
   });
 });
