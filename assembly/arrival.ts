@@ -55,6 +55,8 @@ function bucketOf(ms: f64): i32 {
 
 /** Peaks remembered at once: enough to see a recurring pattern within the hold time. */
 const PEAK_SLOTS: i32 = 8;
+/** Packets arriving this close together (1 ms) after being sent apart arrived as one batch. */
+const BATCH_FRAMES: f64 = 48;
 
 /**
  * Relative arrival delay and its estimate: a forgetting histogram gives the
@@ -81,6 +83,9 @@ export class DelayTracker {
   lastRelativeMs: f64 = 0;
   /** Packets seen since reset. */
   packets: i32 = 0;
+  /** The previous packet's arrival and position (frames), to tell a held batch's followers. */
+  private lastArrival: f64 = -Infinity;
+  private lastPos: f64 = -Infinity;
   /** The window scan's results, valid while no bucket minimum changed and packets stay in `scanBucket`. */
   private scanValid: bool = false;
   private scanBucket: i64 = 0;
@@ -109,6 +114,8 @@ export class DelayTracker {
     this.lastRelativeMs = 0;
     this.packets = 0;
     this.scanValid = false;
+    this.lastArrival = -Infinity;
+    this.lastPos = -Infinity;
   }
 
   /**
@@ -153,14 +160,23 @@ export class DelayTracker {
     this.lastRelativeMs = relativeMs;
     this.packets++;
 
-    // Forgetting by growing the weight of new entries instead of shrinking all
-    // old ones: the same histogram shape, one add per packet.
-    const forget = 1 - 1 / Math.max(memoryPackets, 2);
-    this.nextWeight /= forget;
-    const b = bucketOf(relativeMs);
-    unchecked((this.histogram[b] += this.nextWeight));
-    this.histogramTotal += this.nextWeight;
-    if (this.nextWeight > 1e200) this.rescale();
+    // A packet that lands with the one before it (within BATCH_FRAMES) although sent after it
+    // is the tail of a batch the network held and released at once: one event, whose delay the
+    // batch's first packet already recorded. Counting each packet of a held second would fill the
+    // histogram's top with one outage and hold the target at the ceiling for its whole memory.
+    const batchFollower = arrivalFrame - this.lastArrival <= BATCH_FRAMES && posFrame > this.lastPos;
+    this.lastArrival = arrivalFrame;
+    this.lastPos = posFrame;
+    if (!batchFollower) {
+      // Forgetting by growing the weight of new entries instead of shrinking all
+      // old ones: the same histogram shape, one add per packet.
+      const forget = 1 - 1 / Math.max(memoryPackets, 2);
+      this.nextWeight /= forget;
+      const b = bucketOf(relativeMs);
+      unchecked((this.histogram[b] += this.nextWeight));
+      this.histogramTotal += this.nextWeight;
+      if (this.nextWeight > 1e200) this.rescale();
+    }
 
     // A peak is a delay well above what the estimate already covers.
     if (this.packets > 1 && relativeMs > currentEstimateMs * 1.5 + 5) {
