@@ -34,6 +34,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../dist/src/seeded_random.js';
 
 const SAMPLE_RATE = 48_000;
 const QUANTUM_FRAMES = 128;
@@ -60,18 +61,6 @@ const P = {
   spike: 0.001,
 };
 
-/** Marsaglia's xorshift32 as a uniform [0, 1) generator. */
-function seededRandom(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
 
 /** A binary min-heap of packets in flight, by arrival frame, then by the order they were sent. */
 export class ArrivalQueue {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRtpOrProblem, parseTrace, TraceError } from '../../src/trace/index.js';
 import { countingBytes, ethernetRtpFrame, pcapFile, rtpBytes, type PcapRecord } from './trace_builders.js';
 import { fcParameters } from '../helpers/property_streams.js';
+import { traceErrorOf } from '../helpers/trace_error.js';
 
 const BASE_SECONDS = 1_700_000_000;
 const STREAM_SSRC = 0x11223344;
@@ -121,16 +122,6 @@ function fileOf(steps: Step[]): { file: Uint8Array; goodIndices: number[]; malfo
     offset += 16 + data.length;
   });
   return { file: pcapFile({ linkType: 1, records }), goodIndices, malformedOffsets, inStream };
-}
-
-function traceErrorOf(run: () => unknown): TraceError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TraceError);
-    return error as TraceError;
-  }
-  throw new Error('expected a TraceError');
 }
 
 describe('malformed RTP inside valid pcap framing', () => {

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
-import { parseTrace, readTrace, TraceError, type TracePacket } from '../../src/trace/index.js';
+import { parseTrace, readTrace, type TracePacket } from '../../src/trace/index.js';
+import { traceErrorOf } from '../helpers/trace_error.js';
 import {
   countingBytes,
   ethernetFrame,
@@ -32,17 +33,6 @@ function recordsEvery20Ms(frames: Uint8Array[], jitterUs: (i: number) => number 
     const timeUs = i * 20_000 + jitterUs(i);
     return { seconds: BASE_SECONDS + Math.floor(timeUs / 1e6), fraction: timeUs % 1e6, data };
   });
-}
-
-/** Catches the TraceError a function throws, failing the test if it throws anything else. */
-function traceErrorOf(run: () => unknown): TraceError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TraceError);
-    return error as TraceError;
-  }
-  throw new Error('expected a TraceError');
 }
 
 describe('pcap: records, times and byte orders', () => {
