@@ -239,12 +239,23 @@ export class EngineModule {
     };
   }
 
+  /**
+   * Bumped by every call that may allocate in the module (creating an engine,
+   * turning an event log on): only then can the memory have grown, so views
+   * compare this number instead of reading `memory.buffer` (a costly getter)
+   * on every call.
+   */
+  memoryGeneration = 0;
+
   private heapViews: EngineHeap | null = null;
+  private heapGeneration = -1;
 
   /** The heap views, rebuilt only when the memory has grown. */
   private heap(): EngineHeap {
+    if (this.heapGeneration === this.memoryGeneration && this.heapViews !== null) return this.heapViews;
     const buffer = this.exports.memory.buffer;
     if (this.heapViews === null || this.heapViews.u8.buffer !== buffer) this.heapViews = { u8: new Uint8Array(buffer), f32: new Float32Array(buffer) };
+    this.heapGeneration = this.memoryGeneration;
     return this.heapViews;
   }
 
@@ -321,6 +332,7 @@ export class EngineModule {
     if (options.codec === 'host' && !options.hostCodec) throw new JitterlaneError("codec 'host' needs a hostCodec");
     if (options.codec === 'opus' && !options.opus) throw new JitterlaneError("codec 'opus' needs the libopus instance in options.opus (loadLibOpus() in Node)");
     const profile = options.profile ?? 'classic';
+    this.memoryGeneration++;
     const h = this.exports.create(codecId, channels, clockRate, payloadRate, typeof profile === 'string' ? (PROFILE_IDS[profile] ?? -1) : 0, options.slots ?? 0, options.slotBytes ?? 0);
     if (h < 0) throw new JitterlaneError(`engine create refused (code ${h}): codec ${options.codec} at ${payloadRate} Hz, ${channels} channel(s), clock ${clockRate} Hz, profile ${JSON.stringify(profile)}`);
     // Opus decodes in libopus memory: a decoder per engine, freed with it.
@@ -347,6 +359,7 @@ export class Engine {
   private readonly onDestroy: () => void;
 
   constructor(module: EngineModule, handle: number, channels: number, onDestroy: () => void) {
+    this.module = module;
     this.x = module.exports;
     this.handle = handle;
     this.channels = channels;
@@ -355,8 +368,14 @@ export class Engine {
     this.refreshViews();
   }
 
+  private readonly module: EngineModule;
+  /** The module's memoryGeneration when the views were last checked. */
+  private viewsGeneration = -1;
+
   /** Views over WASM memory; rebuilt only if the memory grew (which it does only while engines are created). */
   private refreshViews(): void {
+    if (this.viewsGeneration === this.module.memoryGeneration) return;
+    this.viewsGeneration = this.module.memoryGeneration;
     const buffer = this.x.memory.buffer as ArrayBuffer;
     if (this.views && this.views.buffer === buffer) return;
     const h = this.handle;
@@ -537,6 +556,7 @@ export class Engine {
   /** Records events for drainEvents() (reserves the log's memory the first time; not on the audio thread). */
   setEventLog(on: boolean): void {
     this.live();
+    this.module.memoryGeneration++; // the first call reserves the log
     this.x.setEventLog(this.handle, on ? 1 : 0);
     this.refreshViews();
   }
