@@ -107,7 +107,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('realtime playou
   // The same stream pushed by a main-thread timer when each packet is due, as a page that does not
   // stamp arrivals would. Headless Chromium on this shared 2-core machine stalls its main thread
   // now and then (measured: 0–7 concealment events in 10 s on l4s; on classic none in most runs, and
-  // one 13.5 ms event in one CI run of eight). A packet a stalled timer pushes after its time is late
+  // one 13.5 ms event in one of three fresh-clone CI runs). A packet a stalled timer pushes after its time is late
   // as it would be on a network, and concealing it is right, so this holds both profiles to under
   // 1 % concealed rather than to zero (that is the stamped test above).
   it.each(['l4s', 'classic'])('plays 10 s pushed by a timer at their natural pace on %s, its delay on target', async (profile) => {
