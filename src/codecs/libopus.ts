@@ -36,14 +36,19 @@ const OPUS_APPLICATION_VOIP = 2048;
 /** One libopus instance (one WebAssembly memory) and the decoders and encoders made in it. */
 export class LibOpus {
   readonly exports: LibOpusExports;
-  private u8: Uint8Array;
-  private i16: Int16Array;
+  /**
+   * Views over libopus memory. libopus tells us when malloc grows its memory
+   * (emscripten_notify_memory_growth), so they are replaced then and never
+   * checked on the audio path.
+   */
+  bytes: Uint8Array;
+  samples: Int16Array;
 
   private constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as LibOpusExports;
     this.exports._initialize();
-    this.u8 = new Uint8Array(this.exports.memory.buffer);
-    this.i16 = new Int16Array(this.exports.memory.buffer);
+    this.bytes = new Uint8Array(this.exports.memory.buffer);
+    this.samples = new Int16Array(this.exports.memory.buffer);
   }
 
   /** Instantiates synchronously (allowed in an AudioWorklet, and in Node for a compiled module). */
@@ -52,28 +57,15 @@ export class LibOpus {
     const instance = new WebAssembly.Instance(module, {
       // The build's C library writes nowhere and never exits: stubs are enough.
       wasi_snapshot_preview1: { fd_seek: () => 0, fd_write: () => 0, fd_close: () => 0, proc_exit: () => undefined },
-      env: { emscripten_notify_memory_growth: () => self?.refreshViews() },
+      env: { emscripten_notify_memory_growth: () => self?.memoryGrew() },
     });
     self = new LibOpus(instance);
     return self;
   }
 
-  /** Views over libopus memory; rebuilt only when malloc grew it (while decoders are created). */
-  refreshViews(): void {
-    const buffer = this.exports.memory.buffer;
-    if (this.u8.buffer === buffer) return;
-    this.u8 = new Uint8Array(buffer);
-    this.i16 = new Int16Array(buffer);
-  }
-
-  get bytes(): Uint8Array {
-    this.refreshViews();
-    return this.u8;
-  }
-
-  get samples(): Int16Array {
-    this.refreshViews();
-    return this.i16;
+  private memoryGrew(): void {
+    this.bytes = new Uint8Array(this.exports.memory.buffer);
+    this.samples = new Int16Array(this.exports.memory.buffer);
   }
 
   /** A decoder at 48 kHz; it is also the engine's HostCodec for Opus. */
