@@ -1,59 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, nearestRankPercentile, qualityCost } from '../../src/replay/metrics.js';
-import type { EngineStats, Metrics, PacketRecord, ReplayResult } from '../../src/replay/types.js';
-
-function zeroStats(): EngineStats {
-  return {
-    packetsReceived: 0,
-    packetsDiscarded: 0,
-    packetsDuplicated: 0,
-    packetsLate: 0,
-    packetsDroppedForLatency: 0,
-    packetsOverflow: 0,
-    packetsInvalid: 0,
-    packetsPlayed: 0,
-    totalSamplesReceived: 0,
-    totalSamplesEmitted: 0,
-    concealedSamples: 0,
-    silentConcealedSamples: 0,
-    concealmentEvents: 0,
-    insertedSamplesForDeceleration: 0,
-    removedSamplesForAcceleration: 0,
-    jitterBufferDelay: 0,
-    jitterBufferTargetDelay: 0,
-    jitterBufferMinimumDelay: 0,
-    jitterBufferEmittedCount: 0,
-    fecPacketsReceived: 0,
-    fecPacketsDiscarded: 0,
-    fecRecovered: 0,
-    streamResets: 0,
-    decoderErrors: 0,
-    profileSwitches: 0,
-    targetDelayMs: 0,
-    currentDelayMs: 0,
-    bufferedMs: 0,
-  };
-}
-
-function replayResult(overrides: Partial<ReplayResult>): ReplayResult {
-  return {
-    traceName: 'synthetic',
-    profile: 'classic',
-    sampleRate: 48000,
-    channels: 1,
-    packets: 0,
-    duplicates: 0,
-    records: [],
-    stats: zeroStats(),
-    timeline: [],
-    events: [],
-    profileChanges: [],
-    outputSha256: '',
-    audioSeconds: 0,
-    wallSeconds: 0,
-    ...overrides,
-  };
-}
+import type { EngineStats, Metrics, PacketRecord } from '../../src/replay/types.js';
+import { replayResult, zeroStats } from '../helpers/replay_result.js';
 
 function record(seq: number, sendMs: number, arrivalMs: number, playMs: number | null, fate: PacketRecord['fate']): PacketRecord {
   return { seq, sendMs, arrivalMs, playMs, fate, ecn: -1 };

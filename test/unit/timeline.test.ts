@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DOTS, MAX_LINE_POINTS, timelineSvg } from '../../src/replay/timeline_svg.js';
-import type { EngineStats, OperationEvent, PacketRecord, ReplayResult, TimelinePoint } from '../../src/replay/types.js';
+import type { OperationEvent, PacketRecord, ReplayResult, TimelinePoint } from '../../src/replay/types.js';
+import { replayResult as emptyReplay } from '../helpers/replay_result.js';
 
+/** The shared empty replay, named as the picture's title expects. */
 function replayResult(overrides: Partial<ReplayResult>): ReplayResult {
-  return {
-    traceName: 'wifi-walk',
-    profile: 'l4s',
-    sampleRate: 48000,
-    channels: 1,
-    packets: 0,
-    duplicates: 0,
-    records: [],
-    // The picture never reads the engine counters.
-    stats: {} as EngineStats,
-    timeline: [],
-    events: [],
-    profileChanges: [],
-    outputSha256: '',
-    audioSeconds: 0,
-    wallSeconds: 0,
-    ...overrides,
-  };
+  return emptyReplay({ traceName: 'wifi-walk', profile: 'l4s', ...overrides });
 }
 
 /** `count` packets every 20 ms with 30 ms transit plus a wobble; every 40th is late. */
