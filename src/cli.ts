@@ -13,8 +13,8 @@ import { replay, type AudioSource, type ReplayOutput } from './replay/driver.js'
 import type { ReplacementCodec } from './replay/opus_replacement.js';
 import { replayInBrowser } from './replay/browser_runtime.js';
 import { writeReplayOutputs } from './replay/outputs.js';
-import { qualityFigures } from './replay/quality.js';
-import { formatMetrics } from './replay/table.js';
+import { metricsReport, qualityFigures } from './replay/quality.js';
+import { formatArtefacts, formatMetrics } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
 import { readTrace, TraceError } from './trace/index.js';
 
@@ -126,14 +126,16 @@ async function runReplay(args: string[]): Promise<void> {
           onProgress: bar.update,
         });
   bar.end();
-  const { metrics } = qualityFigures(result);
-  const report = auto ? { ...metrics, timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : metrics;
+  const figures = qualityFigures(result);
+  const { metrics, artefacts } = figures;
+  const report = auto ? { ...metricsReport(figures), timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : metricsReport(figures);
   if (values.out) writeReplayOutputs(values.out, result, report);
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + '\n');
   } else {
     process.stdout.write(`${trace.name} (${trace.format}, ${trace.clockRate} Hz, ${trace.packets.length} packets), profile ${profile}\n`);
     process.stdout.write(formatMetrics(metrics) + '\n');
+    process.stdout.write(formatArtefacts(artefacts) + '\n');
     if (auto) {
       const time = Object.entries(result.timeInProfileMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ');
       process.stdout.write(`profile auto: ${time}; path ${auto.monitor.evidence().pathClass}\n`);
