@@ -3,7 +3,8 @@
 // driven by a fixed seed, so a test (or `jitterlane generate`) gets the very
 // same packets on every run. Every trace is a 20 ms voice stream (or
 // `frameMs`) on a 48 kHz clock, like the delay-only shared traces: packet k is
-// sent at k × frameMs, arrives after the model's one-way delay, or is lost.
+// sent at k × frameMs, arrives after the model's one-way delay, or is lost;
+// a packet never overtakes the one sent before it.
 
 import { seededRandom } from '../seeded_random.js';
 import { SYNTHESISED_CLOCK_RATE } from './voice_from_delays.js';
@@ -26,6 +27,22 @@ export interface GeneratedTrace {
   delaysMs: DelayMs[];
   /** Spikes placed, in time order (empty for models without spikes). */
   spikes: GeneratedSpike[];
+}
+
+/**
+ * Makes delays first-in first-out: a packet never overtakes the one sent
+ * before it (a path queues, it does not reorder), so a packet sent just after
+ * a spike waits behind the spike's last one. Works in place; returns `delaysMs`.
+ */
+export function inOrder(delaysMs: DelayMs[], frameMs = 20): DelayMs[] {
+  let lastArrival = -Infinity;
+  delaysMs.forEach((delay, k) => {
+    if (delay === null) return;
+    const arrival = Math.max(k * frameMs + delay, lastArrival);
+    delaysMs[k] = arrival - k * frameMs;
+    lastArrival = arrival;
+  });
+  return delaysMs;
 }
 
 /** Builds the Trace of a voice stream from per-packet delays. */
@@ -152,6 +169,7 @@ export function spikyCellularTrace(options: SpikyOptions): GeneratedTrace {
     startMs += Math.max(options.minGapS ?? 3, exponential(random, options.meanGapS ?? 12)) * 1000;
   }
   const name = `spiky-${options.shape ?? 'step'}-seed${options.seed}`;
+  inOrder(delays, frameMs);
   return { trace: traceFromDelays(name, delays, frameMs), delaysMs: delays, spikes };
 }
 
@@ -195,5 +213,6 @@ export function recurringLatenessTrace(options: RecurringLatenessOptions): Gener
     }
     k = end + Math.round((uniform(random, gLow, gHigh) * 1000) / frameMs);
   }
+  inOrder(delays, frameMs);
   return { trace: traceFromDelays(`recurring-lateness-seed${options.seed}`, delays, frameMs), delaysMs: delays, spikes: [] };
 }
