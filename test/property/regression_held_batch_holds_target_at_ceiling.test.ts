@@ -11,7 +11,7 @@
 // though sent after it, does not enter the histogram (assembly/arrival.ts).
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { type Scenario, expand, runScenario, tailStartFrame } from '../helpers/property_streams.js';
 
 const CAUGHT: Scenario = {
