@@ -6,25 +6,21 @@ import * as abi from './abi';
 
 export { PROFILE_CLASSIC, PROFILE_L4S, PROFILE_CUSTOM } from './abi';
 
-/** One target profile. Times in ms of output audio. */
+/**
+ * One target profile. Times in ms of output audio. Each field is documented
+ * once, with its PROFILE_FIELD_* index in assembly/abi.ts; a new record starts
+ * as the classic profile.
+ */
 export class Profile {
   id: i32 = abi.PROFILE_CLASSIC;
-  /** Lowest target delay above the fastest recent packet. */
   floorMs: f64 = abi.CLASSIC_FLOOR_MS;
-  /** Highest target delay, and the bound on the added latency the buffer keeps. */
   ceilingMs: f64 = abi.CLASSIC_CEILING_MS;
-  /** Quantile of relative arrival delay the target covers. */
   quantile: f64 = abi.CLASSIC_QUANTILE;
-  /** Memory of the delay histogram, in packets (its forgetting factor is 1 − 1/memory). */
   memoryPackets: f64 = abi.CLASSIC_MEMORY_PACKETS;
-  /** No stretching while the delay is within this distance of the target. */
   deadbandMs: f64 = abi.CLASSIC_DEADBAND_MS;
-  /** Largest share of played audio that time-stretching may remove or insert near the target. */
   stretchRate: f64 = abi.CLASSIC_STRETCH_RATE;
-  /** Above target by more than fastAboveMs, accelerate may remove up to this share. */
   fastStretchRate: f64 = abi.CLASSIC_FAST_STRETCH_RATE;
   fastAboveMs: f64 = abi.CLASSIC_FAST_ABOVE_MS;
-  /** Recurring delay peaks hold the target up for this long after the last one; 0 turns the peak detector off. */
   peakHoldMs: f64 = abi.CLASSIC_PEAK_HOLD_MS;
 
   /** Copies every field of another profile into this one (no allocation). */

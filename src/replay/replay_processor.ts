@@ -7,7 +7,7 @@
 // carries none of this.
 
 import { EVENT_FIELDS, SAMPLE_RATE, STAT_BUFFERED_MS, STAT_CURRENT_DELAY_MS, STAT_NOW_FRAMES, STAT_TARGET_DELAY_MS } from '../engine/contract.js';
-import type { Engine } from '../engine/index.js';
+import { JitterlaneError, type Engine } from '../engine/index.js';
 import { JitterlaneProcessor, registerJitterlaneProcessor } from '../worklet/jitterlane_processor.js';
 import type { MainToProcessor, ProcessorOptions, ReplayRecording, ReplayRecordingResult } from '../worklet/messages.js';
 import { replayStopsHere } from './stopping.js';
@@ -72,7 +72,7 @@ class ReplayProcessor extends JitterlaneProcessor {
   constructor(options: { processorOptions: ProcessorOptions; outputChannelCount?: number[] }) {
     super(options);
     const replay = options.processorOptions.replay;
-    if (!replay) throw new Error("the replay processor needs processorOptions.replay");
+    if (!replay) throw new JitterlaneError("the replay processor needs processorOptions.replay");
     this.recording = new Recording(replay, this.engine);
   }
 
