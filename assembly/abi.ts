@@ -24,7 +24,7 @@ export const DEFAULT_SLOTS = 128;
 /** Slot size when the host passes 0: 20 ms of 48 kHz mono L16 (1920 bytes) fits. */
 export const DEFAULT_SLOT_BYTES = 2048;
 
-// ---- Result codes (assembly/result.ts) -----------------------------------------
+// ---- Result codes ---------------------------------------------------------------
 // Nothing throws past the wasm edge: every verb answers with one of these
 // (negative = refused, counted where it is a packet).
 

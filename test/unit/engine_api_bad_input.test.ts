@@ -1,6 +1,6 @@
-// Engine (src/engine.ts) public methods with bad input, in Node. What the
+// Engine (src/engine/engine.ts) public methods with bad input, in Node. What the
 // engine does today is pinned here; the skipped tests are bugs whose fix
-// belongs in src/engine.ts (being changed on another branch at the time of
+// belongs in src/engine/ (being changed on another branch at the time of
 // writing): each says what it caught and the fix.
 
 import { describe, expect, it } from 'vitest';
