@@ -3,7 +3,8 @@
 // unwrapped fields, the codec, and where each payload comes from; and the
 // recorder that turns the engine's events back into per-packet records.
 
-import type { CodecName, EngineEvent } from '../engine.js';
+import { SAMPLE_RATE } from '../engine/contract.js';
+import type { CodecName, EngineEvent } from '../engine/index.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
 import { opusFitsPacket, opusReplacementPayload, type ReplacementCodec } from './opus_replacement.js';
@@ -14,7 +15,8 @@ import type { EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayRe
 export type AudioSource = 'auto' | 'payload' | 'replacement';
 export type { ReplacementCodec } from './opus_replacement.js';
 
-export const SAMPLE_RATE = 48000;
+/** The engine's output rate (assembly/abi.ts). */
+export { SAMPLE_RATE };
 /** After the last arrival, play on until the buffer is empty, at most this long. */
 export const TAIL_LIMIT_MS = 3000;
 

@@ -1,3 +1,8 @@
+import type { EngineStats } from '../engine/index.js';
+
+/** The engine's counters (defined by the engine: src/engine/types.ts), as replay results carry them. */
+export type { EngineStats };
+
 /** What happened to one received packet (first arrival of its sequence number). */
 export type PacketFate =
   | 'played' // its decoded audio was emitted
@@ -56,40 +61,6 @@ export interface OperationEvent {
   kind: OperationKind;
   /** Samples (frames) the operation removed (negative) or inserted (positive) relative to normal playout. */
   frames: number;
-}
-
-/** webrtc-stats counters the engine keeps (RTCInboundRtpStreamStats names; delays in seconds). */
-export interface EngineStats {
-  packetsReceived: number;
-  packetsDiscarded: number;
-  packetsDuplicated: number;
-  packetsLate: number;
-  packetsDroppedForLatency: number;
-  packetsOverflow: number;
-  packetsInvalid: number;
-  packetsPlayed: number;
-  totalSamplesReceived: number;
-  totalSamplesEmitted: number;
-  concealedSamples: number;
-  silentConcealedSamples: number;
-  concealmentEvents: number;
-  insertedSamplesForDeceleration: number;
-  removedSamplesForAcceleration: number;
-  jitterBufferDelay: number;
-  jitterBufferTargetDelay: number;
-  jitterBufferMinimumDelay: number;
-  jitterBufferEmittedCount: number;
-  fecPacketsReceived: number;
-  fecPacketsDiscarded: number;
-  fecRecovered: number;
-  streamResets: number;
-  decoderErrors: number;
-  profileSwitches: number;
-  targetDelayMs: number;
-  currentDelayMs: number;
-  bufferedMs: number;
-  /** The delay estimate before the profile's floor and ceiling, ms. */
-  delayEstimateMs: number;
 }
 
 /** Everything one replay produced; the input of computeMetrics and the timeline writer. */

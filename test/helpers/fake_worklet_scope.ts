@@ -6,12 +6,12 @@
 // browser; the browser tests run the same node in Chromium.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { buildFile, packageFile } from '../../src/engine/build_files.js';
 
-const ROOT = new URL('../../', import.meta.url);
-const PROCESSOR_URL = new URL('dist/worklet/jitterlane-processor.js', ROOT);
-const WASM_URL = new URL('build/jitterlane.wasm', ROOT);
+const PROCESSOR_URL = pathToFileURL(packageFile('dist/worklet/jitterlane-processor.js'));
+const WASM_URL = pathToFileURL(buildFile('jitterlane.wasm'));
 
 interface Processor {
   port: MessagePort;
