@@ -179,70 +179,68 @@ export const L4S_EPISODE_COST_MS = CLASSIC_EPISODE_COST_MS;
 
 /** Packets received: valid arrivals, duplicates included. */
 export const STAT_PACKETS_RECEIVED = 0;
-/** Late + dropped for latency + overflow: webrtc-stats packetsDiscarded. */
+/** Late + overflow + those waiting at a stream reset: webrtc-stats packetsDiscarded. */
 export const STAT_PACKETS_DISCARDED = 1;
 /** Arrivals of a sequence number already received. */
 export const STAT_PACKETS_DUPLICATED = 2;
 /** Packets whose playout time had passed when they arrived or while they waited. */
 export const STAT_PACKETS_LATE = 3;
-/** Packets removed whole to bring the buffer down. */
-export const STAT_PACKETS_DROPPED_FOR_LATENCY = 4;
 /** Packets evicted because the packet buffer was full. */
-export const STAT_PACKETS_OVERFLOW = 5;
+export const STAT_PACKETS_OVERFLOW = 4;
 /** Packets refused at insert (empty, larger than a slot, of no known duration) or by the decoder at playout. */
-export const STAT_PACKETS_INVALID = 6;
+export const STAT_PACKETS_INVALID = 5;
 /** Packets whose decoded audio was emitted. */
-export const STAT_PACKETS_PLAYED = 7;
+export const STAT_PACKETS_PLAYED = 6;
 /** Samples (per channel) decoded from received packets. */
-export const STAT_TOTAL_SAMPLES_RECEIVED = 8;
+export const STAT_TOTAL_SAMPLES_RECEIVED = 7;
 /** Samples (per channel) emitted since the first played sample. */
-export const STAT_TOTAL_SAMPLES_EMITTED = 9;
+export const STAT_TOTAL_SAMPLES_EMITTED = 8;
 /** Samples synthesised to cover missing audio; DTX silence is not included (see silentConcealedSamples). */
-export const STAT_CONCEALED_SAMPLES = 10;
+export const STAT_CONCEALED_SAMPLES = 9;
 /** Silence played for DTX gaps (timestamp advance without a sequence gap). */
-export const STAT_SILENT_CONCEALED_SAMPLES = 11;
+export const STAT_SILENT_CONCEALED_SAMPLES = 10;
 /** Concealment episodes: a run of concealment after real audio counts once. */
-export const STAT_CONCEALMENT_EVENTS = 12;
+export const STAT_CONCEALMENT_EVENTS = 11;
 /** Samples inserted by preemptive expand (slowing playout down). */
-export const STAT_INSERTED_SAMPLES_FOR_DECELERATION = 13;
+export const STAT_INSERTED_SAMPLES_FOR_DECELERATION = 12;
 /** Samples removed by accelerate (speeding playout up). */
-export const STAT_REMOVED_SAMPLES_FOR_ACCELERATION = 14;
+export const STAT_REMOVED_SAMPLES_FOR_ACCELERATION = 13;
 /** Seconds: sum over emitted samples of their packet's time in the buffer (arrival to the emission of its first sample), as NetEq counts it. */
-export const STAT_JITTER_BUFFER_DELAY = 15;
+export const STAT_JITTER_BUFFER_DELAY = 14;
 /** Seconds: sum over emitted samples of the buffer time their packet was meant to get (target above the baseline less the packet's own lateness). */
-export const STAT_JITTER_BUFFER_TARGET_DELAY = 16;
+export const STAT_JITTER_BUFFER_TARGET_DELAY = 15;
 /** Seconds: the same for the profile's floor instead of the target (the minimum the app asked for). */
-export const STAT_JITTER_BUFFER_MINIMUM_DELAY = 17;
+export const STAT_JITTER_BUFFER_MINIMUM_DELAY = 16;
 /** Samples counted in the three delay sums above. */
-export const STAT_JITTER_BUFFER_EMITTED_COUNT = 18;
+export const STAT_JITTER_BUFFER_EMITTED_COUNT = 17;
 /** Packets received that carry in-band FEC. */
-export const STAT_FEC_PACKETS_RECEIVED = 19;
+export const STAT_FEC_PACKETS_RECEIVED = 18;
 /** FEC-carrying packets whose FEC recovered nothing (the packet before them arrived, or they left the buffer unused). */
-export const STAT_FEC_PACKETS_DISCARDED = 20;
+export const STAT_FEC_PACKETS_DISCARDED = 19;
 /** Lost packets whose audio was recovered from the next packet's in-band FEC. */
-export const STAT_FEC_RECOVERED = 21;
+export const STAT_FEC_RECOVERED = 20;
 /** Stream restarts: SSRC changes, timestamp or sequence leaps, reset() calls. */
-export const STAT_STREAM_RESETS = 22;
+export const STAT_STREAM_RESETS = 21;
 /** Payloads the decoder refused at playout (concealed instead). */
-export const STAT_DECODER_ERRORS = 23;
+export const STAT_DECODER_ERRORS = 22;
 /** Profile changes applied. */
-export const STAT_PROFILE_SWITCHES = 24;
+export const STAT_PROFILE_SWITCHES = 23;
 /** Gauge: current target delay above the fastest recent packet, ms. */
-export const STAT_TARGET_DELAY_MS = 25;
+export const STAT_TARGET_DELAY_MS = 24;
 /** Gauge: steered delay above the fastest recent packet, ms. */
-export const STAT_CURRENT_DELAY_MS = 26;
+export const STAT_CURRENT_DELAY_MS = 25;
 /** Gauge: audio buffered ahead of the playout point (decoded + encoded), ms. */
-export const STAT_BUFFERED_MS = 27;
+export const STAT_BUFFERED_MS = 26;
 /** Gauge: packets waiting in the packet buffer. */
-export const STAT_PACKETS_BUFFERED = 28;
+export const STAT_PACKETS_BUFFERED = 27;
 /** Gauge: the output clock, in frames. */
-export const STAT_NOW_FRAMES = 29;
+export const STAT_NOW_FRAMES = 28;
 /** Events lost because the event log was full when the host had not drained it. */
-export const STAT_EVENTS_LOST = 30;
+export const STAT_EVENTS_LOST = 29;
 /** Gauge: the delay estimate before the profile's floor and ceiling, ms (the path's own jitter need, for ECN decisions). */
-export const STAT_DELAY_ESTIMATE_MS = 31;
+export const STAT_DELAY_ESTIMATE_MS = 30;
 /** f64 values in the stats block. */
-export const STAT_COUNT = 32;
+export const STAT_COUNT = 31;
 
 // ---- Event log (assembly/events.ts) --------------------------------------------
 // Each drained event is EVENT_FIELDS f64 values: kind, output frame, a, b.
@@ -251,31 +249,40 @@ export const STAT_COUNT = 32;
 export const EVENT_PLAYED = 1;
 /** A packet arrived (or waited) past its playout time: a = unwrapped seq. */
 export const EVENT_LATE = 2;
-/** A packet removed whole to cut latency: a = unwrapped seq. */
-export const EVENT_DROPPED = 3;
 /** A packet evicted, buffer full: a = unwrapped seq. */
-export const EVENT_OVERFLOW = 4;
+export const EVENT_OVERFLOW = 3;
 /** Concealment: a = frames concealed. */
-export const EVENT_EXPAND = 5;
+export const EVENT_EXPAND = 4;
 /** Cross-fade from concealment back to real audio: a = cross-fade frames. */
-export const EVENT_MERGE = 6;
+export const EVENT_MERGE = 5;
 /** Accelerate: a = frames removed. */
-export const EVENT_ACCELERATE = 7;
+export const EVENT_ACCELERATE = 6;
 /** Accelerate at the fast rate: a = frames removed. */
-export const EVENT_ACCELERATE_FAST = 8;
+export const EVENT_ACCELERATE_FAST = 7;
 /** Preemptive expand: a = frames inserted. */
-export const EVENT_PREEMPTIVE_EXPAND = 9;
+export const EVENT_PREEMPTIVE_EXPAND = 8;
 /** DTX silence: a = frames of silence. */
-export const EVENT_DTX = 10;
-/** Stream reset: a = reason (1 SSRC change, 2 timestamp leap, 3 sequence leap, 4 host reset()). */
-export const EVENT_RESET = 11;
+export const EVENT_DTX = 9;
+/** Stream reset: a = reason (RESET_REASON_*), b = packets discarded from the buffer. */
+export const EVENT_RESET = 10;
 /** Profile applied: a = profile id. */
-export const EVENT_PROFILE = 12;
+export const EVENT_PROFILE = 11;
 /** A duplicate arrival: a = unwrapped seq. */
-export const EVENT_DUPLICATE = 13;
+export const EVENT_DUPLICATE = 12;
 /** A packet recovered from the next one's in-band FEC: a = its unwrapped seq, b = frames. */
-export const EVENT_FEC = 14;
+export const EVENT_FEC = 13;
 /** f64 fields per event: kind, output frame, a, b. */
 export const EVENT_FIELDS = 4;
 /** Event log entries kept between drains: several seconds of operations. */
 export const EVENT_CAPACITY = 4096;
+
+// ---- Stream reset reasons (the RESET event's a) ------------------------------
+
+/** A packet of another SSRC arrived. */
+export const RESET_REASON_SSRC_CHANGE = 1;
+/** A timestamp more than 60 s from the playout point arrived (a new stream under the same SSRC). */
+export const RESET_REASON_TIMESTAMP_LEAP = 2;
+/** A sequence number more than 3000 packets from the highest seen arrived. */
+export const RESET_REASON_SEQUENCE_LEAP = 3;
+/** The host called reset(). */
+export const RESET_REASON_HOST = 4;

@@ -16,7 +16,7 @@ export const OP_EXPAND: i32 = 4;
 export const OP_MERGE: i32 = 5;
 /** Play silence through a DTX gap (timestamp advance without a sequence gap). */
 export const OP_DTX: i32 = 6;
-/** Far above target: accelerate at the fast rate, or drop a silent packet whole. */
+/** Far above target (by more than fastAboveMs): accelerate at the fast stretch rate. */
 export const OP_ACCELERATE_FAST: i32 = 7;
 
 /** Outcomes the DSP reports back (what actually happened). */

@@ -37,7 +37,7 @@ export {
   OUTCOME_IDLE,
   CONTIGUOUS_TOLERANCE_FRAMES,
 } from "./decision";
-export { seqDiff, seqNewer, tsDiff } from "./wrap";
+export { sequenceDelta, seqNewer, timestampDelta } from "./wrap";
 export { SEEN_WINDOW } from "./packet_buffer";
 
 /** Size of the scratch area in bytes: 1 MiB holds 262 144 f32 samples, over 5 s at 48 kHz. */

@@ -151,7 +151,7 @@ export class Engine {
     const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
     let result = R.OK;
     if (ssrc >= 0 && this.ssrc >= 0 && ssrc != this.ssrc) {
-      this.resync(1);
+      this.resync(R.RESET_REASON_SSRC_CHANGE);
       result = R.RESYNC;
     }
     if (ssrc >= 0) this.ssrc = ssrc;
@@ -162,7 +162,7 @@ export class Engine {
     const seqLeap = this.highestSeq >= 0 && abs(seqU - this.highestSeq) > SEQUENCE_LEAP;
     const tsLeap = active && Math.abs(pos - this.referencePos()) > LEAP_FRAMES;
     if (seqLeap || tsLeap) {
-      this.resync(seqLeap ? 3 : 2);
+      this.resync(seqLeap ? R.RESET_REASON_SEQUENCE_LEAP : R.RESET_REASON_TIMESTAMP_LEAP);
       result = R.RESYNC;
       seqU = this.unwrap.seq(seq);
       pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
@@ -218,7 +218,7 @@ export class Engine {
     this.events.push(event, frame, <f64>seq, 0);
   }
 
-  /** Starts a new stream: buffered packets are discarded and counted, state forgotten, playout restarts at the next packet. */
+  /** Starts a new stream (`reason`: RESET_REASON_* of abi.ts): buffered packets are discarded and counted, state forgotten, playout restarts at the next packet. */
   resync(reason: i32): void {
     const waiting = this.buffer.count;
     this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>waiting);

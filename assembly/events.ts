@@ -50,11 +50,6 @@ export class EventLog {
     this.length++;
   }
 
-  /** Number of events waiting. */
-  count(): i32 {
-    return this.length;
-  }
-
   /** Copies the waiting events, oldest first, into `drained` (EVENT_FIELDS f64 each) and empties the log. */
   drain(): i32 {
     const out = this.drained;

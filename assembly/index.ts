@@ -177,6 +177,6 @@ export function eventsPtr(handle: i32): usize {
 export function reset(handle: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  e.resync(4);
+  e.resync(R.RESET_REASON_HOST);
   return R.OK;
 }

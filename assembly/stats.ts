@@ -12,19 +12,13 @@ export { STAT_INSERTED_SAMPLES_FOR_DECELERATION as STAT_INSERTED_FOR_DECELERATIO
 export class Stats {
   readonly values: StaticArray<f64> = new StaticArray<f64>(STAT_COUNT);
 
+  /** Adds `amount` to counter `index` (a STAT_* of abi.ts). */
   add(index: i32, amount: f64): void {
     unchecked((this.values[index] += amount));
   }
 
+  /** Sets gauge `index` (a STAT_* of abi.ts) to `value`. */
   set(index: i32, value: f64): void {
     unchecked((this.values[index] = value));
-  }
-
-  get(index: i32): f64 {
-    return unchecked(this.values[index]);
-  }
-
-  clear(): void {
-    for (let i = 0; i < STAT_COUNT; i++) unchecked((this.values[i] = 0));
   }
 }

@@ -23,13 +23,6 @@ export class SyncBuffer {
     this.endIndex = historyFrames;
   }
 
-  /** Silence everywhere; the play point back after a zero history. */
-  clear(): void {
-    memory.fill(changetype<usize>(this.data), 0, <usize>(this.channels * this.capacity) << 2);
-    this.playIndex = this.historyFrames;
-    this.endIndex = this.historyFrames;
-  }
-
   /** Address of frame `index` of channel `channel`. */
   ptr(channel: i32, index: i32): usize {
     return changetype<usize>(this.data) + (<usize>(channel * this.capacity + index) << 2);

@@ -1,19 +1,23 @@
 // Wraparound arithmetic for RTP's 16-bit sequence numbers and 32-bit timestamps.
 // Every comparison of raw RTP fields goes through these names, never through `<`.
 
-/** Signed distance a − b between two 16-bit sequence numbers, in −32768..32767. */
-export function seqDiff(a: u32, b: u32): i32 {
-  return <i32>(<i16>(<u16>(a - b)));
+/**
+ * How far sequence number `to` is ahead of `from` (to − from modulo 2^16), in
+ * −32768..32767: negative when `to` is older. The order is that of
+ * src/trace/rtp_arithmetic.ts, from the earlier value to the later.
+ */
+export function sequenceDelta(from: u32, to: u32): i32 {
+  return <i32>(<i16>(<u16>(to - from)));
 }
 
-/** True when sequence number a comes after b (modulo 2^16). */
+/** True when sequence number `a` comes after `b` (modulo 2^16). */
 export function seqNewer(a: u32, b: u32): bool {
-  return seqDiff(a, b) > 0;
+  return sequenceDelta(b, a) > 0;
 }
 
-/** Signed distance a − b between two 32-bit RTP timestamps. */
-export function tsDiff(a: u32, b: u32): i64 {
-  return <i64>(<i32>(a - b));
+/** How far RTP timestamp `to` is ahead of `from` (to − from modulo 2^32, signed): negative when `to` is older. */
+export function timestampDelta(from: u32, to: u32): i64 {
+  return <i64>(<i32>(to - from));
 }
 
 /**
@@ -42,7 +46,7 @@ export class Unwrapper {
       this.lastSeqUnwrapped = 65536;
       return 65536;
     }
-    const unwrapped = this.lastSeqUnwrapped + <i64>seqDiff(seq, this.lastSeq);
+    const unwrapped = this.lastSeqUnwrapped + <i64>sequenceDelta(this.lastSeq, seq);
     // Only newer values move the anchor, so one old straggler cannot drag it back.
     if (unwrapped > this.lastSeqUnwrapped) {
       this.lastSeq = seq & 0xffff;
@@ -59,7 +63,7 @@ export class Unwrapper {
       this.lastTsUnwrapped = 0;
       return 0;
     }
-    const unwrapped = this.lastTsUnwrapped + tsDiff(ts, this.lastTs);
+    const unwrapped = this.lastTsUnwrapped + timestampDelta(this.lastTs, ts);
     if (unwrapped > this.lastTsUnwrapped) {
       this.lastTs = ts;
       this.lastTsUnwrapped = unwrapped;

@@ -40,8 +40,8 @@ function ratioOrZero(numerator: number, denominator: number): number {
 /**
  * The figures of shared/METRICS.md for one replay.
  *
- * - `lateLost` counts records whose fate is 'late', 'dropped' or 'overflow':
- *   all three are packets that arrived but whose audio was never played because
+ * - `lateLost` counts records whose fate is 'late' or 'overflow': both are
+ *   packets that arrived but whose audio was never played because
  *   the buffer gave up on them, which is what webrtc-stats `packetsDiscarded`
  *   counts. 'invalid', 'fec' and 'buffered' records are in none of the counts
  *   except `received`.
@@ -62,7 +62,7 @@ export function computeMetrics(result: ReplayResult): Metrics {
   const bufferDelaysMs: number[] = [];
   const addedLatenciesMs: number[] = [];
   for (const record of records) {
-    if (record.fate === 'late' || record.fate === 'dropped' || record.fate === 'overflow') {
+    if (record.fate === 'late' || record.fate === 'overflow') {
       lateLost += 1;
     }
     if (record.fate === 'played' && record.playMs !== null) {

@@ -189,7 +189,7 @@ export class ReplayRecorder {
   /** Applies the engine's events: packet fates and play times, and the operations for the timeline. */
   apply(events: EngineEvent[]): void {
     for (const e of events) {
-      if (e.kind === 'played' || e.kind === 'late' || e.kind === 'dropped' || e.kind === 'overflow') {
+      if (e.kind === 'played' || e.kind === 'late' || e.kind === 'overflow') {
         const record = this.records.get(e.a - this.engineSeqOffset);
         if (!record) continue;
         if (e.kind === 'played') {

@@ -43,7 +43,7 @@ const OPERATION_ROWS: { label: string; color: string; kinds: OperationKind[] }[]
   { label: 'conceal', color: '#d62728', kinds: ['expand'] },
   { label: 'fec', color: '#9467bd', kinds: ['fec'] },
   { label: 'merge', color: '#ff7f0e', kinds: ['merge'] },
-  { label: 'accel/drop', color: '#1f77b4', kinds: ['accelerate', 'accelerate-fast', 'drop'] },
+  { label: 'accelerate', color: '#1f77b4', kinds: ['accelerate', 'accelerate-fast'] },
   { label: 'pre-expand', color: '#2ca02c', kinds: ['preemptive-expand'] },
   { label: 'dtx', color: '#7f7f7f', kinds: ['dtx'] },
   { label: 'reset', color: '#000000', kinds: ['reset'] },
@@ -288,7 +288,7 @@ function legend(frame: Frame): string {
     { label: 'played packet', swatch: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="3" fill="${COLORS.played}"/>` },
     { label: 'late packet', swatch: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="3" fill="${COLORS.late}"/>` },
     {
-      label: 'other (dropped, overflow, FEC, invalid, buffered)',
+      label: 'other (overflow, FEC, invalid, buffered)',
       swatch: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="3" fill="${COLORS.other}"/>`,
     },
     { label: 'buffer level', swatch: (x, y) => legendLine(x, y, COLORS.buffer, '') },

@@ -7,7 +7,6 @@ export type { EngineStats };
 export type PacketFate =
   | 'played' // its decoded audio was emitted
   | 'late' // its playout time had passed when it arrived, or while it waited
-  | 'dropped' // removed whole to bring the buffer down after a burst (counted by the engine)
   | 'overflow' // evicted because the packet buffer was full
   | 'invalid' // rejected at insert (malformed payload)
   | 'fec' // its audio had already been recovered from in-band FEC
@@ -51,11 +50,10 @@ export type OperationKind =
   | 'accelerate-fast'
   | 'preemptive-expand'
   | 'dtx'
-  | 'drop'
   | 'fec'
   | 'reset';
 
-/** One time-stretch, concealment, merge, DTX or drop event. */
+/** One time-stretch, concealment, merge, DTX, FEC recovery or reset event. */
 export interface OperationEvent {
   timeMs: number;
   kind: OperationKind;

@@ -1,9 +1,9 @@
-/** Difference b − a of two 32-bit RTP timestamps as a signed value, so that a wrap comes out small. */
-export function timestampDelta(a: number, b: number): number {
-  return (b - a) | 0;
+/** How far RTP timestamp `to` is ahead of `from` (to − from modulo 2^32, signed), so that a wrap comes out small; the order of assembly/wrap.ts. */
+export function timestampDelta(from: number, to: number): number {
+  return (to - from) | 0;
 }
 
-/** Difference b − a of two 16-bit RTP sequence numbers, in −32768..32767, so that a wrap comes out small. */
-export function sequenceDelta(a: number, b: number): number {
-  return (((b - a) & 0xffff) << 16) >> 16;
+/** How far RTP sequence number `to` is ahead of `from` (to − from modulo 2^16), in −32768..32767, so that a wrap comes out small. */
+export function sequenceDelta(from: number, to: number): number {
+  return (((to - from) & 0xffff) << 16) >> 16;
 }

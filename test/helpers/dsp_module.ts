@@ -74,9 +74,9 @@ export interface DspExports {
     lastOutcome: number,
   ): number;
 
-  seqDiff(a: number, b: number): number;
+  sequenceDelta(from: number, to: number): number;
   seqNewer(a: number, b: number): number;
-  tsDiff(a: number, b: number): bigint;
+  timestampDelta(from: number, to: number): bigint;
   unwrapperCreate(): number;
   unwrapperSeq(handle: number, seq: number): bigint;
   unwrapperTs(handle: number, ts: number): bigint;

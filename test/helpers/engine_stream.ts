@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SAMPLE_RATE } from '../../src/engine/contract.js';
+import { SAMPLE_RATE, STAT_INDEX } from '../../src/engine/contract.js';
 import type { Engine, EngineEvent, InsertResult } from '../../src/engine/index.js';
 import { decodeWav } from '../../src/wav.js';
 
@@ -163,10 +163,10 @@ export interface DriveOptions {
   beforeQuantum?: (quantum: number) => void;
 }
 
-/** Stat block indices of the gauges (the order of assembly/stats.ts). */
-const TARGET_DELAY_MS = 25;
-const CURRENT_DELAY_MS = 26;
-const BUFFERED_MS = 27;
+/** Stat block indices of the gauges (assembly/abi.ts). */
+const TARGET_DELAY_MS = STAT_INDEX.targetDelayMs;
+const CURRENT_DELAY_MS = STAT_INDEX.currentDelayMs;
+const BUFFERED_MS = STAT_INDEX.bufferedMs;
 
 /**
  * Runs `packets` through `engine` as an AudioWorklet would: before each

@@ -96,6 +96,8 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
     for (const target of [...targets, manifest.types]) expect(existsSync(join(installed, target)), target).toBe(true);
     // Importing a module runs no code a consumer needs: bundlers may drop unused imports.
     expect(manifest.sideEffects).toBe(false);
+    // 'jitterlane/node' is the deprecated name of 'jitterlane/browser' (the AudioWorklet node), the same files.
+    expect(manifest.exports['./node']).toEqual(manifest.exports['./browser']);
   });
 
   it.each(['bundler', 'nodenext'])('type-checks a consumer with moduleResolution %s', (resolution) => {

@@ -7,6 +7,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/index.js';
+import { RESET_REASON_HOST, RESET_REASON_SEQUENCE_LEAP, RESET_REASON_SSRC_CHANGE, RESET_REASON_TIMESTAMP_LEAP } from '../../src/engine/contract.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, countEvents, driveStream, framesOfMs, pcm16Source, pcm16le, planStream,
@@ -214,7 +215,7 @@ describe('accounting', () => {
     expect(s.packetsBuffered).toBeGreaterThan(0);
 
     expect(s.packetsPlayed + s.packetsDiscarded + s.packetsBuffered).toBe(s.packetsReceived - s.packetsDuplicated);
-    expect(s.packetsDiscarded).toBe(s.packetsLate + s.packetsOverflow + s.packetsDroppedForLatency);
+    expect(s.packetsDiscarded).toBe(s.packetsLate + s.packetsOverflow);
     expect(s.packetsReceived).toBe(run.results.filter((r) => r !== undefined).length);
     expect(s.packetsDuplicated).toBe(answered('duplicate'));
     // Each 'overflow' answer evicted exactly one older packet.
@@ -228,20 +229,20 @@ describe('re-synchronisation', () => {
   const cases = [
     {
       name: 'an SSRC change',
-      reason: 1,
+      reason: RESET_REASON_SSRC_CHANGE,
       change: (p: StreamPacket): StreamPacket => ({
         ...p, ssrc: 2222, sequenceNumber: (p.sequenceNumber + 40_000) % 0x10000, timestamp: (p.timestamp + 123_456_789) % 0x1_0000_0000,
       }),
     },
     {
       name: 'a timestamp leap of +10 minutes',
-      reason: 2,
+      reason: RESET_REASON_TIMESTAMP_LEAP,
       change: (p: StreamPacket): StreamPacket => ({ ...p, timestamp: (p.timestamp + 10 * 60 * 48_000) % 0x1_0000_0000 }),
     },
     {
       // 10 000 is beyond the 3000-packet sequence leap (assembly/engine.ts).
       name: 'a sequence jump of 10 000',
-      reason: 3,
+      reason: RESET_REASON_SEQUENCE_LEAP,
       change: (p: StreamPacket): StreamPacket => ({ ...p, sequenceNumber: (p.sequenceNumber + 10_000) % 0x10000 }),
     },
   ];
@@ -265,6 +266,17 @@ describe('re-synchronisation', () => {
     // What the reset found waiting was discarded and counted.
     expect(s.packetsPlayed + s.packetsDiscarded).toBe(s.packetsReceived);
     expect(s.concealedSamples).toBe(0);
+  });
+
+  it('logs a host reset() with its own reason and the packets it discarded', () => {
+    const engine = createEngine();
+    // Five packets at once, none played yet: reset() finds all five waiting.
+    const packets = planStream({ count: 5, payload: pcm16Source(speech()), arrival: () => 0 });
+    for (const p of packets) engine.insert(p.payload, p);
+    engine.reset();
+    const resets = engine.drainEvents().filter((e) => e.kind === 'reset');
+    expect(resets.map((e) => [e.a, e.b])).toEqual([[RESET_REASON_HOST, 5]]);
+    expect(engine.stats().packetsDiscarded).toBe(5);
   });
 });
 

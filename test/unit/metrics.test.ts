@@ -9,14 +9,14 @@ function record(seq: number, sendMs: number, arrivalMs: number, playMs: number |
 
 describe('computeMetrics', () => {
   // Ten sequence numbers 0..9; 3, 8 and 9 never arrive. Transit (arrival − send) of each:
-  // played 50, 55, 60; late 140; fec 40 (the fastest, although not played); dropped 50; overflow 50.
+  // played 50, 55, 60; late 140 and 50; fec 40 (the fastest, although not played); overflow 50.
   const records: PacketRecord[] = [
     record(0, 0, 50, 60, 'played'), // b = 60 − 50 = 10
     record(1, 20, 75, 95, 'played'), // b = 95 − 75 = 20
     record(2, 40, 100, 130, 'played'), // b = 130 − 100 = 30
     record(4, 80, 120, null, 'fec'),
     record(5, 100, 240, null, 'late'),
-    record(6, 120, 170, null, 'dropped'),
+    record(6, 120, 170, null, 'late'),
     record(7, 140, 190, null, 'overflow'),
   ];
   const stats: EngineStats = {
@@ -53,7 +53,7 @@ describe('computeMetrics', () => {
     expect(metrics.received).toBe(7); // one record per distinct received sequence number
     expect(metrics.networkLost).toBe(3); // 10 − 7
     expect(metrics.duplicates).toBe(2);
-    expect(metrics.lateLost).toBe(3); // late + dropped + overflow, as webrtc packetsDiscarded
+    expect(metrics.lateLost).toBe(3); // two late + one overflow, as webrtc packetsDiscarded
     expect(metrics.played).toBe(3); // the fec record is not played
   });
 

@@ -3,6 +3,7 @@
 // through several wraps and past a reordered packet.
 
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sequenceDelta, timestampDelta } from '../../src/trace/rtp_arithmetic.js';
 import { loadDspModule, type DspExports } from '../helpers/dsp_module.js';
 
 const SEQ_MODULUS = 65_536;
@@ -14,25 +15,25 @@ beforeEach(async () => {
   dsp = (await loadDspModule()).exports;
 });
 
-describe('seqDiff and seqNewer', () => {
+describe('sequenceDelta and seqNewer', () => {
   it('measures 1 from 65535 to 0 across the wrap, and −1 back', () => {
-    expect(dsp.seqDiff(0, 65_535)).toBe(1);
-    expect(dsp.seqDiff(65_535, 0)).toBe(-1);
+    expect(dsp.sequenceDelta(65_535, 0)).toBe(1);
+    expect(dsp.sequenceDelta(0, 65_535)).toBe(-1);
   });
 
   it('measures 10 from 65530 to 4', () => {
     // 65530 → 65535 is 5, then 0 → 4 is 5 more.
-    expect(dsp.seqDiff(4, 65_530)).toBe(10);
+    expect(dsp.sequenceDelta(65_530, 4)).toBe(10);
   });
 
   it('keeps to −32768..32767: half the space ahead reads as behind', () => {
     // 32768 apart is ambiguous; a 16-bit signed difference makes it −32768.
-    expect(dsp.seqDiff(32_768, 0)).toBe(-32_768);
-    expect(dsp.seqDiff(32_767, 0)).toBe(32_767);
+    expect(dsp.sequenceDelta(0, 32_768)).toBe(-32_768);
+    expect(dsp.sequenceDelta(0, 32_767)).toBe(32_767);
   });
 
   it('ignores bits above 16', () => {
-    expect(dsp.seqDiff(SEQ_MODULUS + 5, 3)).toBe(2);
+    expect(dsp.sequenceDelta(3, SEQ_MODULUS + 5)).toBe(2);
   });
 
   it('calls 0 newer than 65535, and not the other way round', () => {
@@ -42,20 +43,29 @@ describe('seqDiff and seqNewer', () => {
   });
 });
 
-describe('tsDiff', () => {
+describe('timestampDelta', () => {
   it('measures 1 from 2^32 − 1 to 0 across the wrap, and −1 back', () => {
-    expect(dsp.tsDiff(0, TS_MODULUS - 1)).toBe(1n);
-    expect(dsp.tsDiff(TS_MODULUS - 1, 0)).toBe(-1n);
+    expect(dsp.timestampDelta(TS_MODULUS - 1, 0)).toBe(1n);
+    expect(dsp.timestampDelta(0, TS_MODULUS - 1)).toBe(-1n);
   });
 
   it('measures one 20 ms packet at 48 kHz (960 ticks) across the wrap', () => {
     // 2^32 − 480 + 960 wraps to 480.
-    expect(dsp.tsDiff(480, TS_MODULUS - 480)).toBe(960n);
+    expect(dsp.timestampDelta(TS_MODULUS - 480, 480)).toBe(960n);
   });
 
   it('keeps to −2^31..2^31 − 1', () => {
-    expect(dsp.tsDiff(2 ** 31, 0)).toBe(-(2n ** 31n));
-    expect(dsp.tsDiff(2 ** 31 - 1, 0)).toBe(2n ** 31n - 1n);
+    expect(dsp.timestampDelta(0, 2 ** 31)).toBe(-(2n ** 31n));
+    expect(dsp.timestampDelta(0, 2 ** 31 - 1)).toBe(2n ** 31n - 1n);
+  });
+});
+
+describe('one order on both sides of the wasm boundary', () => {
+  it('gives what src/trace/rtp_arithmetic.ts gives for the same (from, to) pairs: to − from', () => {
+    const seqPairs = [[65_535, 0], [0, 65_535], [65_530, 4], [0, 32_767], [100, 100]] as const;
+    for (const [from, to] of seqPairs) expect(dsp.sequenceDelta(from, to), `${from} → ${to}`).toBe(sequenceDelta(from, to));
+    const tsPairs = [[TS_MODULUS - 1, 0], [0, TS_MODULUS - 1], [TS_MODULUS - 480, 480], [0, 2 ** 31 - 1], [7, 7]] as const;
+    for (const [from, to] of tsPairs) expect(Number(dsp.timestampDelta(from, to)), `${from} → ${to}`).toBe(timestampDelta(from, to));
   });
 });
 

@@ -1,7 +1,7 @@
 // What a consumer of the package writes: import the node by its package
 // name, create it, push packets, listen. The Vite build bundles this file; the
 // plain-ESM page loads it as it is, the bare specifier mapped by an importmap.
-import { JitterlaneNode } from 'jitterlane/node';
+import { JitterlaneNode } from 'jitterlane/browser';
 import { EcnMonitor } from 'jitterlane/ecn';
 
 const PACKET_FRAMES = 960; // 20 ms at 48 kHz
