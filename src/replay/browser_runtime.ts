@@ -8,7 +8,8 @@
 import { packageRoot } from '../engine/build_files.js';
 import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import type { Trace } from '../trace/types.js';
-import { launchChromium, startStaticServer } from './chromium.js';
+import { launchChromium, type ChromiumOptions } from './chromium.js';
+import { startStaticServer } from './static_server.js';
 import { profileLabel, timelineEveryQuanta } from './driver.js';
 import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import { speechSample } from './replacement_audio.js';
@@ -24,10 +25,13 @@ interface PageResult {
   stats: number[];
 }
 
-/** Replays `trace` in headless Chromium. Needs playwright-core, Debian's chromium and a build (npm run build). */
+/**
+ * Replays `trace` in headless Chromium. Needs playwright-core, a Chromium (`chromium` options, else
+ * $JITTERLANE_CHROMIUM and $JITTERLANE_CHROMIUM_FLAGS, else the first on PATH: src/replay/chromium.ts) and a build (npm run build).
+ */
 export async function replayInBrowser(
   trace: Trace,
-  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; replacement?: ReplacementCodec; transport?: 'shared-ring' | 'port' } = {},
+  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; replacement?: ReplacementCodec; transport?: 'shared-ring' | 'port'; chromium?: ChromiumOptions } = {},
 ): Promise<ReplayResult> {
   const transport = options.transport ?? 'shared-ring';
   const profile = options.profile ?? 'classic';
@@ -57,7 +61,7 @@ export async function replayInBrowser(
   };
 
   const { server, origin } = await startStaticServer(packageRoot());
-  const browser = await launchChromium();
+  const browser = await launchChromium(options.chromium);
   try {
     const page = await browser.context.newPage();
     const errors: string[] = [];

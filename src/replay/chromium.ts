@@ -1,74 +1,82 @@
-// Headless Chromium for the browser runtime and the browser tests: a static
-// server on 127.0.0.1 over a folder, and Debian's Chromium driven by
-// playwright-core with the flags this kind of machine needs and a fresh
-// profile. Paths under /isolated/ are served with COOP/COEP (cross-origin
-// isolated: SharedArrayBuffer reaches the worklet). Node only; playwright-core
-// is loaded on demand, so the package works without it until this is used.
+// Headless Chromium for the browser replay (and the browser tests), driven by
+// playwright-core with a fresh profile. Which Chromium, and any flags beyond the
+// headless set, are the caller's: an option, else an environment variable,
+// else the first Chromium on PATH, else Debian's /usr/bin/chromium. Node only;
+// playwright-core is loaded on demand, so the package works without it until
+// this is used.
 
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Environment variable naming the Chromium (or Chrome) executable. */
+export const CHROMIUM_PATH_ENV = 'JITTERLANE_CHROMIUM';
+/** Environment variable with extra flags, space-separated (e.g. `--no-sandbox` where Chromium runs as root). */
+export const CHROMIUM_FLAGS_ENV = 'JITTERLANE_CHROMIUM_FLAGS';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.wav': 'audio/wav',
-  '.csv': 'text/csv',
-  '.svg': 'image/svg+xml',
-};
+/** Executable names looked up on PATH, in this order: Debian's package, older Ubuntu's, Google's builds. */
+const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+/** Where Debian's chromium package installs it: the last resort. */
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
-/** True when Chromium is installed where the runtime looks for it. */
-export function chromiumAvailable(): boolean {
+/**
+ * Flags every launch gets: headless without a GPU, and nothing that reaches the
+ * network on its own (QUIC, background fetches, component updates, sync);
+ * audio may start without a user gesture. No `--no-sandbox`: a caller that
+ * needs it (Chromium as root, some containers) asks for it.
+ */
+const HEADLESS_FLAGS = [
+  '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** How to start Chromium. */
+export interface ChromiumOptions {
+  /** The executable. Default: $JITTERLANE_CHROMIUM, else the first of chromium, chromium-browser, google-chrome-stable, google-chrome on PATH, else /usr/bin/chromium. */
+  executablePath?: string;
+  /** Flags added to the headless set, e.g. ['--no-sandbox']. Default: $JITTERLANE_CHROMIUM_FLAGS, split on spaces. */
+  extraArgs?: string[];
+}
+
+function isExecutableFile(path: string): boolean {
   try {
-    return statSync(CHROMIUM).isFile();
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
   } catch {
     return false;
   }
 }
 
-/** Serves `root`; /isolated/PATH serves PATH with COOP/COEP headers. */
-export async function startStaticServer(root: string): Promise<{ server: Server; origin: string }> {
-  const base = normalize(root.endsWith('/') ? root : `${root}/`);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let path = decodeURIComponent(url.pathname);
-    const isolated = path.startsWith('/isolated/');
-    if (isolated) path = path.slice('/isolated'.length);
-    const file = normalize(join(base, path));
-    if (!file.startsWith(base)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = readFileSync(file);
-      const headers: Record<string, string> = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
-      if (isolated) {
-        headers['cross-origin-opener-policy'] = 'same-origin';
-        headers['cross-origin-embedder-policy'] = 'require-corp';
-        headers['cross-origin-resource-policy'] = 'same-origin';
-      }
-      res.writeHead(200, headers).end(body);
-    } catch {
-      if (path === '/favicon.ico') res.writeHead(204).end();
-      else res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no server address');
-  return { server, origin: `http://127.0.0.1:${address.port}` };
+/** The executable `options` (or the environment, or PATH) name: the path to launch, which may not exist. */
+export function chromiumPath(options: ChromiumOptions = {}, env: NodeJS.ProcessEnv = process.env): string {
+  if (options.executablePath) return options.executablePath;
+  if (env[CHROMIUM_PATH_ENV]) return env[CHROMIUM_PATH_ENV]!;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of PATH_NAMES) if (isExecutableFile(join(dir, name))) return join(dir, name);
+  }
+  return DEBIAN_CHROMIUM;
+}
+
+/** Every flag a launch with `options` passes: the headless set, then the caller's. */
+export function chromiumArgs(options: ChromiumOptions = {}, env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = options.extraArgs ?? (env[CHROMIUM_FLAGS_ENV] ?? '').split(' ').filter((flag) => flag !== '');
+  return [...HEADLESS_FLAGS, ...extra];
+}
+
+/** True when the Chromium that `options` name is installed (an executable file). */
+export function chromiumAvailable(options: ChromiumOptions = {}): boolean {
+  return isExecutableFile(chromiumPath(options));
 }
 
 /** Launches headless Chromium with a fresh profile; close() removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!chromiumAvailable()) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+export async function launchChromium(options: ChromiumOptions = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const executablePath = chromiumPath(options);
+  if (!isExecutableFile(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: install one (Debian: apt-get install chromium), or name it with ${CHROMIUM_PATH_ENV} or the executablePath option`);
+  }
   let playwright: typeof import('playwright-core');
   try {
     playwright = await import('playwright-core');
@@ -76,15 +84,8 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     throw new Error('the browser runtime needs playwright-core (npm install playwright-core)');
   }
   const profile = mkdtempSync(join(tmpdir(), 'jitterlane-chromium-'));
-  const context = await playwright.chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  // chromiumSandbox: true, or playwright adds --no-sandbox by itself: the sandbox is off only when the caller's flags say so.
+  const context = await playwright.chromium.launchPersistentContext(profile, { executablePath, headless: true, chromiumSandbox: true, args: chromiumArgs(options) });
   return {
     context,
     close: async () => {

@@ -4,29 +4,23 @@
 // neteq_rtpplay --replacement_audio_file does.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { decodeWav } from '../wav.js';
+import { buildFile } from '../engine/build_files.js';
 import { loopedPcm16 } from './looped_pcm16.js';
+import { decodeSpeechFile } from './speech_file.js';
 
 let cached: Int16Array | null = null;
 
-/** The shipped speech sample (assets/speech-48k.wav) as 48 kHz mono int16. */
+/**
+ * The shipped speech sample as 48 kHz mono int16: build/speech-48k.jlsp, the
+ * lossless compact form the build makes of assets/speech-48k.wav (the WAV
+ * itself stays in the repository, not in the package).
+ */
 export function speechSample(): Int16Array {
   if (cached) return cached;
-  const candidates = ['../../assets/speech-48k.wav', '../../../assets/speech-48k.wav'];
-  for (const rel of candidates) {
-    try {
-      const wav = decodeWav(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
-      if (wav.sampleRate !== 48000 || wav.channels !== 1) throw new Error('speech sample must be 48 kHz mono');
-      const pcm = new Int16Array(wav.samples.length);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(wav.samples[i] * 32768)));
-      cached = pcm;
-      return pcm;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  throw new Error('assets/speech-48k.wav not found');
+  const speech = decodeSpeechFile(readFileSync(buildFile('speech-48k.jlsp')));
+  if (speech.sampleRate !== 48000) throw new Error(`the speech sample is at ${speech.sampleRate} Hz; the replay needs 48 kHz`);
+  cached = speech.samples;
+  return cached;
 }
 
 /**

@@ -1,16 +1,24 @@
 // Real-browser tests: the repository served on 127.0.0.1 and Debian's
-// Chromium (see src/replay/chromium.ts, which the browser runtime uses too).
+// Chromium (see src/replay/chromium.ts, which the browser runtime uses too),
+// launched without its sandbox: the tests run as root in CI containers, where
+// Chromium's sandbox cannot start.
 
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, startStaticServer } from '../../src/replay/chromium.js';
+import { chromiumAvailable, launchChromium, type ChromiumOptions } from '../../src/replay/chromium.js';
+import { startStaticServer } from '../../src/replay/static_server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** How the tests start Chromium: the one chromium.ts finds, without the sandbox (root in a container). */
+export const TEST_CHROMIUM: ChromiumOptions = { extraArgs: ['--no-sandbox'] };
+
 /** True when the browser tests can run here (Chromium installed). */
-export const browserAvailable = chromiumAvailable;
+export function browserAvailable(): boolean {
+  return chromiumAvailable(TEST_CHROMIUM);
+}
 
 /** Serves the repository root; /isolated/PATH serves PATH with COOP/COEP headers. */
 export function startServer(): Promise<{ server: Server; origin: string }> {
@@ -18,7 +26,9 @@ export function startServer(): Promise<{ server: Server; origin: string }> {
 }
 
 /** Launches headless Chromium with a fresh profile. */
-export const launchBrowser = launchChromium;
+export function launchBrowser(): ReturnType<typeof launchChromium> {
+  return launchChromium(TEST_CHROMIUM);
+}
 
 /** Opens a page and forwards its console errors to the test output. */
 export async function openPage(context: BrowserContext, url: string): Promise<Page> {

@@ -7,7 +7,7 @@ import { replay } from '../../src/replay/driver.js';
 import { replayInBrowser } from '../../src/replay/browser_runtime.js';
 import { computeMetrics } from '../../src/replay/metrics.js';
 import { defaultTraceDir, traceFiles } from '../../src/replay/trace_set.js';
-import { browserAvailable } from './harness.js';
+import { browserAvailable, TEST_CHROMIUM } from './harness.js';
 
 const files = traceFiles(defaultTraceDir());
 
@@ -19,7 +19,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the browser run
   it.each(cases)('replays $name on $profile over the $transport to the same figures and bytes as Node', async ({ name, profile, transport }) => {
     const trace = readTrace(files.find((f) => f.name === name)!.path);
     const inNode = computeMetrics(replay(trace, { profile }));
-    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile, transport }));
+    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile, transport, chromium: TEST_CHROMIUM }));
     const { realtimeFactor: _a, ...nodeFigures } = inNode;
     const { realtimeFactor: _b, ...browserFigures } = inBrowser;
     expect(browserFigures).toEqual(nodeFigures);
@@ -28,7 +28,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the browser run
   it('decodes Opus, conceals with libopus and recovers from its FEC in the worklet to the Node replay\'s bytes (irtt_noload: 4 lost packets)', async () => {
     const trace = readTrace(files.find((f) => f.name === 'l4stests_irtt_noload')!.path);
     const inNode = computeMetrics(replay(trace, { profile: 'l4s' }));
-    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'shared-ring' }));
+    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'shared-ring', chromium: TEST_CHROMIUM }));
     // The 4 packets the network lost come back from the next packets' in-band FEC (SOURCES.md: irtt skipped 12 sends).
     expect(inNode.fecRecovered).toBe(4);
     expect(inBrowser.outputSha256).toBe(inNode.outputSha256);
@@ -39,7 +39,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the browser run
   it('plays PCM replacement audio to the same bytes as Node too', async () => {
     const trace = readTrace(files.find((f) => f.name === 'wswiki_sip-rtp-opus')!.path);
     const inNode = computeMetrics(replay(trace, { profile: 'l4s', replacement: 'pcm' }));
-    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'port', replacement: 'pcm' }));
+    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'port', replacement: 'pcm', chromium: TEST_CHROMIUM }));
     expect(inBrowser.outputSha256).toBe(inNode.outputSha256);
     expect(inNode.outputSha256).not.toBe(computeMetrics(replay(trace, { profile: 'l4s' })).outputSha256);
   });

@@ -4,8 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import { buildRtpPacket } from '../../src/adapters/rtp_packet.js';
-import { startRtpWebSocketServer, type ScheduledPacket } from '../../src/adapters/ws_test_server.js';
+import { buildRtpPacket } from '../helpers/rtp_packet.js';
+import { startRtpWebSocketServer, type ScheduledPacket } from '../helpers/ws_test_server.js';
 import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page
 import { toneStream } from './pages/stream.js';

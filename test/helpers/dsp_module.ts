@@ -1,4 +1,4 @@
-// Loads build/dsp.wasm (the assembly/dsp_exports.ts entry) for unit tests of
+// Loads build/dsp.wasm (the test/assembly/dsp_exports.ts entry) for unit tests of
 // the engine's AssemblyScript modules. It compiles nothing unless the module is
 // missing, so tests run against whatever `npx asc ... --target dsp` built.
 
@@ -10,7 +10,7 @@ import { packageRoot } from '../../src/engine/build_files.js';
 const projectRoot = packageRoot();
 const wasmPath = path.join(projectRoot, 'build', 'dsp.wasm');
 
-/** The functions and values assembly/dsp_exports.ts exports, as JavaScript sees them. */
+/** The functions and values test/assembly/dsp_exports.ts exports, as JavaScript sees them. */
 export interface DspExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
@@ -132,7 +132,7 @@ export interface DspModule {
 /** Builds build/dsp.wasm if it is missing. */
 function ensureBuilt(): void {
   if (existsSync(wasmPath)) return;
-  execFileSync('npx', ['asc', 'assembly/dsp_exports.ts', '--target', 'dsp'], {
+  execFileSync('npx', ['asc', 'test/assembly/dsp_exports.ts', '--target', 'dsp'], {
     cwd: projectRoot,
     stdio: 'inherit',
   });

@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { browserAvailable, launchBrowser, openPage } from '../browser/harness.js';
-import { startStaticServer } from '../../src/replay/chromium.js';
+import { startStaticServer } from '../../src/replay/static_server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./app/', import.meta.url));
@@ -54,6 +54,28 @@ function installTarball(tarball: string, into: string): void {
   }
 }
 
+/**
+ * The package files `file` names: relative imports, re-exports and dynamic
+ * imports, `new URL('…', import.meta.url)` (the worklet, the wasm), and in a
+ * page, imports by root path ('/dist/…', the package root served as the site).
+ */
+function references(file: string, source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  const found: string[] = [];
+  const patterns = [/\b(?:import|export)\s[^;]*?\bfrom\s*['"]([^'"]+)['"]/g, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g];
+  for (const pattern of patterns) {
+    for (const match of code.matchAll(pattern)) {
+      const specifier = match[1];
+      if (specifier.startsWith('/')) found.push(specifier.slice(1));
+      else if (specifier.startsWith('.')) found.push(posix.normalize(posix.join(posix.dirname(file), specifier)));
+    }
+  }
+  // A declaration file names './x.js' for the types of x: those are in './x.d.ts'; AssemblyScript names './x' for x.ts.
+  if (file.endsWith('.d.ts')) return found.map((target) => target.replace(/\.js$/, '.d.ts'));
+  if (file.endsWith('.ts')) return found.map((target) => (/\.\w+$/.test(target) ? target : `${target}.ts`));
+  return found;
+}
+
 describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package', () => {
   let server: Server | undefined;
   let origin = '';
@@ -82,10 +104,51 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
 
   it('ships the build, the types, the worklet, the wasm, the changelog and the licence, and no tests or demo', () => {
     const paths = new Set(packed.files.map((f) => f.path));
-    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'build/jitterlane.wasm', 'build/libopus.wasm', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts', 'dist/assembly/abi.js', 'dist/assembly/abi.d.ts']) {
+    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'build/jitterlane.wasm', 'build/libopus.wasm', 'build/speech-48k.jlsp', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts', 'dist/assembly/abi.js', 'dist/assembly/abi.d.ts']) {
       expect(paths, path).toContain(path);
     }
     for (const path of paths) expect(path).not.toMatch(/^(test|demo|bench|dist\/bench|scripts)\//);
+    // Nothing named as test code or a fixture anywhere, and not the 1.9 MB WAV: the replay reads build/speech-48k.jlsp.
+    for (const path of paths) expect(path).not.toMatch(/(^|\/)(tests?|fixtures?|__tests__)\/|[._-](test|spec)\.|test_server|_exports\.ts$|\.wav$/);
+  });
+
+  it('ships no module that nothing a consumer runs reaches: every file of dist/ and assembly/ is imported from an entry', () => {
+    const installed = join(app, 'node_modules/jitterlane');
+    const files = new Set(packed.files.map((f) => f.path));
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string>; main: string };
+    // Entries: the exports map, the bin, the shipped pages, the sources of the worklet bundles
+    // (as the build script names them) and the engine's sources from assembly/index.ts.
+    const bundleSources = [...readFileSync(join(ROOT, 'package.json'), 'utf8').matchAll(/esbuild (src\/\S+)\.ts/g)].map((m) => `dist/${m[1]}.js`);
+    const entries = [
+      ...Object.values(manifest.exports).flatMap((entry) => (typeof entry === 'string' ? [entry] : Object.values(entry))),
+      ...Object.values(manifest.bin), manifest.main, ...bundleSources, 'assembly/index.ts',
+      ...[...files].filter((path) => path.endsWith('.html')),
+    ].map((path) => path.replace(/^\.\//, ''));
+    const reached = new Set<string>();
+    const unresolved: string[] = [];
+    const queue = entries.filter((path) => files.has(path));
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      // A module's code and its types go together (a types-only module is reached through its .d.ts alone).
+      const twin = file.endsWith('.d.ts') ? file.replace(/\.d\.ts$/, '.js') : file.replace(/\.js$/, '.d.ts');
+      if (files.has(twin)) queue.push(twin);
+      for (const target of references(file, readFileSync(join(installed, file), 'utf8'))) {
+        if (files.has(target)) queue.push(target);
+        else unresolved.push(`${file} → ${target}`);
+      }
+    }
+    expect(unresolved, 'imports that name a file the package lacks').toEqual([]);
+    const modules = [...files].filter((path) => /^(dist\/.*\.(js|d\.ts)|assembly\/.*\.ts)$/.test(path) && !path.startsWith('dist/worklet/'));
+    expect(modules.filter((path) => files.has(path) && !reached.has(path)), 'shipped modules no entry reaches (test-only or stale)').toEqual([]);
+  });
+
+  it('starts Chromium only as the caller says: no hard-coded --no-sandbox in any shipped module', () => {
+    const installed = join(app, 'node_modules/jitterlane');
+    for (const { path } of packed.files) {
+      if (path.endsWith('.js')) expect(readFileSync(join(installed, path), 'utf8'), path).not.toContain("'--no-sandbox'");
+    }
   });
 
   it('resolves every exports entry to a file in the package', () => {

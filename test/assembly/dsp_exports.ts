@@ -6,19 +6,19 @@
 // list of re-exports and thin wrappers; the logic lives in the modules. Only
 // the *Create functions allocate.
 
-import { Upsampler, isSupportedUpsampleFactor } from "./dsp/upsample";
-import { foundLag, foundCorrelation } from "./dsp/correlation";
-import { PitchRepeater } from "./dsp/expand";
-import { Status, decide } from "./decision";
-import { Unwrapper } from "./wrap";
-import { PacketBuffer, SeenSequences } from "./packet_buffer";
-import { DelayTracker } from "./arrival";
+import { Upsampler, isSupportedUpsampleFactor } from "../../assembly/dsp/upsample";
+import { foundLag, foundCorrelation } from "../../assembly/dsp/correlation";
+import { PitchRepeater } from "../../assembly/dsp/expand";
+import { Status, decide } from "../../assembly/decision";
+import { Unwrapper } from "../../assembly/wrap";
+import { PacketBuffer, SeenSequences } from "../../assembly/packet_buffer";
+import { DelayTracker } from "../../assembly/arrival";
 
-export { ulawToLinear, alawToLinear, decodeUlaw, decodeAlaw } from "./dsp/g711";
-export { isSupportedUpsampleFactor, UPSAMPLER_TAPS_PER_PHASE } from "./dsp/upsample";
-export { searchPeriod, normalizedCorrelation, rms } from "./dsp/correlation";
-export { accelerateInPlace, expandInPlace } from "./dsp/time_stretch";
-export { crossfadeFrom } from "./dsp/merge";
+export { ulawToLinear, alawToLinear, decodeUlaw, decodeAlaw } from "../../assembly/dsp/g711";
+export { isSupportedUpsampleFactor, UPSAMPLER_TAPS_PER_PHASE } from "../../assembly/dsp/upsample";
+export { searchPeriod, normalizedCorrelation, rms } from "../../assembly/dsp/correlation";
+export { accelerateInPlace, expandInPlace } from "../../assembly/dsp/time_stretch";
+export { crossfadeFrom } from "../../assembly/dsp/merge";
 export {
   OP_IDLE,
   OP_NORMAL,
@@ -36,9 +36,9 @@ export {
   OUTCOME_DTX,
   OUTCOME_IDLE,
   CONTIGUOUS_TOLERANCE_FRAMES,
-} from "./decision";
-export { sequenceDelta, seqNewer, timestampDelta } from "./wrap";
-export { SEEN_WINDOW } from "./packet_buffer";
+} from "../../assembly/decision";
+export { sequenceDelta, seqNewer, timestampDelta } from "../../assembly/wrap";
+export { SEEN_WINDOW } from "../../assembly/packet_buffer";
 
 /** Size of the scratch area in bytes: 1 MiB holds 262 144 f32 samples, over 5 s at 48 kHz. */
 export const SCRATCH_BYTES: i32 = 1 << 20;
