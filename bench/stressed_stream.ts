@@ -5,8 +5,11 @@
 // always moving towards a new target or covering a gap: accelerate,
 // preemptive expand, concealment and merge keep happening. The network repeats
 // every minute; sequence numbers and timestamps run on and wrap as RTP's do.
+// Packets reach the engine through the feed loop (src/replay/feed_loop.ts).
 
-import type { Engine, PacketInfo, ProfileName } from '../src/engine/index.js';
+import type { Engine, ProfileName } from '../src/engine/index.js';
+import { FeedLoop } from '../src/replay/feed_loop.js';
+import type { InputPacket, PacketInput } from '../src/replay/packet_input.js';
 import { seededRandom } from '../src/seeded_random.js';
 import { QUANTUM } from './steady_feed.js';
 import { PACKET_FRAMES, SAMPLE_RATE } from './voiced_signal.js';
@@ -47,23 +50,59 @@ function makeSchedule(seed: number): Schedule {
   };
 }
 
-export class StressedStream {
+/** The repeating minute as a packet input: each repetition's packets in arrival order, late ones of a minute among the next one's first. */
+export class StressedInput implements PacketInput {
   private readonly schedule: Schedule;
-  private readonly info: Required<Pick<PacketInfo, 'sequenceNumber' | 'timestamp' | 'arrivalFrame'>> = { sequenceNumber: 0, timestamp: 0, arrivalFrame: 0 };
-  private now = 0;
-  private quanta = 0;
-  private profile: ProfileName = 'classic';
-  /** Which repetition of the minute is playing, and the next packet of it and of the one after (late ones of this minute overlap the next one's first). */
+  /** Reused for every packet: the timed loop should not measure allocation of the harness's own objects. */
+  private readonly packet: InputPacket = { sequenceNumber: 0, timestamp: 0, arrivalFrame: 0, payload: new Uint8Array(0) };
+  /** Which repetition of the minute is playing, and the next packet of it and of the one after. */
   private minute = 0;
   private cursor = 0;
   private nextCursor = 0;
 
+  constructor(private readonly payloads: Uint8Array[], seed: number) {
+    this.schedule = makeSchedule(seed);
+  }
+
+  private arrivalIn(minute: number, at: number): number {
+    return at < this.schedule.count ? minute * SCHEDULE_FRAMES + this.schedule.arrival[at] : Infinity;
+  }
+
+  nextArrivalFrame(): number {
+    return Math.min(this.arrivalIn(this.minute, this.cursor), this.arrivalIn(this.minute + 1, this.nextCursor));
+  }
+
+  takePacket(): InputPacket {
+    const thisMinute = this.arrivalIn(this.minute, this.cursor) <= this.arrivalIn(this.minute + 1, this.nextCursor);
+    const minute = thisMinute ? this.minute : this.minute + 1;
+    const at = thisMinute ? this.cursor++ : this.nextCursor++;
+    if (this.cursor === this.schedule.count) {
+      this.minute++;
+      this.cursor = this.nextCursor;
+      this.nextCursor = 0;
+    }
+    const k = minute * SCHEDULE_PACKETS + this.schedule.index[at];
+    const p = this.packet;
+    p.sequenceNumber = k & 0xffff;
+    p.timestamp = (k * PACKET_FRAMES) % 0x1_0000_0000;
+    p.arrivalFrame = minute * SCHEDULE_FRAMES + this.schedule.arrival[at];
+    p.payload = this.payloads[k % this.payloads.length];
+    return p;
+  }
+}
+
+/** One engine fed the stressed stream through the feed loop, switching profile every second. */
+export class StressedStream {
+  private readonly loop: FeedLoop;
+  private quanta = 0;
+  private profile: ProfileName = 'classic';
+
   constructor(
     readonly engine: Engine,
-    private readonly payloads: Uint8Array[],
+    payloads: Uint8Array[],
     seed = 1,
   ) {
-    this.schedule = makeSchedule(seed);
+    this.loop = new FeedLoop(engine, new StressedInput(payloads, seed));
     engine.setProfile(this.profile);
   }
 
@@ -73,29 +112,8 @@ export class StressedStream {
       this.profile = this.profile === 'classic' ? 'l4s' : 'classic';
       this.engine.setProfile(this.profile);
     }
-    this.insertArrived();
-    this.engine.pullInto(out, QUANTUM);
-    this.now += QUANTUM;
+    this.loop.insertArrived();
+    this.loop.pullInto(out, QUANTUM);
     this.quanta++;
-  }
-
-  private insertArrived(): void {
-    const s = this.schedule;
-    const start = this.minute * SCHEDULE_FRAMES;
-    while (this.cursor < s.count && start + s.arrival[this.cursor] <= this.now) this.send(this.minute, this.cursor++);
-    while (this.nextCursor < s.count && start + SCHEDULE_FRAMES + s.arrival[this.nextCursor] <= this.now) this.send(this.minute + 1, this.nextCursor++);
-    if (this.cursor === s.count) {
-      this.minute++;
-      this.cursor = this.nextCursor;
-      this.nextCursor = 0;
-    }
-  }
-
-  private send(minute: number, at: number): void {
-    const k = minute * SCHEDULE_PACKETS + this.schedule.index[at];
-    this.info.sequenceNumber = k & 0xffff;
-    this.info.timestamp = (k * PACKET_FRAMES) % 0x1_0000_0000;
-    this.info.arrivalFrame = minute * SCHEDULE_FRAMES + this.schedule.arrival[at];
-    this.engine.insert(this.payloads[k % this.payloads.length], this.info);
   }
 }

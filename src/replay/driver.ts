@@ -1,14 +1,17 @@
-// The replay driver: feeds a trace's packets to an engine on the audio clock,
-// exactly as the AudioWorklet does — before each 128-frame quantum, every
-// packet whose arrival time has passed is inserted (with its exact arrival
-// frame), then the quantum is pulled — and records what became of each packet.
+// The replay driver: feeds a trace's packets to an engine on the audio clock
+// through the feed loop (feed_loop.ts), exactly as the AudioWorklet does —
+// before each 128-frame quantum, every packet whose arrival time has passed is
+// inserted (with its exact arrival frame), then the quantum is pulled — and
+// records what became of each packet.
 
 import { createHash } from 'node:crypto';
 import { STAT_INDEX, type Engine, type EngineModule, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { replayStopsHere } from './stopping.js';
 import { loadEngineModule, sharedLibOpus } from '../engine/node_loader.js';
 import type { Trace } from '../trace/types.js';
-import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
+import { FeedLoop } from './feed_loop.js';
+import { prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
+import { PreparedInput } from './prepared_input.js';
 import type { EngineStats, ReplayResult, TimelinePoint } from './types.js';
 
 export type { AudioSource } from './prepared.js';
@@ -73,7 +76,6 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   const quantum = options.quantum ?? 128;
   const profile = options.profile ?? 'classic';
   const prepared = prepareReplay(trace, options.audio ?? 'auto', options.replacement ?? 'opus');
-  const packets = prepared.packets;
   const recorder = new ReplayRecorder(prepared);
 
   const module = options.module ?? loadEngineModule();
@@ -110,8 +112,10 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
   const timelineStep = timelineEveryQuanta(options.timelineStepMs ?? 10, quantum);
 
   const endLimit = prepared.endLimitFrames;
-  let next = 0;
-  let now = 0;
+  const input = new PreparedInput(prepared);
+  const loop = new FeedLoop(engine, input, (p, result) => {
+    if (recorder.arrived(p.prepared) && result === 'invalid') recorder.invalid(p.prepared);
+  });
   let quanta = 0;
   let tailDone = false;
   const applyProfile = (change: ProfileName | ProfileRecord, nowMs: number) => {
@@ -123,26 +127,20 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     profileChanges.push({ timeMs: nowMs, profile: label });
   };
   while (!tailDone) {
-    const nowMs = (now * 1000) / SAMPLE_RATE;
+    const nowMs = (loop.nowFrames * 1000) / SAMPLE_RATE;
     while (changeIndex < changes.length && changes[changeIndex].timeMs <= nowMs) applyProfile(changes[changeIndex++].profile, nowMs);
     if (controller && nowMs >= nextControlMs) {
       nextControlMs += controller.intervalMs;
       const decided = controller.decide(nowMs, engine.stats());
       if (decided !== null && decided !== activeProfile) applyProfile(decided, nowMs);
     }
-    while (next < packets.length && packets[next].arrivalFrame <= now) {
-      const p = packets[next++];
-      const first = recorder.arrived(p);
-      const result = engine.insert(payloadOf(prepared, p), { sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, arrivalFrame: p.arrivalFrame });
-      if (result === 'invalid' && first) recorder.invalid(p);
-    }
-    const out = engine.pull(quantum);
+    const out = loop.step(quantum);
     const c = engine.channels;
     if (c === 1) block.set(out[0].subarray(0, quantum), blockFill);
     else for (let i = 0; i < quantum; i++) for (let ch = 0; ch < c; ch++) block[blockFill + i * c + ch] = out[ch][i];
     blockFill += quantum * c;
     if (blockFill === block.length) flushBlock();
-    now += quantum;
+    const now = loop.nowFrames;
     quanta++;
     // Events are drained every few quanta (the log holds thousands), and before anything reads them.
     if (quanta % EVENT_DRAIN_QUANTA === 0) recorder.apply(engine.drainEvents());
@@ -151,13 +149,14 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
       timeline.push({ timeMs: (now * 1000) / SAMPLE_RATE, bufferMs: s[STAT_INDEX.bufferedMs], targetMs: s[STAT_INDEX.targetDelayMs], delayMs: s[STAT_INDEX.currentDelayMs], profile: activeProfile });
     }
     if (options.onProgress && quanta % 4096 === 0) options.onProgress(Math.min(1, now / endLimit));
-    tailDone = replayStopsHere(s, next >= packets.length, quantum, endLimit, SAMPLE_RATE);
+    tailDone = replayStopsHere(s, input.done, quantum, endLimit, SAMPLE_RATE);
   }
   flushBlock();
   recorder.apply(engine.drainEvents());
   const stats = engine.stats();
   engine.destroy();
-  timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + (now * 1000) / SAMPLE_RATE - activeSinceMs;
+  const audioFrames = loop.nowFrames;
+  timeInProfileMs[activeProfile] = (timeInProfileMs[activeProfile] ?? 0) + (audioFrames * 1000) / SAMPLE_RATE - activeSinceMs;
 
   let output: Float32Array | undefined;
   if (options.keepOutput) {
@@ -174,7 +173,7 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     timeline,
     profileChanges,
     outputSha256: hash.digest('hex'),
-    audioSeconds: now / SAMPLE_RATE,
+    audioSeconds: audioFrames / SAMPLE_RATE,
     wallSeconds: (performance.now() - started) / 1000,
     timeInProfileMs,
   });

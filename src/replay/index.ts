@@ -1,6 +1,8 @@
 // Node-side replay of captured traces through the engine (jitterlane/replay).
 
 export { replay } from './driver.js';
+export { FeedLoop } from './feed_loop.js';
+export { PacketListInput, type InputPacket, type PacketInput } from './packet_input.js';
 export type { ReplacementCodec } from './opus_replacement.js';
 export type { ReplayOptions, ReplayOutput, AudioSource, ProfileChange } from './driver.js';
 export { computeMetrics, qualityCost } from './metrics.js';

@@ -1,6 +1,7 @@
-// Drives an engine the way the AudioWorklet processor does: before each
-// 128-frame quantum, every packet whose arrival time has passed is inserted
-// with its exact arrival frame, then the quantum is pulled. Also builds the
+// Drives an engine the way the AudioWorklet processor does, through the one
+// feed loop (src/replay/feed_loop.ts): before each 128-frame quantum, every
+// packet whose arrival time has passed is inserted with its exact arrival
+// frame, then the quantum is pulled. Also builds the
 // packets: RTP numbering from a chosen start (so wraparound is easy to reach),
 // arrival times from a function of the send time, and PCM16LE payloads of a
 // tone or of the speech sample the project ships.
@@ -9,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_RATE, STAT_INDEX } from '../../src/engine/contract.js';
 import type { Engine, EngineEvent, InsertResult } from '../../src/engine/index.js';
+import { FeedLoop } from '../../src/replay/feed_loop.js';
+import { PacketListInput, type InputPacket } from '../../src/replay/packet_input.js';
 import { decodeWav } from '../../src/wav.js';
 
 /** Output rate of every engine (assembly/abi.ts). */
@@ -32,13 +35,7 @@ export function msOfFrames(frames: number): number {
 export { seededRandom } from '../../src/seeded_random.js';
 
 /** One packet as the transport hands it over: RTP fields, arrival on the output clock, payload. */
-export interface StreamPacket {
-  sequenceNumber: number;
-  timestamp: number;
-  ssrc?: number;
-  arrivalFrame: number;
-  payload: Uint8Array;
-}
+export type StreamPacket = InputPacket;
 
 /** A sine of `hz` at `amplitude`, `frames` long, whose phase is that of sample `startFrame` of an endless tone. */
 export function tone(frames: number, hz: number, amplitude: number, startFrame = 0): Float32Array {
@@ -175,30 +172,19 @@ const BUFFERED_MS = STAT_INDEX.bufferedMs;
  * then 128 frames are pulled.
  */
 export function driveStream(engine: Engine, packets: StreamPacket[], options: DriveOptions = {}): DriveResult {
-  const order = packets.map((_, i) => i).sort((a, b) => packets[a]!.arrivalFrame - packets[b]!.arrivalFrame || a - b);
-  const lastArrival = packets.reduce((latest, p) => Math.max(latest, p.arrivalFrame), 0);
-  const quanta = options.quanta ?? Math.ceil((lastArrival + framesOfMs(200)) / QUANTUM_FRAMES);
-  const output = Array.from({ length: engine.channels }, () => new Float32Array(quanta * QUANTUM_FRAMES));
+  const input = new PacketListInput(packets);
   const results: InsertResult[] = new Array(packets.length);
+  const loop = new FeedLoop(engine, input, (_packet, result) => (results[input.takenIndex] = result));
+  const quanta = options.quanta ?? Math.ceil((Math.max(0, input.lastArrivalFrame) + framesOfMs(200)) / QUANTUM_FRAMES);
+  const output = Array.from({ length: engine.channels }, () => new Float32Array(quanta * QUANTUM_FRAMES));
   const targetDelayMs = new Float64Array(quanta);
   const currentDelayMs = new Float64Array(quanta);
   const bufferedMs = new Float64Array(quanta);
   const events: EngineEvent[] = [];
-  let next = 0;
   for (let quantum = 0; quantum < quanta; quantum++) {
     options.beforeQuantum?.(quantum);
-    const now = quantum * QUANTUM_FRAMES;
-    while (next < order.length && packets[order[next]!]!.arrivalFrame <= now) {
-      const index = order[next++]!;
-      const p = packets[index]!;
-      results[index] = engine.insert(p.payload, {
-        sequenceNumber: p.sequenceNumber,
-        timestamp: p.timestamp,
-        ssrc: p.ssrc,
-        arrivalFrame: p.arrivalFrame,
-      });
-    }
-    const block = engine.pull(QUANTUM_FRAMES);
+    const now = loop.nowFrames;
+    const block = loop.step(QUANTUM_FRAMES);
     for (let c = 0; c < block.length; c++) output[c]!.set(block[c]!.subarray(0, QUANTUM_FRAMES), now);
     const gauges = engine.statsView;
     targetDelayMs[quantum] = gauges[TARGET_DELAY_MS]!;

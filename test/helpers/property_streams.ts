@@ -2,12 +2,15 @@
 // draws a small Scenario record (stream shape plus a list of faults); expand()
 // turns it into packets with a seeded generator, so a failing case shrinks on
 // the record and replays from its seed. runScenario() drives an engine the way
-// the AudioWorklet does (packets whose arrival has passed, then a pull) and
-// checks the invariants of issue 7 after every pull.
+// the AudioWorklet does, through the one feed loop (src/replay/feed_loop.ts:
+// packets whose arrival has passed, then a pull), and checks the invariants of
+// issue 7 after every pull.
 
 import fc from 'fast-check';
 import type { Engine, EngineModule, InsertResult, ProfileName } from '../../src/engine/index.js';
 import { BUILT_IN_PROFILES, STAT_INDEX as STAT } from '../../src/engine/index.js';
+import { FeedLoop } from '../../src/replay/feed_loop.js';
+import { PacketListInput, type InputPacket } from '../../src/replay/packet_input.js';
 import { SAMPLE_RATE, pcm16le, seededRandom, tone } from './engine_stream.js';
 
 /** Packet durations drawn, frames at 48 kHz: 2.5, 5, 10 and 20 ms (20 ms PCM16 mono is 1920 bytes, inside the 2048-byte slot). */
@@ -61,12 +64,8 @@ export interface Scenario {
 }
 
 /** A packet ready for insert(). */
-export interface PlannedPacket {
-  sequenceNumber: number;
-  timestamp: number;
+export interface PlannedPacket extends InputPacket {
   ssrc: number;
-  arrivalFrame: number;
-  payload: Uint8Array;
   /** What insert() must answer: 'invalid' for garbage, anything else otherwise. */
   expectInvalid: boolean;
 }
@@ -279,7 +278,6 @@ const AFTER_RESYNC_FRAMES = SAMPLE_RATE;
 export function runScenario(module: EngineModule, engine: Engine, s: Scenario, packets: PlannedPacket[], options: { tailStart?: number; latencySlackMs?: number } = {}): RunFigures {
   const memory = module.exports.memory;
   const bytes = memory.buffer.byteLength;
-  const order = packets.map((_, i) => i).sort((a, b) => packets[a]!.arrivalFrame - packets[b]!.arrivalFrame || a - b);
   const lastArrival = packets.reduce((latest, p) => Math.max(latest, p.arrivalFrame), 0);
   const endFrame = lastArrival + SAMPLE_RATE; // a second after the last arrival, so the buffer plays out
   const random = seededRandom(s.seed ^ 0x5a5a5a5a);
@@ -290,7 +288,13 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
   const tailStart = options.tailStart ?? Infinity;
   const stats = engine.statsView;
   let expectedInvalid = 0;
-  let next = 0;
+  const loop = new FeedLoop(engine, new PacketListInput(packets), (p, result) => {
+    results[result]++;
+    if (p.expectInvalid) expectedInvalid++;
+    if ((result === 'invalid') !== p.expectInvalid) {
+      throw new Error(`insert of a ${p.payload.length}-byte payload answered '${result}' (expected ${p.expectInvalid ? "'invalid'" : 'anything but invalid'})`);
+    }
+  });
   let now = 0;
   let pulls = 0;
   let resets = 0;
@@ -301,15 +305,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
   let active: ProfileName = s.profile;
 
   while (now < endFrame) {
-    while (next < order.length && packets[order[next]!]!.arrivalFrame <= now) {
-      const p = packets[order[next++]!]!;
-      const result = engine.insert(p.payload, { sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, ssrc: p.ssrc, arrivalFrame: p.arrivalFrame });
-      results[result]++;
-      if (p.expectInvalid) expectedInvalid++;
-      if ((result === 'invalid') !== p.expectInvalid) {
-        throw new Error(`insert of a ${p.payload.length}-byte payload answered '${result}' (expected ${p.expectInvalid ? "'invalid'" : 'anything but invalid'})`);
-      }
-    }
+    loop.insertArrived();
     // Profile switches are one of the faults: they stop when the steady tail starts, on the scenario's own profile.
     if (s.switchProfileEveryPull) {
       const wanted: ProfileName = now >= tailStart ? s.profile : active === 'l4s' ? 'classic' : 'l4s';
@@ -318,7 +314,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     }
     // Odd pull sizes are a fault as well: the steady tail is pulled as a worklet pulls, a quantum at a time.
     const frames = s.pulls === 'quantum' || now >= tailStart ? 128 : 1 + Math.floor(random() * 8192);
-    const out = engine.pull(frames);
+    const out = loop.pull(frames);
     pulls++;
     for (const channel of out) {
       for (let i = 0; i < frames; i++) {
@@ -327,7 +323,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
         if (!(v >= -1 && v <= 1)) throw new Error(`output sample ${v} at frame ${now + i} is not finite within [-1, 1]`);
       }
     }
-    now += frames;
+    now = loop.nowFrames;
     if (memory.buffer.byteLength !== bytes) throw new Error(`WASM memory grew from ${bytes} to ${memory.buffer.byteLength} bytes at frame ${now}`);
     checkAccounting(stats, now);
     if (stats[STAT.streamResets] !== resets) {

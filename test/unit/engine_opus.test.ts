@@ -9,6 +9,8 @@ import type { Engine, ProfileRecord } from '../../src/engine/index.js';
 import { loadEngineModule, loadLibOpus, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { driveStream, framesOfMs, planStream, seededRandom, speech, type StreamPacket } from '../helpers/engine_stream.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
+import { FeedLoop } from '../../src/replay/feed_loop.js';
+import { PacketListInput } from '../../src/replay/packet_input.js';
 import { tracedDebugModule } from '../helpers/rtrace.js';
 
 const engineModule = loadEngineModule();
@@ -245,15 +247,8 @@ describe('codec concealment', () => {
     const lost = new Set([30, 31, 77, 140]);
     for (const pull of [128, 100, 37, 441]) {
       const engine = opusEngine(1, DEEP);
-      const packets = onTime(fixture.packets, 960, lost);
-      let next = 0;
-      for (let now = 0; now < 300 * 960 + 20_000; now += pull) {
-        while (next < packets.length && packets[next]!.arrivalFrame <= now) {
-          const p = packets[next++]!;
-          engine.insert(p.payload, p);
-        }
-        engine.pull(pull);
-      }
+      const loop = new FeedLoop(engine, new PacketListInput(onTime(fixture.packets, 960, lost)));
+      while (loop.nowFrames < 300 * 960 + 20_000) loop.step(pull);
       const s = engine.stats();
       engine.destroy();
       expect(s.concealedSamples).toBe(4 * 960);
