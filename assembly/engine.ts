@@ -296,18 +296,19 @@ export class Engine {
     this.sync.emit(changetype<usize>(this.output), MAX_PULL_FRAMES, frames);
     if (this.emitting) this.stats.add(S.STAT_TOTAL_SAMPLES_EMITTED, <f64>frames);
     this.now += <f64>frames;
-    this.refreshGauges();
+    // The output clock is the one gauge kept on every pull (a store): the worklet reads it each quantum.
+    this.stats.set(S.STAT_NOW_FRAMES, this.now);
     return R.OK;
   }
 
-  private refreshGauges(): void {
+  /** Computes the gauges of the stats block (delays, buffer level, events lost); the host calls it when it reads them, not on every pull. */
+  refreshStats(): void {
     const st = this.stats;
     st.set(S.STAT_TARGET_DELAY_MS, this.steeredTargetMs());
     st.set(S.STAT_CURRENT_DELAY_MS, this.currentDelayMs());
     const ahead = <f64>this.sync.unplayed() + Math.max(0, <f64>this.buffer.endPos(<i64>this.nextPos) - this.nextPos);
     st.set(S.STAT_BUFFERED_MS, (ahead * 1000) / <f64>SAMPLE_RATE);
     st.set(S.STAT_PACKETS_BUFFERED, <f64>this.buffer.count);
-    st.set(S.STAT_NOW_FRAMES, this.now);
     st.set(S.STAT_EVENTS_LOST, this.events.lost);
     st.set(S.STAT_DELAY_ESTIMATE_MS, this.estimateMs);
   }

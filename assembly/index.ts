@@ -111,7 +111,19 @@ export function outputStride(): i32 {
   return MAX_PULL_FRAMES;
 }
 
-/** Address of the stats block (STAT_COUNT f64 values at the STAT_* indices of abi.ts). */
+/**
+ * Computes the stats block's gauges (STAT_TARGET_DELAY_MS, STAT_CURRENT_DELAY_MS,
+ * STAT_BUFFERED_MS, STAT_PACKETS_BUFFERED, STAT_EVENTS_LOST, STAT_DELAY_ESTIMATE_MS)
+ * for the host to read; counters and STAT_NOW_FRAMES are always current.
+ */
+export function refreshStats(handle: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  e.refreshStats();
+  return R.OK;
+}
+
+/** Address of the stats block (STAT_COUNT f64 values at the STAT_* indices of abi.ts; gauges as of the last refreshStats). */
 export function statsPtr(handle: i32): usize {
   const e = engineAt(handle);
   return e == null ? 0 : changetype<usize>(e.stats.values);

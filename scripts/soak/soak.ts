@@ -115,7 +115,7 @@ export function runSoak({ hours = 24, seed = 1, profile = 'l4s', ssrcEveryMinute
   let nextProgress = FRAMES_PER_HOUR;
 
   const summary = (): SoakSummary => {
-    const stats = engine.statsView;
+    const stats = engine.refreshStats();
     return {
       hoursOfAudio: loop.nowFrames / FRAMES_PER_HOUR,
       seed,
@@ -155,7 +155,7 @@ export function runSoak({ hours = 24, seed = 1, profile = 'l4s', ssrcEveryMinute
         fail(`WASM memory changed from ${warmBytes} to ${bytes} bytes after warm-up`);
         break;
       }
-      const stats = engine.statsView;
+      const stats = engine.refreshStats();
       const accounted = stats[S.packetsPlayed] + stats[S.packetsDiscarded] + stats[S.packetsBuffered] - base.packetsPlayed - base.packetsDiscarded;
       const taken = stats[S.packetsReceived] - stats[S.packetsDuplicated] - stats[S.decoderErrors] - base.packetsReceived + base.packetsDuplicated + base.decoderErrors;
       if (accounted !== taken) {

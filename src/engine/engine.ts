@@ -170,16 +170,28 @@ export class Engine {
     if (code !== OK) throw new JitterlaneError(`setProfile: the engine refused the profile record ${JSON.stringify(profile)} (code ${code})`);
   }
 
-  /** Copies the counters out (allocates: not for every quantum on the audio thread). */
+  /** Copies the counters and the gauges out, the gauges computed now (allocates: not for every quantum on the audio thread). */
   stats(): EngineStats {
-    this.live();
-    this.refreshViews();
-    return statsFromBlock(this.views.stats);
+    return statsFromBlock(this.refreshStats());
   }
 
-  /** The raw stats block (a view: read it without allocating). */
+  /**
+   * The raw stats block (a view: read it without allocating). Counters and
+   * nowFrames are always current; the gauges (targetDelayMs, currentDelayMs,
+   * bufferedMs, packetsBuffered, eventsLost, delayEstimateMs) are as of the
+   * last refreshStats() or stats(): the engine computes them when asked, not
+   * on every pull.
+   */
   get statsView(): Float64Array {
     this.live();
+    this.refreshViews();
+    return this.views.stats;
+  }
+
+  /** Computes the gauges now and returns the stats block (the view statsView gives): no allocation. */
+  refreshStats(): Float64Array {
+    this.live();
+    this.x.refreshStats(this.handle);
     this.refreshViews();
     return this.views.stats;
   }

@@ -84,6 +84,7 @@ export interface EngineExports {
   outputPtr(h: number): number;
   outputStride(): number;
   statsPtr(h: number): number;
+  refreshStats(h: number): number;
   setProfile(h: number, profile: number): number;
   profileRecordPtr(): number;
   setCustomProfile(h: number): number;

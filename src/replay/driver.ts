@@ -144,7 +144,8 @@ export function replay(trace: Trace, options: ReplayOptions = {}): ReplayOutput 
     quanta++;
     // Events are drained every few quanta (the log holds thousands), and before anything reads them.
     if (quanta % EVENT_DRAIN_QUANTA === 0) recorder.apply(engine.drainEvents());
-    const s = engine.statsView;
+    // The stop rule and the timeline read gauges: computed for them, once a quantum.
+    const s = engine.refreshStats();
     if (quanta % timelineStep === 0) {
       timeline.push({ timeMs: (now * 1000) / SAMPLE_RATE, bufferMs: s[STAT_INDEX.bufferedMs], targetMs: s[STAT_INDEX.targetDelayMs], delayMs: s[STAT_INDEX.currentDelayMs], profile: activeProfile });
     }

@@ -44,7 +44,8 @@ class Recording {
   afterQuantum(allInserted: boolean, frames: number): void {
     if (this.stopFrame >= 0) return;
     this.eventCount += this.engine.drainEventsInto(this.events, this.eventCount);
-    const s = this.engine.statsView;
+    // The stop rule and the timeline read gauges: computed for them, once a quantum.
+    const s = this.engine.refreshStats();
     this.quanta++;
     if (this.quanta % this.options.timelineEveryQuanta === 0 && this.timelineCount < this.options.maxTimelinePoints) {
       const at = this.timelineCount++ * TIMELINE_FIELDS;

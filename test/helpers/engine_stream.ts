@@ -186,7 +186,7 @@ export function driveStream(engine: Engine, packets: StreamPacket[], options: Dr
     const now = loop.nowFrames;
     const block = loop.step(QUANTUM_FRAMES);
     for (let c = 0; c < block.length; c++) output[c]!.set(block[c]!.subarray(0, QUANTUM_FRAMES), now);
-    const gauges = engine.statsView;
+    const gauges = engine.refreshStats();
     targetDelayMs[quantum] = gauges[TARGET_DELAY_MS]!;
     currentDelayMs[quantum] = gauges[CURRENT_DELAY_MS]!;
     bufferedMs[quantum] = gauges[BUFFERED_MS]!;

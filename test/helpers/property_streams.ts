@@ -325,6 +325,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     }
     now = loop.nowFrames;
     if (memory.buffer.byteLength !== bytes) throw new Error(`WASM memory grew from ${bytes} to ${memory.buffer.byteLength} bytes at frame ${now}`);
+    engine.refreshStats(); // the checks below read gauges (packetsBuffered, currentDelayMs, targetDelayMs)
     checkAccounting(stats, now);
     if (stats[STAT.streamResets] !== resets) {
       resets = stats[STAT.streamResets]!;

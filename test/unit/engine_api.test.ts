@@ -4,7 +4,7 @@
 // engine refuses to be used.
 
 import { describe, expect, it } from 'vitest';
-import { JitterlaneError, type Engine } from '../../src/engine/index.js';
+import { JitterlaneError, STAT_INDEX, type Engine } from '../../src/engine/index.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, driveStream, framesOfMs, pcm16Source, planStream, seededRandom, speech,
@@ -181,5 +181,29 @@ describe('views over engine memory', () => {
     a.pullInto(out, 128);
     expect(out[0].every((v) => Number.isFinite(v))).toBe(true);
     for (const engine of [a, ...others]) engine.destroy();
+  });
+});
+
+describe('stats gauges', () => {
+  it('are computed when read (refreshStats, stats()), not on every pull; counters and nowFrames are always current', () => {
+    const engine = loadEngineModule().createEngine({ codec: 'PCM16LE', profile: 'classic' });
+    const view = engine.statsView;
+    // 20 ms packets from frame 0, all arriving at once: 100 ms wait in the buffer.
+    for (const p of planStream({ count: 5, payload: pcm16Source(speech()), arrival: () => 0 })) engine.insert(p.payload, p);
+    engine.pull(QUANTUM_FRAMES);
+    // Not yet computed: the gauges still read as at create (0); counters and the clock moved.
+    expect(view[STAT_INDEX.packetsBuffered]).toBe(0);
+    expect(view[STAT_INDEX.packetsReceived]).toBe(5);
+    expect(engine.nowFrames).toBe(QUANTUM_FRAMES);
+    // Computed on request, in the same view: every packet still waits (the classic floor is 40 ms).
+    expect(engine.refreshStats()).toBe(view);
+    expect(view[STAT_INDEX.packetsBuffered]).toBeGreaterThan(0);
+    expect(view[STAT_INDEX.targetDelayMs]).toBe(40);
+    // stats() computes them too.
+    engine.pull(QUANTUM_FRAMES);
+    const s = engine.stats();
+    expect(s.bufferedMs).toBe(view[STAT_INDEX.bufferedMs]);
+    expect(s.nowFrames).toBe(2 * QUANTUM_FRAMES);
+    engine.destroy();
   });
 });
