@@ -329,9 +329,9 @@ export function delayTrackerCoverMs(handle: i32, nowMs: f64, windowMs: f64, epis
   return delayTrackers.at(handle).lateness.coverMs(nowMs, windowMs, episodeCostMs, marginMs, baseMs);
 }
 
-/** DelayTracker.spikeLevelMs for `handle`. */
-export function delayTrackerSpikeLevelMs(handle: i32): f64 {
-  return delayTrackers.at(handle).spikeLevelMs;
+/** DelayTracker.spikeFloorMs for `handle`. */
+export function delayTrackerSpikeFloorMs(handle: i32): f64 {
+  return delayTrackers.at(handle).spikeFloorMs;
 }
 
 /** DelayTracker.minTransit for `handle`: fastest transit in the window, in frames. */
