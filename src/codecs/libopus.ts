@@ -29,7 +29,7 @@ export const OPUS_CONCEAL_STEP_FRAMES = 120;
 /**
  * Concealment is asked of libopus 10 ms at a time (the engine carries what it
  * did not need): measured on the speech fixtures (README, "Concealment
- * quality"), 10 ms calls score 3–7 dB better log-spectral distance than
+ * quality"), 10 ms calls score 4–10 dB better log-spectral distance than
  * 2.5 ms calls, whose SILK PLC restarts every step, and as well as 20 ms ones.
  */
 export const OPUS_CONCEAL_CHUNK_FRAMES = 480;
