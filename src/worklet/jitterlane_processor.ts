@@ -11,9 +11,10 @@
 // the replay tool's processor (src/replay/replay_processor.ts) extends it.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { MAX_PULL_FRAMES, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
-import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
+import { FlightRecorder } from '../flight/recording.js';
+import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
 
@@ -79,9 +80,11 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
     this.engineFramesPerContextFrame = SAMPLE_RATE / rate;
     this.scratch = [];
     for (let c = 0; c < o.channels; c++) this.scratch.push(new Float32Array(MAX_PULL_FRAMES));
+    this.flight = o.flightRecorderBytes ? new FlightRecorder(o.flightRecorderBytes) : null;
     // Bound once: the resampler calls it inside process() without allocating a closure.
     this.pullEngine = (frames: number) => {
       this.engine.pullInto(this.scratch, frames);
+      this.flight?.pull(frames, this.scratch, this.engine.channels);
       return this.scratch;
     };
     this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
@@ -90,13 +93,31 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
 
   /** libopus, for codec 'opus': its memory is reported with the engine's. */
   private readonly opus: LibOpus | null;
+  /** Every call on the engine, when the page asked for a flight recording (off by default). */
+  private readonly flight: FlightRecorder | null;
 
   /** Rare commands; runs between render calls, where allocation is fine. */
   protected onMessage(message: MainToProcessor): void {
     try {
       if (message.type === 'packets') appendBatchToRing(message.batch, this.ring);
-      else if (message.type === 'profile') this.engine.setProfile(message.profile);
-      else if (message.type === 'reset') this.engine.reset();
+      else if (message.type === 'profile') {
+        this.engine.setProfile(message.profile);
+        const p = message.profile;
+        if (this.flight) this.flight.profile(typeof p === 'string' ? PROFILE_IDS[p] : 0, typeof p === 'string' ? null : PROFILE_FIELDS.map((f) => (p as Record<string, number>)[f]));
+      } else if (message.type === 'reset') {
+        this.engine.reset();
+        this.flight?.reset();
+      } else if (message.type === 'flight') {
+        const f = this.flight;
+        this.port.postMessage({
+          type: 'flight',
+          id: message.id,
+          records: f ? f.bytes.slice(0, f.length) : new Uint8Array(0),
+          dropped: f ? f.dropped : 0,
+          outputFnv1a: f ? f.hash : 0,
+          stats: { ...this.engine.stats() },
+        });
+      }
       else if (message.type === 'stats') {
         const stats = {
           ...this.engine.stats(),
@@ -142,6 +163,7 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return;
       this.engine.insertWritten(this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      this.flight?.insert(input, this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, h[HEADER_MARKER] === 1);
       this.heldLength = -1;
     }
   }
@@ -160,7 +182,10 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       if (this.startFrame < 0) this.startFrame = typeof currentFrame === 'number' ? currentFrame : 0;
       this.drain();
       if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
-      else this.engine.pullInto(out, frames);
+      else {
+        this.engine.pullInto(out, frames);
+        this.flight?.pull(frames, out, this.engine.channels);
+      }
     } catch {
       this.renderErrors++;
       for (const channel of out) channel.fill(0);

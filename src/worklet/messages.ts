@@ -26,6 +26,8 @@ export interface ProcessorOptions {
   /** Packet slots and their size (engine defaults when absent). */
   slots?: number;
   slotBytes?: number;
+  /** Bytes of the flight recorder (every engine call, for src/flight/replay.ts); absent or 0: off. */
+  flightRecorderBytes?: number;
   /** Trace replay in an OfflineAudioContext: record events and the stopping point, as the Node driver does. */
   replay?: ReplayRecording;
 }
@@ -60,6 +62,7 @@ export type MainToProcessor =
   | { type: 'profile'; profile: ProfileName | ProfileRecord }
   | { type: 'stats'; id: number }
   | { type: 'replay-result'; id: number }
+  | { type: 'flight'; id: number }
   | { type: 'reset' }
   | { type: 'close' };
 
@@ -67,4 +70,5 @@ export type ProcessorToMain =
   | { type: 'ready' }
   | { type: 'stats'; id: number; stats: Record<string, number> }
   | { type: 'replay-result'; id: number; result: ReplayRecordingResult }
+  | { type: 'flight'; id: number; records: Uint8Array; dropped: number; outputFnv1a: number; stats: Record<string, number> }
   | { type: 'error'; message: string };
