@@ -26,6 +26,8 @@ export interface ProcessorOptions {
   /** Packet slots and their size (engine defaults when absent). */
   slots?: number;
   slotBytes?: number;
+  /** Where the processor publishes the frames it has rendered (src/transport/audio_clock.ts); shared pages only. */
+  clock?: SharedArrayBuffer;
   /** Bytes of the flight recorder (every engine call, for src/flight/replay.ts); absent or 0: off. */
   flightRecorderBytes?: number;
   /** Trace replay in an OfflineAudioContext: record events and the stopping point, as the Node driver does. */
@@ -63,6 +65,7 @@ export type MainToProcessor =
   | { type: 'stats'; id: number }
   | { type: 'replay-result'; id: number }
   | { type: 'flight'; id: number }
+  | { type: 'add-source'; ring?: SharedArrayBuffer; port?: MessagePort; ringBytes: number }
   | { type: 'reset' }
   | { type: 'close' };
 
