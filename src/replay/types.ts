@@ -1,3 +1,5 @@
+import type { AudioChoice } from './prepared.js';
+
 /** What happened to one received packet (first arrival of its sequence number). */
 export type PacketFate =
   | 'played' // its decoded audio was emitted
@@ -120,6 +122,8 @@ export interface ReplayResult {
   packetMs?: number;
   /** Output time spent in each profile, ms. */
   timeInProfileMs?: Record<string, number>;
+  /** What the stream's payloads are and whether they or the replacement audio played. */
+  audio?: AudioChoice;
 }
 
 /** The figures of shared/METRICS.md, under exactly those names. */
