@@ -138,6 +138,28 @@ function realtimeContextClosed(context: BaseAudioContext): boolean {
   return !(typeof Offline === 'function' && context instanceof Offline);
 }
 
+/**
+ * True when `context` is a realtime context that is not rendering (suspended
+ * before a user gesture, suspended by the app or the browser, or 'interrupted'
+ * in Safari): its audio clock stands still, so a packet pushed now could only
+ * play late. An OfflineAudioContext is 'suspended' until startRendering(),
+ * and replays push every packet before that: it does not count.
+ */
+function realtimeContextStopped(context: BaseAudioContext): boolean {
+  if (context.state === 'running' || context.state === 'closed') return false;
+  const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
+  return !(typeof Offline === 'function' && context instanceof Offline);
+}
+
+/** Odd multiplier (2^32 / golden ratio) that spreads epochs over the SSRC space, so an epoch's SSRCs never meet another's by accident. */
+const EPOCH_SSRC_SPREAD = 0x9e3779b1;
+
+/** The SSRC the engine sees for a packet of `ssrc` (−1: none given) in stream epoch `epoch`: unchanged in epoch 0. */
+function ssrcForEngine(ssrc: number, epoch: number): number {
+  if (epoch === 0) return ssrc < 0 ? 0 : ssrc;
+  return ((ssrc < 0 ? 0 : ssrc) ^ Math.imul(epoch, EPOCH_SSRC_SPREAD)) >>> 0;
+}
+
 /** Engine packet slot size when the app sets none (assembly/packet_buffer.ts default): the largest payload the worklet's engine takes. */
 const DEFAULT_SLOT_BYTES = 2048;
 
@@ -178,6 +200,22 @@ export class JitterlaneNode extends EventTarget {
   private readonly maxPayloadBytes: number;
   /** Payloads push() refused as larger than maxPayloadBytes. */
   private packetsTooLarge = 0;
+  /** Packets push() dropped because the realtime context was not running (they could only have played late). */
+  private packetsDroppedSuspended = 0;
+  /** The realtime context was not rendering when it last changed state. */
+  private contextStopped = false;
+  /**
+   * Stream epoch: bumped each time the realtime context stops rendering. The
+   * audio clock then stands still while the sender's goes on, so the stream
+   * comes back after resume() ahead of where playout stopped, and what the
+   * engine held, or what waits in the processor's ring for its stamped arrival,
+   * would play that much late while the delay gauges read small. Every packet
+   * carries its epoch in the SSRC the engine sees (ssrcForEngine), so the first
+   * packet pushed after resume() is a new stream to the engine: it resyncs at
+   * once, counting what it held as discarded. Timer-free and ordered: the ring
+   * hands the engine every older packet before the first new one.
+   */
+  private epoch = 0;
 
   private constructor(context: BaseAudioContext, node: AudioWorkletNode, transport: 'shared-ring' | 'port', ring: PacketRing | null, profile: string, maxPayloadBytes: number) {
     super();
@@ -189,6 +227,9 @@ export class JitterlaneNode extends EventTarget {
     this.maxPayloadBytes = maxPayloadBytes;
     // A closed realtime context's node is done: settle the requests waiting, so no getStats() hangs.
     context.addEventListener?.('statechange', () => {
+      const stopped = realtimeContextStopped(context);
+      if (stopped && !this.contextStopped) this.epoch++;
+      this.contextStopped = stopped;
       if (!realtimeContextClosed(context)) return;
       this.rejectPending('the AudioContext was closed');
       this.settleStart(new JitterlaneError('JitterlaneNode.create: the AudioContext was closed before the processor started'));
@@ -332,9 +373,13 @@ export class JitterlaneNode extends EventTarget {
    * Hands one received packet to the worklet. Throws JitterlaneError on
    * arguments of the wrong type or range, and after close() or once the
    * AudioContext is closed. Returns false when the packet was dropped and
-   * counted: a full ring (`ringOverflow`), or a payload larger than the
-   * engine's slot (`slotBytes`, default 2048: `packetsTooLarge`). An empty
-   * payload is passed on and counted by the engine (`packetsInvalid`).
+   * counted: a full ring (`ringOverflow`), a payload larger than the
+   * engine's slot (`slotBytes`, default 2048: `packetsTooLarge`), or a
+   * realtime context that is not running (`packetsDroppedSuspended`: with
+   * the audio clock stopped the packet could only play late, and played
+   * after resume() it would add its wait to the latency while the delay
+   * gauges read small). An empty payload is passed on and counted by the
+   * engine (`packetsInvalid`).
    */
   push(payload: Uint8Array, info: PushInfo): boolean {
     this.live();
@@ -353,8 +398,13 @@ export class JitterlaneNode extends EventTarget {
       this.packetsTooLarge++;
       return false;
     }
-    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
-    this.batcher!.push(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
+    if (realtimeContextStopped(this.context)) {
+      this.packetsDroppedSuspended++;
+      return false;
+    }
+    const engineSsrc = ssrcForEngine(ssrc, this.epoch);
+    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
+    this.batcher!.push(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
     return true;
   }
 
@@ -379,11 +429,7 @@ export class JitterlaneNode extends EventTarget {
   /** Stats in RTCInboundRtpStreamStats shape; also emits 'underrun' and 'reset' events when their counters moved. */
   async getStats(): Promise<JitterlaneInboundStats> {
     this.live();
-    const id = this.nextRequest++;
-    const raw = await new Promise<Record<string, number>>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.post({ type: 'stats', id });
-    });
+    const raw = await this.rawStats();
     if (raw.concealmentEvents > this.lastCounters.concealmentEvents) this.dispatchEvent(new CustomEvent('underrun', { detail: { concealmentEvents: raw.concealmentEvents } }));
     if (raw.streamResets > this.lastCounters.streamResets) this.dispatchEvent(new CustomEvent('reset', { detail: { streamResets: raw.streamResets } }));
     this.lastCounters = { concealmentEvents: raw.concealmentEvents, streamResets: raw.streamResets };
@@ -397,8 +443,17 @@ export class JitterlaneNode extends EventTarget {
       id: 'jitterlane-inbound-audio',
       timestamp: performance.timeOrigin + performance.now(),
       ...webrtc,
-      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge },
+      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge, packetsDroppedSuspended: this.packetsDroppedSuspended },
     };
+  }
+
+  /** The processor's stats block, as it answers a request. */
+  private rawStats(): Promise<Record<string, number>> {
+    const id = this.nextRequest++;
+    return new Promise<Record<string, number>>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: 'stats', id });
+    });
   }
 
   private readonly pendingReplay = new Map<number, { resolve: (result: ReplayRecordingResult) => void; reject: (error: Error) => void }>();
