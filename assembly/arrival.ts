@@ -32,6 +32,17 @@ const BASELINE_FALL_MS_PER_S: f64 = 2;
  */
 const BASELINE_FREE_FALL_MS: f64 = 100;
 
+import { LatenessCover } from './lateness';
+
+/**
+ * A packet this far above the delay estimate is part of a delay spike (a
+ * handover, a radio stall, a route change), not jitter: 40 ms is beyond what
+ * an access hop's scheduling adds (Wi-Fi and cellular grants stay within
+ * it). Spikes are kept out of the histogram, so one spike does not hold the
+ * target up for the histogram's whole memory.
+ */
+const SPIKE_ABOVE_MS: f64 = 40;
+
 /** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */
 const HIST_BUCKETS: i32 = 512;
 
@@ -53,16 +64,15 @@ function bucketOf(ms: f64): i32 {
   return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
 }
 
-/** Peaks remembered at once: enough to see a recurring pattern within the hold time. */
-const PEAK_SLOTS: i32 = 8;
 /** Packets arriving this close together (1 ms) after being sent apart arrived as one batch. */
 const BATCH_FRAMES: f64 = 48;
 
 /**
  * Relative arrival delay and its estimate: a forgetting histogram gives the
- * quantile of the delay above the fastest recent packet (slow to fall, so the
- * target comes down steadily); a peak detector lifts the estimate at once when
- * delay spikes recur, and lets it go when they stop.
+ * quantile of the delay above the fastest recent packet (the body: slow to
+ * fall, so the target comes down steadily); lateness episodes above it are
+ * remembered for the cover (lateness.ts); packets far above it are a delay
+ * spike, whose level holds the playout up while it lasts.
  */
 export class DelayTracker {
   private readonly sampleRate: f64;
@@ -71,9 +81,10 @@ export class DelayTracker {
   private readonly histogram: StaticArray<f64> = new StaticArray<f64>(HIST_BUCKETS);
   private histogramTotal: f64 = 0;
   private nextWeight: f64 = 1;
-  private readonly peakHeightMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
-  private readonly peakTimeMs: StaticArray<f64> = new StaticArray<f64>(PEAK_SLOTS);
-  private peakNext: i32 = 0;
+  /** Lateness episodes above the estimate's body. */
+  readonly lateness: LatenessCover = new LatenessCover();
+  /** Relative delay of the spike under way (the highest of its packets so far), ms; 0 outside spikes. */
+  spikeLevelMs: f64 = 0;
   /** The baseline: fastest transit of the last 10 s, held up by the guard, in frames. */
   minTransit: f64 = 0;
   /** Rate-limited follower of the 60 s fastest transit (frames), and when it last moved (−1: not yet). */
@@ -106,10 +117,8 @@ export class DelayTracker {
     for (let i = 0; i < HIST_BUCKETS; i++) unchecked((this.histogram[i] = 0));
     this.histogramTotal = 0;
     this.nextWeight = 1;
-    for (let i = 0; i < PEAK_SLOTS; i++) {
-      unchecked((this.peakHeightMs[i] = 0));
-      unchecked((this.peakTimeMs[i] = -Infinity));
-    }
+    this.lateness.reset();
+    this.spikeLevelMs = 0;
     this.minTransit = 0;
     this.lastRelativeMs = 0;
     this.packets = 0;
@@ -121,9 +130,10 @@ export class DelayTracker {
   /**
    * Records one packet: `arrivalFrame` on the output clock, `posFrame` on the
    * sender's timeline. `memoryPackets` sets the histogram's forgetting, and
-   * `currentEstimateMs` is what a peak is measured against.
+   * `bodyMs` (the histogram's quantile before this packet) is what lateness
+   * and spikes are measured against.
    */
-  observe(arrivalFrame: f64, posFrame: f64, memoryPackets: f64, currentEstimateMs: f64): void {
+  observe(arrivalFrame: f64, posFrame: f64, memoryPackets: f64, bodyMs: f64): void {
     const transit = arrivalFrame - posFrame;
     const bucketFrames = MIN_BUCKET_MS * this.sampleRate * 0.001;
     const bucket = <i64>Math.floor(arrivalFrame / bucketFrames);
@@ -167,7 +177,10 @@ export class DelayTracker {
     const batchFollower = arrivalFrame - this.lastArrival <= BATCH_FRAMES && posFrame > this.lastPos;
     this.lastArrival = arrivalFrame;
     this.lastPos = posFrame;
-    if (!batchFollower) {
+    const spike = this.packets > 1 && relativeMs > bodyMs + SPIKE_ABOVE_MS;
+    this.spikeLevelMs = spike ? Math.max(this.spikeLevelMs, relativeMs) : 0;
+    this.lateness.observe((arrivalFrame * 1000) / this.sampleRate, relativeMs, bodyMs);
+    if (!batchFollower && !spike) {
       // Forgetting by growing the weight of new entries instead of shrinking all
       // old ones: the same histogram shape, one add per packet.
       const forget = 1 - 1 / Math.max(memoryPackets, 2);
@@ -176,13 +189,6 @@ export class DelayTracker {
       unchecked((this.histogram[b] += this.nextWeight));
       this.histogramTotal += this.nextWeight;
       if (this.nextWeight > 1e200) this.rescale();
-    }
-
-    // A peak is a delay well above what the estimate already covers.
-    if (this.packets > 1 && relativeMs > currentEstimateMs * 1.5 + 5) {
-      unchecked((this.peakHeightMs[this.peakNext] = relativeMs));
-      unchecked((this.peakTimeMs[this.peakNext] = (arrivalFrame * 1000) / this.sampleRate));
-      this.peakNext = (this.peakNext + 1) % PEAK_SLOTS;
     }
   }
 
@@ -252,21 +258,5 @@ export class DelayTracker {
       cumulative += mass;
     }
     return bucketLowMs(HIST_BUCKETS - 1);
-  }
-
-  /**
-   * Height of recurring peaks: the highest of the peaks seen within `holdMs`
-   * of `nowMs`, when at least two were; 0 when spikes are isolated.
-   */
-  peakMs(nowMs: f64, holdMs: f64): f64 {
-    let count = 0;
-    let highest: f64 = 0;
-    for (let i = 0; i < PEAK_SLOTS; i++) {
-      if (nowMs - unchecked(this.peakTimeMs[i]) <= holdMs) {
-        count++;
-        highest = Math.max(highest, unchecked(this.peakHeightMs[i]));
-      }
-    }
-    return count >= 2 ? highest : 0;
   }
 }

@@ -315,8 +315,8 @@ export function delayTrackerCreate(sampleRate: f64): i32 {
 }
 
 /** DelayTracker.observe for `handle`. */
-export function delayTrackerObserve(handle: i32, arrivalFrame: f64, posFrame: f64, memoryPackets: f64, currentEstimateMs: f64): void {
-  delayTrackers.at(handle).observe(arrivalFrame, posFrame, memoryPackets, currentEstimateMs);
+export function delayTrackerObserve(handle: i32, arrivalFrame: f64, posFrame: f64, memoryPackets: f64, bodyMs: f64): void {
+  delayTrackers.at(handle).observe(arrivalFrame, posFrame, memoryPackets, bodyMs);
 }
 
 /** DelayTracker.quantileMs for `handle`. */
@@ -324,9 +324,14 @@ export function delayTrackerQuantileMs(handle: i32, quantile: f64): f64 {
   return delayTrackers.at(handle).quantileMs(quantile);
 }
 
-/** DelayTracker.peakMs for `handle`. */
-export function delayTrackerPeakMs(handle: i32, nowMs: f64, holdMs: f64): f64 {
-  return delayTrackers.at(handle).peakMs(nowMs, holdMs);
+/** DelayTracker.lateness.coverMs for `handle`. */
+export function delayTrackerCoverMs(handle: i32, nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64): f64 {
+  return delayTrackers.at(handle).lateness.coverMs(nowMs, windowMs, episodeCostMs, marginMs, baseMs);
+}
+
+/** DelayTracker.spikeLevelMs for `handle`. */
+export function delayTrackerSpikeLevelMs(handle: i32): f64 {
+  return delayTrackers.at(handle).spikeLevelMs;
 }
 
 /** DelayTracker.minTransit for `handle`: fastest transit in the window, in frames. */

@@ -10,10 +10,10 @@ import {
   OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX,
   OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
-import { searchPeriod, foundLag, foundCorrelation, rms } from './dsp/correlation';
+import { searchPeriod, foundLag, foundCorrelation, quietRun, rms } from './dsp/correlation';
 import { PitchRepeater } from './dsp/expand';
 import { crossfadeFrom } from './dsp/merge';
-import { accelerateInPlace, expandInPlace } from './dsp/time_stretch';
+import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlace } from './dsp/time_stretch';
 import * as ev from './events';
 import { PacketBuffer, SeenSequences } from './packet_buffer';
 import { Profile } from './profile';
@@ -40,16 +40,34 @@ const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRA
 const MERGE_FRAMES: i32 = 120;
 /** Correlation a stretch needs on voiced audio; NetEq's accelerate uses the same 0.9. */
 const CORRELATION_GATE: f32 = 0.9;
-/** Below −50 dBFS RMS audio counts as low energy: stretched without a period match. */
+/** Below −50 dBFS RMS audio counts as quiet (a pause, background noise): stretched without a period match. */
 const LOW_ENERGY_RMS: f32 = 0.00316;
-/** Shortest low-energy stretch: below a third of a millisecond the bookkeeping is not worth it. */
+/** Shortest quiet stretch: below a third of a millisecond the bookkeeping is not worth it. */
 const MIN_LOW_ENERGY_STRETCH: i32 = 16;
+/** Fade at the seam of a quiet stretch: 2.5 ms, as the merge's; no pitch to keep in step. */
+const QUIET_FADE: i32 = 120;
+/** Most removed from a pause at once: 100 ms shorter, a pause still sounds like a pause. */
+const MAX_QUIET_STRETCH: i32 = 4800;
+/** Most inserted into a pause at once: 40 ms, within the history kept behind the play point. */
+const MAX_QUIET_INSERT: i32 = 1920;
 /** The stretch allowance saves up to two longest periods, so a long period can always pass. */
 const STRETCH_BUDGET_CAP: f64 = 2 * <f64>MAX_PERIOD;
 /** A packet further than 60 s from the playout point starts a new stream. */
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
 const SEQUENCE_LEAP: i64 = 3000;
+/**
+ * Lateness episodes are weighed over the last 20 s: long enough to span the
+ * quiet seconds between clusters of lateness (and to see a rate of a few a
+ * minute), short enough that the cover falls within 20 s of the last one.
+ */
+const LATENESS_WINDOW_MS: f64 = 20000;
+/**
+ * What one lateness episode a minute is worth in added latency, ms: a stall a
+ * minute is covered when 3 ms of target (or less) avoids it (see lateness.ts
+ * and the README's decision rule).
+ */
+const EPISODE_COST_MS: f64 = 3;
 /** Event log entries kept between drains: several seconds of operations. */
 export const EVENT_CAPACITY: i32 = 4096;
 
@@ -95,11 +113,17 @@ export class Engine {
   private usedCodecConcealment: bool = false;
   /** Concealment played while no packet was waiting: loss or DTX, decided when the next packet shows. */
   private pendingConcealed: f64 = 0;
+  /** The part of it that waited for the missing audio (the playout point did not move). */
+  private pendingWait: f64 = 0;
+  /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
+  private lastPullFrames: f64 = 128;
   private stretchBudget: f64 = 0;
   /** Current target delay above the fastest recent packet, ms. */
   targetMs: f64 = 0;
-  /** The delay estimate before clamping to the profile, ms. */
+  /** The delay estimate before clamping to the profile, ms: the body quantile, or above it the level recurring lateness calls for. */
   estimateMs: f64 = 0;
+  /** The body of the estimate: the histogram's quantile, ms. */
+  private bodyMs: f64 = 0;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -168,7 +192,7 @@ export class Engine {
     }
     if (seqU > this.highestSeq) this.highestSeq = seqU;
 
-    this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.targetMs);
+    this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.bodyMs);
     this.updateTarget();
 
     if (this.started && pos + <f64>frames <= this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) {
@@ -221,6 +245,7 @@ export class Engine {
     this.tracker.reset();
     this.decoder.reset();
     this.commitPending(false, 0);
+    this.pendingWait = 0;
     this.started = false;
     this.lastSeq = -1;
     this.highestSeq = -1;
@@ -231,13 +256,29 @@ export class Engine {
 
   // ---- target --------------------------------------------------------------
 
-  /** Target = delay estimate (quantile, or recurring peaks) clamped to the profile's floor and ceiling. */
+  /**
+   * Target = delay estimate clamped to the profile's floor and ceiling, where
+   * the estimate is the histogram's quantile (the body), or above it the
+   * level that recurring lateness calls for (lateness.ts).
+   */
   updateTarget(): void {
     const p = this.profile;
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
-    const estimate = Math.max(this.tracker.quantileMs(p.quantile), (p.peakHoldMs > 0 ? this.tracker.peakMs(nowMs, p.peakHoldMs) : 0));
-    this.estimateMs = estimate;
-    this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, estimate));
+    this.bodyMs = this.tracker.quantileMs(p.quantile);
+    const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, LATENESS_WINDOW_MS, EPISODE_COST_MS, marginMs, this.bodyMs);
+    this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
+  }
+
+  /**
+   * The delay playout is steered to, ms: the target, or while a delay spike
+   * lasts the spike's level (its packets must still play), up to the ceiling.
+   */
+  private steeredTargetMs(): f64 {
+    const spike = this.tracker.spikeLevelMs;
+    if (spike <= 0) return this.targetMs;
+    const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
+    return Math.max(this.targetMs, Math.min(this.profile.ceilingMs, spike + marginMs));
   }
 
   private msToFrames(ms: f64): f64 {
@@ -247,7 +288,7 @@ export class Engine {
   /** Current delay minus target, in frames: how far the playout offset is above where it should be. */
   private errorFrames(): f64 {
     const offset = this.now + <f64>this.sync.unplayed() - this.nextPos;
-    return offset - (this.tracker.minTransit + this.msToFrames(this.targetMs));
+    return offset - (this.tracker.minTransit + this.msToFrames(this.steeredTargetMs()));
   }
 
   /** Delay the engine steers: playout offset above the fastest recent packet, ms. */
@@ -262,6 +303,7 @@ export class Engine {
   /** Emits `frames` frames per channel to `output` (planar, MAX_PULL_FRAMES floats per channel). */
   pull(frames: i32): i32 {
     if (frames <= 0 || frames > MAX_PULL_FRAMES) return R.ERR_ARGUMENT;
+    this.lastPullFrames = <f64>frames;
     let guard = 0;
     while (this.sync.unplayed() < frames && guard < 64) {
       this.produce(frames - this.sync.unplayed());
@@ -277,7 +319,7 @@ export class Engine {
 
   private refreshGauges(): void {
     const st = this.stats;
-    st.set(S.STAT_TARGET_DELAY_MS, this.targetMs);
+    st.set(S.STAT_TARGET_DELAY_MS, this.steeredTargetMs());
     st.set(S.STAT_CURRENT_DELAY_MS, this.currentDelayMs());
     const ahead = <f64>this.sync.unplayed() + Math.max(0, <f64>this.buffer.endPos(<i64>this.nextPos) - this.nextPos);
     st.set(S.STAT_BUFFERED_MS, (ahead * 1000) / <f64>SAMPLE_RATE);
@@ -300,19 +342,26 @@ export class Engine {
     s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
     s.stretchBudgetFrames = this.stretchBudget;
     s.minStretchFrames = <f64>MIN_PERIOD;
-    s.errorFrames = this.errorFrames();
     if (first >= 0) {
       const pos = <f64>unchecked(this.buffer.pos[first]);
-      s.gapFrames = pos - this.nextPos;
       s.sequenceContiguous = this.lastSeq >= 0 && unchecked(this.buffer.seq[first]) == this.lastSeq + 1;
+      // Concealment that waited for missing audio, now that a later packet shows a gap
+      // before it, stood in for the start of that gap: the playout point moves past what
+      // it covered, so a loss (or a pause) costs no delay.
+      if (this.pendingWait > 0 && pos - this.nextPos > CONTIGUOUS_TOLERANCE_FRAMES) {
+        this.nextPos += Math.min(this.pendingWait, pos - this.nextPos);
+      }
+      this.pendingWait = 0;
+      s.gapFrames = pos - this.nextPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
       const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
-      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
+      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.steeredTargetMs()) - (this.now + <f64>this.sync.unplayed());
       if (this.pendingConcealed > 0) {
         const dtxGap = pos - this.lastEndPos;
         this.commitPending(s.sequenceContiguous, dtxGap);
       }
     }
+    s.errorFrames = this.errorFrames();
     const op = decide(s);
     if (op == OP_IDLE) this.idle(need);
     else if (op == OP_NORMAL) this.normal();
@@ -442,65 +491,101 @@ export class Engine {
     return first >= 0 && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
   }
 
-  /** Removes one period (or, in low-energy audio, up to what the error asks) from the unplayed audio. */
+  /**
+   * Removes audio ahead of the play point: in quiet audio (a pause) what the
+   * error asks at once, with a short fade; in speech one pitch period that
+   * correlates, within the stretch budget.
+   */
   private accelerate(rate: f64): void {
     if (this.decodeNext() < 0) {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    // A long period needs two of them unplayed: decode the following packet too when it is there.
-    while (this.sync.unplayed() < 2 * MAX_PERIOD && this.nextIsContiguous()) {
-      if (this.decodeNext() < 0) break;
+    const wanted = this.errorFrames() + this.msToFrames(this.profile.deadbandMs);
+    // A long period needs two of them unplayed: decode the following packet too when it is there;
+    // and while all that is decoded is quiet, as much more as the pause could lose.
+    // (Decoding may compact the store: the play point's address is taken after it.)
+    while (this.nextIsContiguous()) {
+      const region = this.sync.unplayed();
+      const quiet = quietRun(this.sync.ptr(0, this.sync.playIndex), 1, min(region, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
+      const wantMore = region < 2 * MAX_PERIOD || (quiet == region && <f64>region < Math.min(wanted, <f64>MAX_QUIET_STRETCH) + <f64>QUIET_FADE);
+      if (!wantMore || this.decodeNext() < 0) break;
     }
     const region = this.sync.unplayed();
-    const allowed = Math.min(this.stretchBudget, this.errorFrames() + this.msToFrames(this.profile.deadbandMs));
-    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>(region / 2), allowed));
     const anchor = this.sync.ptr(0, this.sync.playIndex);
+    const quietAhead = quietRun(anchor, 1, min(region, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
+    const quiet = <i32>Math.min(<f64>(quietAhead - QUIET_FADE), wanted);
+    if (quiet >= MIN_LOW_ENERGY_STRETCH) {
+      for (let c = 0; c < this.channels; c++) removeQuietInPlace(this.sync.ptr(c, this.sync.playIndex), region, quiet, QUIET_FADE);
+      this.stretched(-quiet, rate, false);
+      return;
+    }
+    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>(region / 2), Math.min(this.stretchBudget, wanted)));
     let tau = 0;
     if (maxLag >= MIN_PERIOD) {
       searchPeriod(anchor, 0, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
       if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
     }
-    if (tau == 0 && maxLag >= MIN_LOW_ENERGY_STRETCH && rms(anchor, 2 * maxLag) < LOW_ENERGY_RMS) tau = maxLag;
     if (tau == 0) {
       this.lastOutcome = OUTCOME_STRETCH_FAILED;
       return;
     }
     for (let c = 0; c < this.channels; c++) accelerateInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
-    this.sync.endIndex -= tau;
-    this.stretchBudget -= <f64>tau;
-    this.stats.add(S.STAT_REMOVED_FOR_ACCELERATION, <f64>tau);
-    this.events.push(rate > this.profile.stretchRate ? ev.EVENT_ACCELERATE_FAST : ev.EVENT_ACCELERATE, this.now + <f64>this.sync.unplayed(), <f64>tau, 0);
+    this.stretched(-tau, rate, true);
+  }
+
+  /**
+   * Books a stretch of `frames` (negative: removed) done at the play point:
+   * the decoded store's end moves, voiced stretches spend the budget (quiet
+   * ones are inaudible and free), and the counters and the event follow.
+   */
+  private stretched(frames: i32, rate: f64, voiced: bool): void {
+    this.sync.endIndex += frames;
+    if (voiced) this.stretchBudget -= <f64>abs(frames);
+    const at = this.now + <f64>this.sync.unplayed();
+    if (frames < 0) {
+      this.stats.add(S.STAT_REMOVED_FOR_ACCELERATION, <f64>-frames);
+      this.events.push(rate > this.profile.stretchRate ? ev.EVENT_ACCELERATE_FAST : ev.EVENT_ACCELERATE, at, <f64>-frames, 0);
+    } else {
+      this.stats.add(S.STAT_INSERTED_FOR_DECELERATION, <f64>frames);
+      this.events.push(ev.EVENT_PREEMPTIVE_EXPAND, at, <f64>frames, 0);
+    }
     this.lastOutcome = OUTCOME_STRETCHED;
   }
 
-  /** Inserts one period at the play point (or, in low-energy audio, what the error asks). */
+  /**
+   * Inserts audio at the play point: in quiet audio what the error asks at
+   * once, repeating what just played; in speech one pitch period that
+   * correlates, within the stretch budget.
+   */
   private preemptiveExpand(): void {
     if (this.decodeNext() < 0) {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    this.sync.reserve(MAX_PERIOD);
+    const wanted = -this.errorFrames() + this.msToFrames(this.profile.deadbandMs);
+    this.sync.reserve(MAX_QUIET_INSERT);
     const region = this.sync.unplayed();
-    const allowed = Math.min(this.stretchBudget, -this.errorFrames() + this.msToFrames(this.profile.deadbandMs));
-    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>region, allowed));
     const anchor = this.sync.ptr(0, this.sync.playIndex);
+    const quietBehind = quietRun(anchor, -1, MAX_QUIET_INSERT, LOW_ENERGY_RMS);
+    const quiet = <i32>Math.min(<f64>quietBehind, wanted);
+    if (quiet >= QUIET_FADE && region >= QUIET_FADE && rms(anchor, QUIET_FADE) < LOW_ENERGY_RMS) {
+      for (let c = 0; c < this.channels; c++) insertQuietInPlace(this.sync.ptr(c, this.sync.playIndex), region, quiet, QUIET_FADE);
+      this.stretched(quiet, this.profile.stretchRate, false);
+      return;
+    }
+    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>region, Math.min(this.stretchBudget, wanted)));
     let tau = 0;
     if (maxLag >= MIN_PERIOD) {
       searchPeriod(anchor, 1, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
       if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
     }
-    if (tau == 0 && maxLag >= MIN_LOW_ENERGY_STRETCH && rms(anchor - (<usize>maxLag << 2), 2 * maxLag) < LOW_ENERGY_RMS) tau = maxLag;
     if (tau == 0) {
       this.lastOutcome = OUTCOME_STRETCH_FAILED;
       return;
     }
     for (let c = 0; c < this.channels; c++) expandInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
-    this.sync.endIndex += tau;
-    this.stretchBudget -= <f64>tau;
-    this.stats.add(S.STAT_INSERTED_FOR_DECELERATION, <f64>tau);
-    this.events.push(ev.EVENT_PREEMPTIVE_EXPAND, this.now + <f64>this.sync.unplayed(), <f64>tau, 0);
-    this.lastOutcome = OUTCOME_STRETCHED;
+    this.stretched(tau, this.profile.stretchRate, true);
   }
 
   /**
@@ -517,8 +602,10 @@ export class Engine {
     const s = this.status;
     const known = s.packetAvailable && s.gapFrames > 0;
     let fec = known ? this.usableFecFrames() : 0;
-    if (fec > 0 && Math.abs(s.gapFrames - <f64>fec) <= CONTIGUOUS_TOLERANCE_FRAMES) {
-      if (this.recoverWithFec(fec)) return;
+    // The FEC covers the audio just before the waiting packet; concealment that waited
+    // may already have stood in for its start, so it recovers what of it is still missing.
+    if (fec > 0 && s.gapFrames <= <f64>fec + CONTIGUOUS_TOLERANCE_FRAMES) {
+      if (this.recoverWithFec(fec, <i32>Math.max(0, Math.round(<f64>fec - s.gapFrames)))) return;
       // The codec could not: its FEC is discarded and the whole gap concealed.
       unchecked((this.buffer.fecFrames[this.buffer.first()] = 0));
       this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
@@ -541,11 +628,17 @@ export class Engine {
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
       this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
     } else {
-      // Dry: the concealment waits for the missing audio (the delay grows) while
-      // the delay is below target plus one packet: a packet a little late then
-      // plays whole, and the delay rises to what the network does. Beyond that
-      // (an outage) it stands in for the audio in place so the delay stays bounded.
-      if (s.errorFrames < this.lastPacketFrames) advance = 0;
+      // Dry: the concealment waits for the missing audio (the delay grows) up to
+      // the profile's ceiling: a late packet, or a delay spike's first, then
+      // plays whole and what follows it is not late. If a later packet shows the
+      // audio was lost instead, the waited concealment is counted as standing in
+      // for it (produce()), so a loss costs no delay. Beyond the ceiling (an
+      // outage) it stands in for the audio in place.
+      const headroom = this.msToFrames(this.profile.ceilingMs - this.steeredTargetMs()) - s.errorFrames;
+      if (<f64>frames <= headroom) {
+        advance = 0;
+        this.pendingWait += <f64>frames;
+      }
       this.pendingConcealed += <f64>frames;
     }
     this.nextPos += advance;
@@ -652,22 +745,25 @@ export class Engine {
    * as NetEq does for Opus: the decoder runs on through it, so the waiting packet
    * then plays without a merge. Returns false when the codec could not.
    */
-  private recoverWithFec(fec: i32): bool {
+  private recoverWithFec(fec: i32, skip: i32): bool {
     const b = this.buffer;
     const slot = b.first();
     this.sync.reserve(fec);
     const end = this.sync.endIndex;
     if (this.decoder.decodeFec(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, end), fec, this.sync.capacity) != fec) return false;
-    // After codec concealment the decoder ran ahead by what it carried: fade from that into the recovered audio.
-    if (this.lastOutcome == OUTCOME_CONCEALED) this.crossfadeInto(end, min(fec, this.continuationForMerge()));
     this.sync.endIndex += fec;
+    // The first `skip` frames were concealed already: only the rest plays.
+    const kept = fec - skip;
+    if (skip > 0) this.sync.removeAt(end, skip);
+    // After codec concealment the decoder ran ahead by what it carried: fade from that into the recovered audio.
+    if (this.lastOutcome == OUTCOME_CONCEALED) this.crossfadeInto(end, min(kept, this.continuationForMerge()));
     const seq = unchecked(b.seq[slot]);
     unchecked((b.fecFrames[slot] = -fec)); // used: not counted as discarded when the packet leaves
     this.nextPos = <f64>unchecked(b.pos[slot]);
     this.lastEndPos = this.nextPos;
     this.lastSeq = seq - 1;
     this.stats.add(S.STAT_FEC_RECOVERED, 1);
-    this.events.push(ev.EVENT_FEC, this.now + <f64>(end - this.sync.playIndex), <f64>(seq - 1), <f64>fec);
+    this.events.push(ev.EVENT_FEC, this.now + <f64>(end - this.sync.playIndex), <f64>(seq - 1), <f64>kept);
     this.lastOutcome = OUTCOME_NORMAL;
     return true;
   }

@@ -13,9 +13,9 @@ import { replay, type AudioSource, type ReplayOutput } from './replay/driver.js'
 import type { ReplacementCodec } from './replay/opus_replacement.js';
 import { replayInBrowser } from './replay/browser_runtime.js';
 import { writeReplayOutputs } from './replay/outputs.js';
-import { qualityFigures } from './replay/quality.js';
+import { metricsReport, qualityFigures } from './replay/quality.js';
 import { describeStreamReport, streamReport } from './replay/stream_report.js';
-import { formatMetrics, formatTable } from './replay/table.js';
+import { formatArtefacts, formatMetrics, formatTable } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
 import { formatSsrc, readRtpPackets, readTrace, streamStatistics } from './trace/index.js';
 
@@ -165,9 +165,10 @@ async function runReplay(args: string[]): Promise<void> {
           onProgress: bar.update,
         });
   bar.end();
-  const { metrics } = qualityFigures(result);
+  const figures = qualityFigures(result);
+  const { metrics, artefacts } = figures;
   const chosen = streamReport(trace, result.audio!);
-  const report = { ...metrics, ...chosen, ...(auto ? { timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : {}) };
+  const report = { ...metricsReport(figures), ...chosen, ...(auto ? { timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : {}) };
   if (values.out) writeReplayOutputs(values.out, result, report);
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + '\n');
@@ -175,6 +176,7 @@ async function runReplay(args: string[]): Promise<void> {
     process.stdout.write(`${trace.name} (${trace.format}, ${trace.clockRate} Hz, ${trace.packets.length} packets), profile ${profile}\n`);
     process.stdout.write(describeStreamReport(chosen) + '\n');
     process.stdout.write(formatMetrics(metrics) + '\n');
+    process.stdout.write(formatArtefacts(artefacts) + '\n');
     if (auto) {
       const time = Object.entries(result.timeInProfileMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ');
       process.stdout.write(`profile auto: ${time}; path ${auto.monitor.evidence().pathClass}\n`);

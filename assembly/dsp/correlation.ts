@@ -95,3 +95,27 @@ export function rms(x: usize, n: i32): f32 {
   }
   return Mathf.sqrt(sum / <f32>n);
 }
+
+/** Blocks the quiet-run scans measure: 2.5 ms, short enough to end a run at the first syllable. */
+const QUIET_BLOCK: i32 = 120;
+
+/**
+ * Length of the quiet run that starts at x[0] (direction 1) or ends just
+ * before x[0] (direction −1), in whole 2.5 ms blocks, looking at most `limit`
+ * samples far: the longest run whose RMS stays below `threshold`, none of
+ * whose blocks reaches four times it (12 dB: a syllable's onset ends a run).
+ */
+export function quietRun(x: usize, direction: i32, limit: i32, threshold: f32): i32 {
+  let run = 0;
+  let quiet = 0;
+  let energy: f32 = 0;
+  while (run + QUIET_BLOCK <= limit) {
+    const block = direction > 0 ? x + (<usize>run << 2) : x - (<usize>(run + QUIET_BLOCK) << 2);
+    const level = rms(block, QUIET_BLOCK);
+    if (level >= 4 * threshold) break;
+    energy += level * level * <f32>QUIET_BLOCK;
+    run += QUIET_BLOCK;
+    if (energy < threshold * threshold * <f32>run) quiet = run;
+  }
+  return quiet;
+}

@@ -7,7 +7,7 @@ import { readTrace, TraceError } from '../trace/index.js';
 import { replay } from './driver.js';
 import { fixedOracle, windowOracle } from './oracle.js';
 import { writeReplayOutputs } from './outputs.js';
-import { qualityFigures, referenceBound, type QualityFigures } from './quality.js';
+import { metricsReport, qualityFigures, referenceBound, type QualityFigures } from './quality.js';
 import { formatTable } from './table.js';
 import { streamReport } from './stream_report.js';
 import { traceFiles, type TraceFile } from './trace_set.js';
@@ -64,7 +64,7 @@ function compareOne(file: TraceFile, outDir: string | undefined): CompareRow[] {
     const figures = qualityFigures(result);
     if (outDir) {
       if (result.audioSeconds > WAV_LIMIT_SECONDS) result.output = undefined;
-      writeReplayOutputs(join(outDir, file.name, profile), result, { ...figures.metrics, ...streamReport(trace, result.audio!) });
+      writeReplayOutputs(join(outDir, file.name, profile), result, { ...metricsReport(figures), ...streamReport(trace, result.audio!) });
     }
     rows.push({
       trace: file.name,
@@ -97,6 +97,12 @@ export function formatComparison(rows: CompareRow[]): string {
       windowOracle: r.windowOracleMs,
       late: m.lateLost,
       lost: m.networkLost,
+      bufferEpisodes: r.figures.artefacts.bufferEpisodesPerMin,
+      networkEpisodes: r.figures.artefacts.networkEpisodesPerMin,
+      shortShare: r.figures.artefacts.shortEpisodeShare * 100,
+      stretches: r.figures.artefacts.stretchesPerMin,
+      stretchedMs: r.figures.artefacts.stretchedMsPerMin,
+      artefacts: r.figures.artefacts.artefactsPerMin,
     };
   });
   return formatTable(table, [
@@ -113,5 +119,11 @@ export function formatComparison(rows: CompareRow[]): string {
     { key: 'windowOracle', title: 'window oracle ms', digits: 1 },
     { key: 'late', title: 'late' },
     { key: 'lost', title: 'net lost' },
+    { key: 'bufferEpisodes', title: 'buffer ep/min', digits: 1 },
+    { key: 'networkEpisodes', title: 'net ep/min', digits: 1 },
+    { key: 'shortShare', title: 'ep <10ms %', digits: 0 },
+    { key: 'stretches', title: 'stretch/min', digits: 1 },
+    { key: 'stretchedMs', title: 'stretch ms/min', digits: 0 },
+    { key: 'artefacts', title: 'artefacts/min', digits: 1 },
   ]);
 }

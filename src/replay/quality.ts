@@ -9,6 +9,7 @@
 // out one packet duration per network-lost packet, which is what a comparison
 // between buffers on the same trace measures.
 
+import { computeArtefacts, type Artefacts } from './artefacts.js';
 import { computeMetrics, qualityCost } from './metrics.js';
 import type { Metrics, ReplayResult } from './types.js';
 
@@ -29,6 +30,14 @@ export interface QualityFigures {
   bufferConcealmentRatio: number;
   /** meanAddedLatencyMs + 20 × bufferConcealmentRatio %: the figure compared with other buffers. */
   bufferCost: number;
+  /** Concealment episodes and stretch operations: what a listener hears. */
+  artefacts: Artefacts;
+}
+
+/** What metrics.json and `replay --json` hold: the METRICS.md figures and the artefact figures (without the episode list). */
+export function metricsReport(figures: QualityFigures): Metrics & { artefacts: Omit<Artefacts, 'episodes'> } {
+  const { episodes: _episodes, ...artefacts } = figures.artefacts;
+  return { ...figures.metrics, artefacts };
 }
 
 /** Metrics plus both costs. */
@@ -40,6 +49,7 @@ export function qualityFigures(result: ReplayResult): QualityFigures {
     cost: qualityCost(metrics),
     bufferConcealmentRatio: buffer,
     bufferCost: metrics.meanAddedLatencyMs + 20 * buffer * 100,
+    artefacts: computeArtefacts(result),
   };
 }
 

@@ -1,3 +1,4 @@
+import { SHORT_EPISODE_MS, type Artefacts } from './artefacts.js';
 import type { Metrics } from './types.js';
 
 /** One column of a {@link formatTable} table. */
@@ -108,4 +109,12 @@ export function formatMetrics(m: Metrics): string {
   ]);
   const nameWidth = Math.max('metric'.length, ...rows.map((row) => row.metric.length));
   return `${table}\n${'outputSha256'.padEnd(nameWidth)}${COLUMN_GAP}${m.outputSha256}`;
+}
+
+/** The artefact figures as one line per kind: episodes by cause, how many were short, stretches. */
+export function formatArtefacts(a: Artefacts): string {
+  return [
+    `concealment episodes ${a.concealmentEpisodesPerMin.toFixed(1)}/min (buffer ${a.bufferEpisodesPerMin.toFixed(1)}, network ${a.networkEpisodesPerMin.toFixed(1)}; ${(a.shortEpisodeShare * 100).toFixed(0)} % shorter than ${SHORT_EPISODE_MS} ms)`,
+    `time-stretches ${a.stretchesPerMin.toFixed(1)}/min, ${a.stretchedMsPerMin.toFixed(1)} ms/min; merges ${a.mergesPerMin.toFixed(1)}/min; artefacts ${a.artefactsPerMin.toFixed(1)}/min`,
+  ].join('\n');
 }

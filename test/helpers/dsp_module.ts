@@ -104,7 +104,8 @@ export interface DspExports {
   delayTrackerCreate(sampleRate: number): number;
   delayTrackerObserve(handle: number, arrivalFrame: number, posFrame: number, memoryPackets: number, currentEstimateMs: number): void;
   delayTrackerQuantileMs(handle: number, quantile: number): number;
-  delayTrackerPeakMs(handle: number, nowMs: number, holdMs: number): number;
+  delayTrackerCoverMs(handle: number, nowMs: number, windowMs: number, episodeCostMs: number, marginMs: number): number;
+  delayTrackerSpikeLevelMs(handle: number): number;
   delayTrackerMinTransit(handle: number): number;
   delayTrackerLastRelativeMs(handle: number): number;
   delayTrackerPackets(handle: number): number;

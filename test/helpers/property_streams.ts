@@ -265,7 +265,7 @@ export interface RunFigures {
   pulls: number;
   /** Highest currentDelayMs seen where the latency bound applies, minus the bound (≤ 0 when it held). */
   worstExcessMs: number;
-  /** currentDelayMs − targetDelayMs at the end. */
+  /** currentDelayMs − targetDelayMs at the last pull before the last arrival (the end of the steady tail). */
   finalErrorMs: number;
   /** Seconds after the tail began until |current − target| ≤ 5 ms up to its last arrival (NaN when never). */
   settleSeconds: number;
@@ -303,6 +303,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
   let lastResetFrame = 0;
   let worstExcessMs = -Infinity;
   let settledSince = NaN;
+  let finalErrorMs = NaN;
   let active: ProfileName = s.profile;
 
   while (now < endFrame) {
@@ -343,6 +344,9 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     // The engine decides once per pull: a pull longer than a quantum is the host's quantum here.
     const pullSlackMs = Math.max(QUANTUM_SLACK_MS, (frames * 1000) / SAMPLE_RATE);
     if (now - lastResetFrame > AFTER_RESYNC_FRAMES && current > 0) worstExcessMs = Math.max(worstExcessMs, current - boundMs - pullSlackMs);
+    // The delay steered while packets still come: after the last one the buffer waits for
+    // more (the delay grows while it conceals, up to the ceiling), which says nothing of recovery.
+    if (now <= lastArrival) finalErrorMs = current - stats[STAT.targetDelayMs]!;
     if (now >= tailStart && now <= lastArrival) {
       const settled = Math.abs(current - stats[STAT.targetDelayMs]!) <= 5;
       if (!settled) settledSince = NaN;
@@ -356,7 +360,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     packets: packets.length,
     pulls,
     worstExcessMs,
-    finalErrorMs: stats[STAT.currentDelayMs]! - stats[STAT.targetDelayMs]!,
+    finalErrorMs,
     settleSeconds: Number.isFinite(tailStart) ? (settledSince - tailStart) / SAMPLE_RATE : NaN,
     results,
   };

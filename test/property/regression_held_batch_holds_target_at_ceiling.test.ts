@@ -9,6 +9,8 @@
 // latency had been added for a one-second freeze. Fixed by counting a held
 // batch as one event: a packet that lands within 1 ms of the one before it,
 // though sent after it, does not enter the histogram (assembly/arrival.ts).
+// Since the by-ear issue (#12) the engine waits for held audio up to the
+// ceiling, so the batch plays and the backlog drains in the tail.
 
 import { describe, expect, it } from 'vitest';
 import { loadEngineModule } from '../../src/engine_node.js';
@@ -28,8 +30,10 @@ describe('a one-second batch held by the network and released at once', () => {
     const figures = runScenario(engineModule, engine, CAUGHT, packets, { tailStart: tailStartFrame(CAUGHT, packets), latencySlackMs: 300 });
     // The recovery property's bound (5 ms plus one packet): 26.3 ms before the fix.
     expect(Math.abs(figures.finalErrorMs)).toBeLessThanOrEqual(25);
-    // Within 5 ms of the target from the start of the steady tail and for good (before: never, in 10 s).
-    expect(figures.settleSeconds).toBeLessThan(0.5);
+    // Within 5 ms of the target 2.5 s into the steady tail and for good (before the fix: never, in 10 s).
+    // The engine now waits out a hold up to the ceiling and plays the rest of the batch instead of
+    // discarding it, so the tail starts with that backlog (460 ms) to drain at the fast rate.
+    expect(figures.settleSeconds).toBeLessThan(3);
     // The estimate never left the floor's neighbourhood (before: 851 ms, the target at the 500 ms ceiling).
     expect(engine.stats().delayEstimateMs).toBeLessThan(5);
     engine.destroy();

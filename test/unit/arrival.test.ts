@@ -2,7 +2,8 @@
 // against the fastest packet of a 10 s window, whatever the clock offset or a
 // ±500 ppm drift; the forgetting histogram's 0.97 quantile follows a step up
 // within the packets its forgetting factor predicts, ignores a single spike,
-// and comes down steadily; the peak detector needs two peaks within its hold.
+// and comes down steadily; recurring lateness is covered and rare spikes are
+// not (lateness.ts); a delay spike stays out of the histogram.
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
@@ -233,30 +234,67 @@ describe('DelayTracker 0.97 quantile', () => {
   });
 });
 
-describe('DelayTracker peaks', () => {
-  // The peak hold the profiles use when the detector is on (Profile.peakHoldMs).
-  const HOLD_MS = 10_000;
+describe('DelayTracker lateness cover and spikes', () => {
+  // The engine's choices (assembly/engine.ts): episodes over the last 20 s, an episode a
+  // minute worth 3 ms, and a packet one 128-frame quantum (2.67 ms) ahead of its audio.
+  const WINDOW_MS = 20_000;
+  const EPISODE_COST_MS = 3;
+  const MARGIN_MS = 128 / FRAMES_PER_MS;
 
   function nowMs(stream: Stream): number {
     return (stream.arrivalOf(stream.next - 1, 0) * 1000) / SAMPLE_RATE;
   }
 
-  it('reports nothing for a single spike', () => {
+  function cover(stream: Stream, atMs = nowMs(stream)): number {
+    return dsp.exports.delayTrackerCoverMs(stream.tracker, atMs, WINDOW_MS, EPISODE_COST_MS, MARGIN_MS, stream.quantile());
+  }
+
+  it('covers lateness that recurs: one late packet in fifty, 5 ms late, lifts the estimate to it plus a quantum', () => {
     const stream = new Stream();
-    for (let k = 0; k < 100; k++) stream.packet();
-    stream.packet(80);
-    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream), HOLD_MS)).toBe(0);
+    for (let k = 0; k < 1000; k++) stream.packet(k % 50 === 0 ? 5 : 0);
+    // 60 episodes a minute above a body of ~0 (2 % of packets late: within the 0.97
+    // quantile's 3 %): concealing them costs 60 × (3 + 7.67 / 30) ≫ covering 7.67 ms.
+    expect(stream.quantile()).toBeLessThan(1);
+    expect(cover(stream)).toBeCloseTo(5 + MARGIN_MS, 1);
   });
 
-  it('reports the higher of two spikes within the hold, and nothing once the hold has passed', () => {
+  it('does not cover one late packet that is far above the rest: waiting it out once costs less', () => {
     const stream = new Stream();
-    for (let k = 0; k < 100; k++) stream.packet();
-    stream.packet(80);
-    // 2 s later, a second, higher spike.
-    for (let k = 0; k < 100; k++) stream.packet();
-    stream.packet(120);
-    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream), HOLD_MS)).toBe(120);
-    // 10.1 s after the second spike both have aged out.
-    expect(dsp.exports.delayTrackerPeakMs(stream.tracker, nowMs(stream) + HOLD_MS + 100, HOLD_MS)).toBe(0);
+    for (let k = 0; k < 1000; k++) stream.packet(k === 900 ? 30 : 0);
+    // One episode in 20 s is 3 a minute: 3 × (3 + 32.67 / 30) ≈ 12 ms against 32.67 ms of cover.
+    expect(cover(stream)).toBeLessThan(1);
+  });
+
+  it('covers one slightly late packet, since a few ms of target is cheaper than the stall', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 1000; k++) stream.packet(k === 900 ? 2 : 0);
+    // 3 a minute × (3 + 4.67 / 30) ≈ 9.5 ms of cost against 4.67 ms of cover.
+    expect(cover(stream)).toBeCloseTo(2 + MARGIN_MS, 1);
+  });
+
+  it('counts a run of consecutive late packets as one episode at its highest', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 1000; k++) stream.packet(k >= 900 && k < 940 ? 4 + (k % 3) : 0);
+    // One episode of height 6 (not 40): 3 a minute × (3 + 8.67/30) ≈ 9.9 ms against 8.67 ms of cover.
+    expect(cover(stream)).toBeCloseTo(6 + MARGIN_MS, 1);
+  });
+
+  it('lets the cover go once the episodes have left the window', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 1000; k++) stream.packet(k % 50 === 0 ? 5 : 0);
+    expect(cover(stream)).toBeGreaterThan(5);
+    expect(cover(stream, nowMs(stream) + WINDOW_MS + 20)).toBeLessThan(1);
+  });
+
+  it('keeps a delay spike out of the histogram and reports its level while it lasts', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 500; k++) stream.packet();
+    // A 1 s step of +200 ms: 50 packets far above the body.
+    for (let k = 0; k < 50; k++) stream.packet(200);
+    expect(dsp.exports.delayTrackerSpikeLevelMs(stream.tracker)).toBeCloseTo(200, 6);
+    // The histogram never saw them: the quantile stays at the body (10 % of its memory would have lifted it to 200).
+    expect(stream.quantile()).toBeLessThan(1);
+    stream.packet(0);
+    expect(dsp.exports.delayTrackerSpikeLevelMs(stream.tracker)).toBe(0);
   });
 });

@@ -80,7 +80,7 @@ describe('delay estimator', () => {
     expect(Math.max(...run.targetDelayMs)).toBeLessThanOrEqual(10);
   });
 
-  it('brings the target down steadily after a jittery period ends: never up, no step above 0.5 ms per quantum', () => {
+  it('holds the target while lateness is recent, then brings it down after a jittery period ends: never up, one release step', () => {
     // 5 s clean, 10 s of uniform 0–40 ms jitter, then 25 s clean again.
     const random = seededRandom(7);
     const jitter = { from: 250, to: 750 };
@@ -102,13 +102,18 @@ describe('delay estimator', () => {
       largestRise = Math.max(largestRise, target[q]! - target[q - 1]!);
       largestFall = Math.max(largestFall, target[q - 1]! - target[q]!);
     }
-    // The jitter lifted the target well above the floor (measured 37.3 ms)...
+    // The jitter lifted the target well above the floor (measured 42.2 ms: the lateness cover)...
     expect(target[0]).toBeGreaterThan(30);
     // ...and it then falls without rising again (measured: no rise at all)...
     expect(largestRise).toBe(0);
-    // ...by small steps (measured: at most 0.28 ms per 128-frame quantum)...
-    expect(largestFall).toBeLessThanOrEqual(0.5);
-    // ...and really comes down within the 25 s (measured: to 17.5 ms).
+    // ...holding while the lateness is recent (measured: 42.2 ms 5 s on)...
+    expect(target[quantumOf(framesOfMs(5000))]).toBeGreaterThanOrEqual(target[0]! - 0.5);
+    // ...then letting go in one step, when the last lateness episode leaves the cover's 20 s
+    // window (measured: one step of 14.4 ms, then at most 0.28 ms per quantum as the quantile falls)...
+    const largeSteps = target.filter((t, q) => q > 0 && target[q - 1]! - t > 0.5).length;
+    expect(largeSteps).toBeLessThanOrEqual(1);
+    expect(largestFall).toBeLessThan(20);
+    // ...and really comes down within the 25 s (measured: to 17.8 ms).
     expect(target[target.length - 1]).toBeLessThan(20);
   });
 });
@@ -168,7 +173,8 @@ describe('profile switch on a steady stream', () => {
         const reachMs = msOfFrames((reached - SWITCH_QUANTUM) * QUANTUM_FRAMES);
         const lastPlayed = run.events.filter((e) => e.kind === 'played').at(-1)!.frame;
         const settled = run.currentDelayMs.subarray(reached, quantumOf(lastPlayed));
-        expect(reached).toBeGreaterThan(SWITCH_QUANTUM);
+        // In a pause the whole move can happen in the switch's own quantum (quiet audio is cut at once).
+        expect(reached).toBeGreaterThanOrEqual(SWITCH_QUANTUM);
         expect(Math.max(...settled.map((d) => Math.abs(d - toMs)))).toBeLessThanOrEqual(2);
         // The allowance saved on the steady stream (two longest periods, 30 ms)
         // covers the whole 30 ms move, so it only waits for audio that stretches

@@ -1,0 +1,133 @@
+// Lateness episodes and the target that covers them. A packet later than the
+// delay estimate's body (its quantile) makes a listener hear something: a
+// stall, a merge, a catch-up stretch, whatever its lateness. So the engine
+// remembers recent lateness episodes (runs of consecutive late packets, each
+// one event however many packets it holds) with their heights (relative
+// delay above the fastest packet), and chooses the target T at or above the
+// body that minimises an explicit cost over them:
+//
+//   cost(T) = T + Σ over episodes above T of (episodeCostMs + (height − T) / 30), per minute
+//
+// where rates are per minute over the window, an episode is priced at
+// `episodeCostMs` of added latency per episode a minute, and the audio it
+// would conceal at METRICS.md's exchange rate (1 % concealed = 20 ms of
+// latency, i.e. 1 ms concealed per minute = 1/30 ms). Recurring small
+// lateness is cheap to cover and costly to conceal again and again, so the
+// target rises to it; rare large spikes are costly to cover and are waited
+// out once each instead.
+
+/** Lateness episodes remembered: a minute of one every second or so. */
+const SLOTS: i32 = 64;
+/** The answer is recomputed when the base moved this much (the histogram's resolution below 32 ms). */
+const BASE_STEP_MS: f64 = 0.25;
+/** METRICS.md's exchange rate, per minute: concealing 1 ms a minute (1/600 %) costs 1/30 ms. */
+const CONCEALED_MS_PER_COST_MS: f64 = 30;
+
+/** Recent lateness episodes and the cover they call for. All times and heights in ms. */
+export class LatenessCover {
+  private readonly height: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  private readonly time: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  private readonly sorted: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  private next: i32 = 0;
+  private count: i32 = 0;
+  /** Slot of the episode still running (its height grows with each late packet), or −1. */
+  private running: i32 = -1;
+  private cached: f64 = 0;
+  private dirty: bool = true;
+  /** Episodes inside the window and the base at the last computation: either changing changes the answer. */
+  private lastInWindow: i32 = -1;
+  private lastBase: f64 = -1;
+
+  /** Forgets every episode (new stream). */
+  reset(): void {
+    for (let i = 0; i < SLOTS; i++) {
+      unchecked((this.height[i] = 0));
+      unchecked((this.time[i] = -Infinity));
+    }
+    this.next = 0;
+    this.count = 0;
+    this.running = -1;
+    this.cached = 0;
+    this.dirty = true;
+    this.lastInWindow = -1;
+    this.lastBase = -1;
+  }
+
+  /**
+   * Records one packet of relative delay `relativeMs` at `nowMs`: late when it
+   * exceeds `bodyMs`. Consecutive late packets are one episode whose height is
+   * the highest of them.
+   */
+  observe(nowMs: f64, relativeMs: f64, bodyMs: f64): void {
+    if (relativeMs <= bodyMs) {
+      this.running = -1;
+      return;
+    }
+    if (this.running >= 0) {
+      if (relativeMs > unchecked(this.height[this.running])) {
+        unchecked((this.height[this.running] = relativeMs));
+        this.dirty = true;
+      }
+      return;
+    }
+    const slot = this.next;
+    unchecked((this.height[slot] = relativeMs));
+    unchecked((this.time[slot] = nowMs));
+    this.next = (slot + 1) % SLOTS;
+    if (this.count < SLOTS) this.count++;
+    this.running = slot;
+    this.dirty = true;
+  }
+
+  /**
+   * The delay estimate lateness calls for, ms: the T ≥ `baseMs` (the body)
+   * minimising the cost above over the episodes of the last `windowMs` before
+   * `nowMs`, each counted at its height plus `marginMs` (a packet must arrive a
+   * render quantum before its audio plays).
+   */
+  coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64): f64 {
+    let n = 0;
+    for (let i = 0; i < SLOTS; i++) {
+      const h = unchecked(this.height[i]) + marginMs;
+      if (nowMs - unchecked(this.time[i]) <= windowMs && h > baseMs) {
+        unchecked((this.sorted[n] = h));
+        n++;
+      }
+    }
+    if (!this.dirty && n == this.lastInWindow && Math.abs(baseMs - this.lastBase) < BASE_STEP_MS) return this.cached;
+    this.lastInWindow = n;
+    this.lastBase = baseMs;
+    this.dirty = false;
+    // Highest first (insertion sort: n ≤ 64, and mostly sorted already).
+    for (let i = 1; i < n; i++) {
+      const v = unchecked(this.sorted[i]);
+      let j = i - 1;
+      while (j >= 0 && unchecked(this.sorted[j]) < v) {
+        unchecked((this.sorted[j + 1] = this.sorted[j]));
+        j--;
+      }
+      unchecked((this.sorted[j + 1] = v));
+    }
+    // T = base conceals every episode: base + k (n·P + Σ (h_i − base) / 30). T at the j-th
+    // highest height h_j leaves the j above it uncovered, each concealing h_i − h_j:
+    // h_j + k (j·P + (Σ_{i<j} h_i − j·h_j) / 30).
+    const perMinute = 60000 / windowMs;
+    let total: f64 = 0;
+    for (let i = 0; i < n; i++) total += unchecked(this.sorted[i]);
+    let best = baseMs;
+    let bestCost = baseMs + perMinute * (<f64>n * episodeCostMs + (total - <f64>n * baseMs) / CONCEALED_MS_PER_COST_MS);
+    let above: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const h = unchecked(this.sorted[j]);
+      const uncovered = <f64>j;
+      const cost = h + perMinute * (uncovered * episodeCostMs + (above - uncovered * h) / CONCEALED_MS_PER_COST_MS);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = h;
+      }
+      above += h;
+    }
+    this.cached = best;
+    return best;
+  }
+}
