@@ -8,6 +8,9 @@
 import { JitterlaneError } from '../engine.js';
 import { parseRtp } from '../trace/rtp.js';
 
+/** For servers and tests: one RTP packet (12-byte header + payload), the framing this feed reads. */
+export { buildRtpPacket, type RtpFields } from './rtp_packet.js';
+
 /** What the helper pushes into: JitterlaneNode (or anything with its push and context). */
 export interface PacketSink {
   push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
