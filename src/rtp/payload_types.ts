@@ -6,6 +6,7 @@
 // start timestamp.
 
 import { CN_PAYLOAD_TYPE } from './comfort_noise.js';
+import { mostFrequent } from '../trace/most_frequent.js';
 import { looksLikeDtmfEvent } from './telephone_event.js';
 
 /** What the packets of one payload type in a stream are. */
@@ -68,17 +69,7 @@ export function payloadRoles(packets: readonly TypedPayload[]): Map<number, Payl
  */
 export function audioPayloadType(packets: readonly TypedPayload[]): number {
   const roles = payloadRoles(packets);
-  const counts = new Map<number, number>();
-  for (const p of packets) if (roles.get(p.payloadType) === 'audio') counts.set(p.payloadType, (counts.get(p.payloadType) ?? 0) + 1);
-  let best = -1;
-  let bestCount = 0;
-  for (const [payloadType, count] of counts) {
-    if (count > bestCount) {
-      best = payloadType;
-      bestCount = count;
-    }
-  }
-  return best;
+  return mostFrequent(packets.filter((p) => roles.get(p.payloadType) === 'audio').map((p) => p.payloadType), -1);
 }
 
 /** The payload types of the stream with the given role. */

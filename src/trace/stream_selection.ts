@@ -6,6 +6,7 @@ import {
   type TimestampSample,
 } from './clock_rate.js';
 import { median } from './median.js';
+import { mostFrequent } from './most_frequent.js';
 import { describeEndpoints, type ReceivedRtpPacket } from './received_rtp.js';
 import { sequenceDelta, timestampDelta } from './rtp_arithmetic.js';
 import { TraceError } from './types.js';
@@ -109,17 +110,7 @@ export function distinctSequenceNumbers(packets: readonly ReceivedRtpPacket[]): 
 
 /** Most frequent payload type of the packets (the first seen wins a tie). */
 export function dominantPayloadType(packets: readonly ReceivedRtpPacket[]): number {
-  const counts = new Map<number, number>();
-  for (const packet of packets) counts.set(packet.rtp.payloadType, (counts.get(packet.rtp.payloadType) ?? 0) + 1);
-  let best = -1;
-  let bestCount = 0;
-  for (const [payloadType, count] of counts) {
-    if (count > bestCount) {
-      best = payloadType;
-      bestCount = count;
-    }
-  }
-  return best;
+  return mostFrequent(packets.map((packet) => packet.rtp.payloadType), -1);
 }
 
 /** Packets with a capture time, as clock-rate inference wants them. */

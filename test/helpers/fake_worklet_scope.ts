@@ -145,3 +145,16 @@ export function installFakeWorkletScope(isolated = false): { options: { processo
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** A FakeAudioContext that is an OfflineAudioContext (installed as the global one while `run` runs). */
+export async function withFakeOfflineAudioContext<T>(run: (context: FakeAudioContext) => Promise<T>): Promise<T> {
+  class FakeOfflineAudioContext extends FakeAudioContext {}
+  const g = globalThis as Record<string, unknown>;
+  const saved = g.OfflineAudioContext;
+  g.OfflineAudioContext = FakeOfflineAudioContext;
+  try {
+    return await run(new FakeOfflineAudioContext());
+  } finally {
+    g.OfflineAudioContext = saved;
+  }
+}

@@ -6,7 +6,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JitterlaneNode } from '../../src/jitterlane_node.js';
-import { FakeAudioContext, installFakeWorkletScope } from '../helpers/fake_worklet_scope.js';
+import { FakeAudioContext, installFakeWorkletScope, withFakeOfflineAudioContext } from '../helpers/fake_worklet_scope.js';
 import { pcm16le, tone } from '../helpers/engine_stream.js';
 
 const PAYLOAD = pcm16le(tone(960, 400, 0.5));
@@ -55,19 +55,14 @@ describe('issue 14 item 10: packets pushed while the AudioContext is suspended',
   });
 
   it('does not drop what is pushed into an OfflineAudioContext before it renders (replays do that; its state reads suspended)', async () => {
-    class FakeOfflineAudioContext extends FakeAudioContext {}
-    const g = globalThis as Record<string, unknown>;
-    const saved = g.OfflineAudioContext;
-    g.OfflineAudioContext = FakeOfflineAudioContext;
-    try {
-      context = new FakeOfflineAudioContext();
+    await withFakeOfflineAudioContext(async (offline) => {
+      context = offline;
       context.state = 'suspended';
       const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, scope.options);
       expect(node.push(PAYLOAD, { sequenceNumber: 1, timestamp: 960 })).toBe(true);
       expect((await node.getStats()).jitterlane.packetsDroppedSuspended).toBe(0);
       node.close();
-    } finally {
-      g.OfflineAudioContext = saved;
-    }
+    });
   });
+});
 });
