@@ -429,7 +429,11 @@ export class JitterlaneNode extends EventTarget {
   /** Stats in RTCInboundRtpStreamStats shape; also emits 'underrun' and 'reset' events when their counters moved. */
   async getStats(): Promise<JitterlaneInboundStats> {
     this.live();
-    const raw = await this.rawStats();
+    const id = this.nextRequest++;
+    const raw = await new Promise<Record<string, number>>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: 'stats', id });
+    });
     if (raw.concealmentEvents > this.lastCounters.concealmentEvents) this.dispatchEvent(new CustomEvent('underrun', { detail: { concealmentEvents: raw.concealmentEvents } }));
     if (raw.streamResets > this.lastCounters.streamResets) this.dispatchEvent(new CustomEvent('reset', { detail: { streamResets: raw.streamResets } }));
     this.lastCounters = { concealmentEvents: raw.concealmentEvents, streamResets: raw.streamResets };
@@ -445,15 +449,6 @@ export class JitterlaneNode extends EventTarget {
       ...webrtc,
       jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge, packetsDroppedSuspended: this.packetsDroppedSuspended },
     };
-  }
-
-  /** The processor's stats block, as it answers a request. */
-  private rawStats(): Promise<Record<string, number>> {
-    const id = this.nextRequest++;
-    return new Promise<Record<string, number>>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.post({ type: 'stats', id });
-    });
   }
 
   private readonly pendingReplay = new Map<number, { resolve: (result: ReplayRecordingResult) => void; reject: (error: Error) => void }>();

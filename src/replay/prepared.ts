@@ -161,7 +161,7 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replace
     };
   });
   const replacement = replacementCodec !== 'pcm' && !opusFitsPacket(packetFrames) ? 'pcm' : replacementCodec;
-  const largestPayload = own ? Math.max(...own.payloads.map((p) => p.length)) : replacement === 'pcm' ? packetFrames * 2 : 0;
+  const largestPayload = own ? own.payloads.reduce((largest, p) => Math.max(largest, p.length), 0) : replacement === 'pcm' ? packetFrames * 2 : 0;
   return {
     traceName: trace.name,
     codec: own ? own.codec : replacement === 'pcm' ? 'PCM16LE' : 'opus',

@@ -63,14 +63,23 @@ function flowOf(packet: ReceivedRtpPacket): string {
   return packet.endpoints ? describeEndpoints(packet.endpoints) : '';
 }
 
-/** True when two flows of one SSRC carry the same sequence numbers: legs of a relay, not a flow that changed. */
+/**
+ * Arrivals of one sequence number on two flows closer than this are the same
+ * packet on two legs of a relay (a relay forwards within milliseconds); farther
+ * apart they are a stream that moved and later wrapped its sequence numbers
+ * (65 536 packets: 22 minutes at 20 ms).
+ */
+const SAME_PACKET_WITHIN_US = 2_000_000;
+
+/** True when two flows of one SSRC carry the same packets at the same time: legs of a relay, not a flow that changed. */
 function flowsOverlap(byFlow: Map<string, ReceivedRtpPacket[]>): boolean {
-  const seen = new Map<number, string>();
+  const seen = new Map<number, { flow: string; arrivalUs: number | null }>();
   for (const [flow, packets] of byFlow) {
     for (const packet of packets) {
       const other = seen.get(packet.rtp.sequenceNumber);
-      if (other !== undefined && other !== flow) return true;
-      seen.set(packet.rtp.sequenceNumber, flow);
+      const near = other && (other.arrivalUs === null || packet.arrivalUs === null || Math.abs(other.arrivalUs - packet.arrivalUs) < SAME_PACKET_WITHIN_US);
+      if (other !== undefined && other.flow !== flow && near) return true;
+      seen.set(packet.rtp.sequenceNumber, { flow, arrivalUs: packet.arrivalUs });
     }
   }
   return false;

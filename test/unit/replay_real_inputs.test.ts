@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/replay/driver.js';
 import { computeMetrics } from '../../src/replay/metrics.js';
 import { streamReport } from '../../src/replay/stream_report.js';
-import { parseTrace, type Trace } from '../../src/trace/index.js';
+import { groupStreams, parseTrace, type ReceivedRtpPacket, type Trace } from '../../src/trace/index.js';
 import { g711Call, L16_CALLS, l16Call, l16MultiCall, opusCall, pcapOf, relayedCall, srtpLikeCall, srtpLikeOpusCall, type CapturedRtp } from '../helpers/capture_generators.js';
 
 function traceOf(packets: CapturedRtp[], name: string, ssrc?: number): Trace {
@@ -66,6 +66,24 @@ describe('issue 14 item 5: streams are grouped by SSRC and flow, one leg chosen,
     const t = traceOf(moved, 'moved');
     expect(t.packets).toHaveLength(100);
     expect(t.flows).toEqual(['198.51.100.7:40000 → 192.168.1.20:50000', '198.51.100.7:40100 → 192.168.1.20:50000']);
+  });
+});
+
+describe('issue 14 item 5: grouping by flow tells relay legs from a stream that moved', () => {
+  /** A packet of SSRC 7 as the capture reader gives it. */
+  const packet = (seq: number, arrivalUs: number, sourcePort: number, fileOffset: number) =>
+    ({ arrivalUs, ecn: -1, fileOffset, endpoints: { sourceAddress: '198.51.100.7', sourcePort, destinationAddress: '192.168.1.20', destinationPort: 50000 }, rtp: { ssrc: 7, sequenceNumber: seq, timestamp: seq * 960, payloadType: 111, payload: null } }) as unknown as ReceivedRtpPacket;
+
+  it('splits an SSRC whose flows carry the same sequence numbers within 2 s (legs of a relay)', () => {
+    const legs = Array.from({ length: 10 }, (_, k) => [packet(k, k * 20_000, 40000, 2 * k), packet(k, k * 20_000 + 300, 40002, 2 * k + 1)]).flat();
+    expect(groupStreams(legs).map((s) => s.packets.length)).toEqual([10, 10]);
+  });
+
+  it('keeps one stream when the same sequence numbers come back on the new flow 30 minutes later (the numbers wrapped after a move)', () => {
+    const moved = [...Array.from({ length: 10 }, (_, k) => packet(k, k * 20_000, 40000, k)), ...Array.from({ length: 10 }, (_, k) => packet(k, 1_800_000_000 + k * 20_000, 40100, 10 + k))];
+    const streams = groupStreams(moved);
+    expect(streams).toHaveLength(1);
+    expect(streams[0].flows).toHaveLength(2);
   });
 });
 
