@@ -263,7 +263,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const usage = error instanceof UsageError && error.command ? `usage:\n  ${COMMAND_USAGE[error.command]}` : USAGE;
+      // The usage of the command that was given (an unknown option of `replay` shows replay's), else the list.
+      const named = error instanceof UsageError ? error.command : command !== undefined && Object.hasOwn(COMMAND_USAGE, command) ? (command as keyof typeof COMMAND_USAGE) : null;
+      const usage = named ? `usage:\n  ${COMMAND_USAGE[named]}` : USAGE;
       process.stderr.write(`jitterlane: ${(error as Error).message}\n${usage}\n`);
       return 2;
     }
