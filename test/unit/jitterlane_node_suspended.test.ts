@@ -65,4 +65,3 @@ describe('issue 14 item 10: packets pushed while the AudioContext is suspended',
     });
   });
 });
-});
