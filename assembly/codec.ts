@@ -6,18 +6,10 @@
 import { decodeAlaw, decodeUlaw } from './dsp/g711';
 import { Upsampler, isSupportedUpsampleFactor } from './dsp/upsample';
 
-/** L16 (RFC 3551): big-endian signed 16-bit, interleaved channels. */
-export const CODEC_L16: i32 = 0;
-/** G.711 μ-law, 8 kHz. */
-export const CODEC_PCMU: i32 = 1;
-/** G.711 A-law, 8 kHz. */
-export const CODEC_PCMA: i32 = 2;
-/** Little-endian signed 16-bit PCM, interleaved (what most AI-voice servers send). */
-export const CODEC_PCM16LE: i32 = 3;
-/** Little-endian float32 PCM, interleaved. */
-export const CODEC_F32LE: i32 = 4;
-/** Decoded by the host through the `jitterlane.decode` import (Opus and others). */
-export const CODEC_HOST: i32 = 5;
+import { CODEC_F32LE, CODEC_HOST, CODEC_L16, CODEC_PCMA, CODEC_PCMU, CONCEAL_SLACK_FRAMES } from './abi';
+
+// Codec ids and the concealment slack are part of the host contract: assembly/abi.ts.
+export { CODEC_L16, CODEC_PCMU, CODEC_PCMA, CODEC_PCM16LE, CODEC_F32LE, CODEC_HOST, CONCEAL_SLACK_FRAMES } from './abi';
 
 /**
  * Host decode hook: decode `length` payload bytes into planar f32 at the engine
@@ -57,8 +49,6 @@ declare function hostReset(engine: i32): void;
 
 /** Longest span in-band FEC recovers: one 60 ms Opus frame. */
 const MAX_FEC_FRAMES: i32 = 2880;
-/** Most a codec's concealment may run past what was asked: 20 ms, its largest step. */
-export const CONCEAL_SLACK_FRAMES: i32 = 960;
 
 /** True for codec ids this module knows. */
 export function isKnownCodec(codec: i32): bool {

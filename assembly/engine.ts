@@ -3,6 +3,7 @@
 // audio is buffered, carries each out through the DSP modules, and emits.
 // Everything is reserved in the constructor; insert and pull never allocate.
 
+import { MAX_PULL_FRAMES, SAMPLE_RATE } from './abi';
 import { DelayTracker } from './arrival';
 import { Decoder, CONCEAL_SLACK_FRAMES } from './codec';
 import {
@@ -17,13 +18,11 @@ import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlac
 import * as ev from './events';
 import { PacketBuffer, SeenSequences } from './packet_buffer';
 import { Profile } from './profile';
-import * as R from './result';
+import * as R from './abi';
 import * as S from './stats';
 import { SyncBuffer } from './sync_buffer';
 import { Unwrapper } from './wrap';
 
-/** Output rate of every engine. */
-export const SAMPLE_RATE: i32 = 48000;
 /** Shortest pitch period searched: 2.5 ms (400 Hz), above most voices' F0. */
 const MIN_PERIOD: i32 = 120;
 /** Longest pitch period searched: 15 ms (67 Hz), below most voices' F0. */
@@ -32,8 +31,6 @@ const MAX_PERIOD: i32 = 720;
 const HISTORY_FRAMES: i32 = 2048;
 /** Longest packet accepted: 120 ms, Opus's maximum. */
 export const MAX_PACKET_FRAMES: i32 = 5760;
-/** Largest pull: 8192 frames covers the polyfill's 2048-frame blocks with room. */
-export const MAX_PULL_FRAMES: i32 = 8192;
 /** Decoded store: a pull's worth plus two packets for a stretch plus history. */
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
 /** Cross-fade from concealment into real audio: 2.5 ms, one short pitch period. */
@@ -56,20 +53,6 @@ const STRETCH_BUDGET_CAP: f64 = 2 * <f64>MAX_PERIOD;
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
 const SEQUENCE_LEAP: i64 = 3000;
-/**
- * Lateness episodes are weighed over the last 20 s: long enough to span the
- * quiet seconds between clusters of lateness (and to see a rate of a few a
- * minute), short enough that the cover falls within 20 s of the last one.
- */
-const LATENESS_WINDOW_MS: f64 = 20000;
-/**
- * What one lateness episode a minute is worth in added latency, ms: a stall a
- * minute is covered when 3 ms of target (or less) avoids it (see lateness.ts
- * and the README's decision rule).
- */
-const EPISODE_COST_MS: f64 = 3;
-/** Event log entries kept between drains: several seconds of operations. */
-export const EVENT_CAPACITY: i32 = 4096;
 
 /** One stream's playout engine. */
 export class Engine {
@@ -266,7 +249,7 @@ export class Engine {
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
     this.bodyMs = this.tracker.quantileMs(p.quantile);
     const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
-    this.estimateMs = this.tracker.lateness.coverMs(nowMs, LATENESS_WINDOW_MS, EPISODE_COST_MS, marginMs, this.bodyMs);
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs);
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
   }
 

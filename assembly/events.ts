@@ -2,23 +2,12 @@
 // did and when, which packet played when. The host drains it after each pull;
 // when it is not drained the oldest entries are overwritten and counted lost.
 
-export const EVENT_PLAYED: i32 = 1; // a = unwrapped seq, b = output frame of its first emitted sample
-export const EVENT_LATE: i32 = 2; // a = unwrapped seq
-export const EVENT_DROPPED: i32 = 3; // a = unwrapped seq (removed whole to cut latency)
-export const EVENT_OVERFLOW: i32 = 4; // a = unwrapped seq (evicted, buffer full)
-export const EVENT_EXPAND: i32 = 5; // a = frames concealed
-export const EVENT_MERGE: i32 = 6; // a = cross-fade frames
-export const EVENT_ACCELERATE: i32 = 7; // a = frames removed
-export const EVENT_ACCELERATE_FAST: i32 = 8; // a = frames removed
-export const EVENT_PREEMPTIVE_EXPAND: i32 = 9; // a = frames inserted
-export const EVENT_DTX: i32 = 10; // a = frames of silence
-export const EVENT_RESET: i32 = 11; // a = reason (1 SSRC change, 2 timestamp leap, 3 sequence leap)
-export const EVENT_PROFILE: i32 = 12; // a = profile id
-export const EVENT_DUPLICATE: i32 = 13; // a = unwrapped seq
-export const EVENT_FEC: i32 = 14; // a = unwrapped seq of the packet recovered from the next one's in-band FEC, b = frames
+import { EVENT_FIELDS } from './abi';
 
-/** f64 fields per event: kind, output frame, a, b. */
-export const EVENT_FIELDS: i32 = 4;
+// The event kinds, their fields and the log's capacity are part of the host
+// contract and written once, in assembly/abi.ts (EVENT_*); this module
+// re-exports the contract so `ev.EVENT_…` reads as before.
+export * from './abi';
 
 /**
  * Ring of events, written by the engine only. Its storage is reserved when the

@@ -2,52 +2,33 @@
 // boundary; payloads, output, stats and events live in engine memory at
 // addresses the host reads once (layout below) and views directly.
 // Nothing throws past this edge: every verb answers with a result code.
+// Every number the host must agree on is in assembly/abi.ts, re-exported here
+// as wasm globals, which the JS side checks when it loads the module.
 
+import { DEFAULT_SLOTS, DEFAULT_SLOT_BYTES, EVENT_CAPACITY, MAX_PULL_FRAMES, PROFILE_CUSTOM, PROFILE_FIELD_COUNT, SAMPLE_RATE, STAT_PACKETS_INVALID } from './abi';
+import * as R from './abi';
 import { Decoder, isKnownCodec } from './codec';
-import { Engine, EVENT_CAPACITY, MAX_PULL_FRAMES, SAMPLE_RATE } from './engine';
-import { EVENT_FIELDS } from './events';
-import { PROFILE_CUSTOM, Profile } from './profile';
-import * as R from './result';
-import { STAT_COUNT, STAT_PACKETS_INVALID } from './stats';
+import { Engine } from './engine';
+import { Profile } from './profile';
 
-export { OK, DUPLICATE, LATE, RESYNC, OVERFLOW, ERR_HANDLE, ERR_ARGUMENT, ERR_PAYLOAD, ERR_CAPACITY, ERR_CODEC } from './result';
-export { CODEC_L16, CODEC_PCMU, CODEC_PCMA, CODEC_PCM16LE, CODEC_F32LE, CODEC_HOST } from './codec';
-export { PROFILE_CLASSIC, PROFILE_L4S, PROFILE_CUSTOM } from './profile';
+export * from './abi';
 
 /** Engines one module instance holds at once. */
 const MAX_ENGINES: i32 = 4096;
-/** Packet slots when the host passes 0: 2.56 s of 20 ms packets. */
-const DEFAULT_SLOTS: i32 = 128;
-/** Slot size when the host passes 0: 20 ms of 48 kHz mono L16 (1920 bytes) fits. */
-const DEFAULT_SLOT_BYTES: i32 = 2048;
+/** Most packet slots an engine may ask for: 82 s of 20 ms packets, far beyond any useful buffer. */
+const MAX_SLOTS: i32 = 4096;
+/** Largest slot: 1 MiB, far beyond any audio packet (120 ms of 48 kHz stereo float is 46 KB). */
+const MAX_SLOT_BYTES: i32 = 1 << 20;
 
 const engines = new StaticArray<Engine | null>(MAX_ENGINES);
-/** Profile record the host fills through setCustomProfile before applying it. */
+/** Profile the engines copy a new profile from (built-in or the host's record). */
 const custom = new Profile();
+/** The host writes a custom profile here (PROFILE_FIELD_* indices) before setCustomProfile(). */
+const profileRecord = new StaticArray<f64>(PROFILE_FIELD_COUNT);
 
 function engineAt(handle: i32): Engine | null {
   if (handle < 0 || handle >= MAX_ENGINES) return null;
   return unchecked(engines[handle]);
-}
-
-/** Output sample rate of every engine (48000). */
-export function sampleRate(): i32 {
-  return SAMPLE_RATE;
-}
-
-/** Largest `frames` pull() accepts. */
-export function maxPullFrames(): i32 {
-  return MAX_PULL_FRAMES;
-}
-
-/** Number of f64 values in an engine's stats block. */
-export function statCount(): i32 {
-  return STAT_COUNT;
-}
-
-/** f64 values per event record. */
-export function eventFields(): i32 {
-  return EVENT_FIELDS;
 }
 
 /**
@@ -63,7 +44,7 @@ export function create(codec: i32, channels: i32, clockRate: i32, payloadRate: i
   if (profileId < 0 || profileId >= PROFILE_CUSTOM) return R.ERR_ARGUMENT;
   const slotCount = slots > 0 ? slots : DEFAULT_SLOTS;
   const bytes = slotBytes > 0 ? slotBytes : DEFAULT_SLOT_BYTES;
-  if (slotCount > 4096 || bytes > 1 << 20) return R.ERR_ARGUMENT;
+  if (slotCount > MAX_SLOTS || bytes > MAX_SLOT_BYTES) return R.ERR_ARGUMENT;
   for (let h = 0; h < MAX_ENGINES; h++) {
     if (unchecked(engines[h]) == null) {
       unchecked((engines[h] = new Engine(h, codec, channels, clockRate, payloadRate, profileId, slotCount, bytes)));
@@ -130,7 +111,7 @@ export function outputStride(): i32 {
   return MAX_PULL_FRAMES;
 }
 
-/** Address of the stats block (statCount f64 values; indices in stats.ts). */
+/** Address of the stats block (STAT_COUNT f64 values at the STAT_* indices of abi.ts). */
 export function statsPtr(handle: i32): usize {
   const e = engineAt(handle);
   return e == null ? 0 : changetype<usize>(e.stats.values);
@@ -146,29 +127,21 @@ export function setProfile(handle: i32, profileId: i32): i32 {
   return R.OK;
 }
 
-/** Switches to a custom profile record. Times in ms; rates as shares of played audio. */
-export function setCustomProfile(
-  handle: i32, floorMs: f64, ceilingMs: f64, quantile: f64, memoryPackets: f64,
-  deadbandMs: f64, stretchRate: f64, fastStretchRate: f64, fastAboveMs: f64, peakHoldMs: f64,
-): i32 {
+/** Address of the profile record setCustomProfile() reads (PROFILE_FIELD_COUNT f64 values). */
+export function profileRecordPtr(): usize {
+  return changetype<usize>(profileRecord);
+}
+
+/**
+ * Switches to the custom profile the host wrote at profileRecordPtr() (times in
+ * ms; rates as shares of played audio). ERR_ARGUMENT when a value is out of
+ * range (Profile.isValid); the engine's profile is then unchanged.
+ */
+export function setCustomProfile(handle: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  const valid =
-    floorMs >= 0 && ceilingMs >= floorMs && ceilingMs <= 10000 &&
-    quantile > 0 && quantile < 1 && memoryPackets >= 2 &&
-    deadbandMs >= 0 && stretchRate > 0 && stretchRate <= 0.5 &&
-    fastStretchRate >= stretchRate && fastStretchRate <= 0.5 && fastAboveMs > deadbandMs && peakHoldMs >= 0;
-  if (!valid) return R.ERR_ARGUMENT;
-  custom.id = PROFILE_CUSTOM;
-  custom.floorMs = floorMs;
-  custom.ceilingMs = ceilingMs;
-  custom.quantile = quantile;
-  custom.memoryPackets = memoryPackets;
-  custom.deadbandMs = deadbandMs;
-  custom.stretchRate = stretchRate;
-  custom.fastStretchRate = fastStretchRate;
-  custom.fastAboveMs = fastAboveMs;
-  custom.peakHoldMs = peakHoldMs;
+  custom.setFromRecord(profileRecord);
+  if (!custom.isValid()) return R.ERR_ARGUMENT;
   e.applyProfile(custom);
   return R.OK;
 }
@@ -194,7 +167,7 @@ export function drainEvents(handle: i32): i32 {
   return e.events.drain();
 }
 
-/** Address of drained events (eventFields f64 each). */
+/** Address of drained events (EVENT_FIELDS f64 each). */
 export function eventsPtr(handle: i32): usize {
   const e = engineAt(handle);
   return e == null ? 0 : changetype<usize>(e.events.drained);

@@ -2,31 +2,27 @@
 // L4S path (10 ms floor) and a classic one (40 ms floor). Switching profile only
 // changes the target; the engine moves the buffer there by time-stretching.
 
-/** Built-in profile ids. */
-export const PROFILE_CLASSIC: i32 = 0;
-export const PROFILE_L4S: i32 = 1;
-export const PROFILE_CUSTOM: i32 = 2;
+import * as abi from './abi';
 
-/** One target profile. Times in ms of output audio. */
+export { PROFILE_CLASSIC, PROFILE_L4S, PROFILE_CUSTOM } from './abi';
+
+/**
+ * One target profile. Times in ms of output audio. Each field is documented
+ * once, with its PROFILE_FIELD_* index in assembly/abi.ts; a new record starts
+ * as the classic profile.
+ */
 export class Profile {
-  id: i32 = PROFILE_CLASSIC;
-  /** Lowest target delay above the fastest recent packet. */
-  floorMs: f64 = 40;
-  /** Highest target delay, and the bound on the added latency the buffer keeps. */
-  ceilingMs: f64 = 1000;
-  /** Quantile of relative arrival delay the target covers. */
-  quantile: f64 = 0.97;
-  /** Memory of the delay histogram, in packets (its forgetting factor is 1 − 1/memory). */
-  memoryPackets: f64 = 500;
-  /** No stretching while the delay is within this distance of the target. */
-  deadbandMs: f64 = 2;
-  /** Largest share of played audio that time-stretching may remove or insert near the target. */
-  stretchRate: f64 = 0.1;
-  /** Above target by more than fastAboveMs, accelerate may remove up to this share. */
-  fastStretchRate: f64 = 0.25;
-  fastAboveMs: f64 = 60;
-  /** Recurring delay peaks hold the target up for this long after the last one; 0 turns the peak detector off. */
-  peakHoldMs: f64 = 10000;
+  id: i32 = abi.PROFILE_CLASSIC;
+  floorMs: f64 = abi.CLASSIC_FLOOR_MS;
+  ceilingMs: f64 = abi.CLASSIC_CEILING_MS;
+  quantile: f64 = abi.CLASSIC_QUANTILE;
+  memoryPackets: f64 = abi.CLASSIC_MEMORY_PACKETS;
+  deadbandMs: f64 = abi.CLASSIC_DEADBAND_MS;
+  stretchRate: f64 = abi.CLASSIC_STRETCH_RATE;
+  fastStretchRate: f64 = abi.CLASSIC_FAST_STRETCH_RATE;
+  fastAboveMs: f64 = abi.CLASSIC_FAST_ABOVE_MS;
+  latenessWindowMs: f64 = abi.CLASSIC_LATENESS_WINDOW_MS;
+  episodeCostMs: f64 = abi.CLASSIC_EPISODE_COST_MS;
 
   /** Copies every field of another profile into this one (no allocation). */
   copyFrom(other: Profile): void {
@@ -39,43 +35,77 @@ export class Profile {
     this.stretchRate = other.stretchRate;
     this.fastStretchRate = other.fastStretchRate;
     this.fastAboveMs = other.fastAboveMs;
-    this.peakHoldMs = other.peakHoldMs;
+    this.latenessWindowMs = other.latenessWindowMs;
+    this.episodeCostMs = other.episodeCostMs;
   }
 
-  /** Fills this record with a built-in profile; false for an unknown id. */
+  /** Fills this record with a built-in profile (values and their reasons: assembly/abi.ts); false for an unknown id. */
   setBuiltIn(id: i32): bool {
-    if (id == PROFILE_CLASSIC) {
+    if (id == abi.PROFILE_CLASSIC) {
       this.id = id;
-      // 40 ms covers the queueing of a classic (drop-tail or CoDel) bottleneck at its target.
-      this.floorMs = 40;
-      // ITU-T G.114 puts acceptable one-way delay under 400 ms; beyond 500 ms of
-      // buffering, concealing a spike costs a conversation less than waiting for it.
-      this.ceilingMs = 500;
-    } else if (id == PROFILE_L4S) {
-      this.id = id;
-      // An L4S bottleneck keeps about 1 ms of queue, so 10 ms leaves room for access jitter.
-      this.floorMs = 10;
-      // Leaves G.114's 150 ms "transparent" budget to the network when jitter is moderate,
-      // and caps the target at 300 ms when a path turns out not to be L4S after all.
-      this.ceilingMs = 300;
-    } else {
-      return false;
+      this.floorMs = abi.CLASSIC_FLOOR_MS;
+      this.ceilingMs = abi.CLASSIC_CEILING_MS;
+      this.quantile = abi.CLASSIC_QUANTILE;
+      this.memoryPackets = abi.CLASSIC_MEMORY_PACKETS;
+      this.deadbandMs = abi.CLASSIC_DEADBAND_MS;
+      this.stretchRate = abi.CLASSIC_STRETCH_RATE;
+      this.fastStretchRate = abi.CLASSIC_FAST_STRETCH_RATE;
+      this.fastAboveMs = abi.CLASSIC_FAST_ABOVE_MS;
+      this.latenessWindowMs = abi.CLASSIC_LATENESS_WINDOW_MS;
+      this.episodeCostMs = abi.CLASSIC_EPISODE_COST_MS;
+      return true;
     }
-    // 0.97 is NetEq's delay quantile; the same estimator serves both profiles so a
-    // classic target is never below an l4s one on the same arrivals.
-    this.quantile = 0.97;
-    // About 10 s of 20 ms packets: long enough for a stable tail estimate, short enough to follow a path change.
-    this.memoryPackets = 500;
-    this.deadbandMs = 2;
-    // 10 % moves the buffer by 100 ms per second of speech, inaudible for WSOLA on voiced speech.
-    this.stretchRate = 0.1;
-    // 25 % drains a post-outage backlog four times faster while staying intelligible.
-    this.fastStretchRate = 0.25;
-    this.fastAboveMs = 60;
-    // The peak detector is off: the concealment already waits out a spike at once
-    // (the delay rises with it), and holding the target at isolated peaks costs more
-    // latency than the concealment it saves.
-    this.peakHoldMs = 0;
-    return true;
+    if (id == abi.PROFILE_L4S) {
+      this.id = id;
+      this.floorMs = abi.L4S_FLOOR_MS;
+      this.ceilingMs = abi.L4S_CEILING_MS;
+      this.quantile = abi.L4S_QUANTILE;
+      this.memoryPackets = abi.L4S_MEMORY_PACKETS;
+      this.deadbandMs = abi.L4S_DEADBAND_MS;
+      this.stretchRate = abi.L4S_STRETCH_RATE;
+      this.fastStretchRate = abi.L4S_FAST_STRETCH_RATE;
+      this.fastAboveMs = abi.L4S_FAST_ABOVE_MS;
+      this.latenessWindowMs = abi.L4S_LATENESS_WINDOW_MS;
+      this.episodeCostMs = abi.L4S_EPISODE_COST_MS;
+      return true;
+    }
+    return false;
+  }
+
+  /** Fills this record from a host's profile record (PROFILE_FIELD_COUNT values at PROFILE_FIELD_* indices). */
+  setFromRecord(record: StaticArray<f64>): void {
+    this.id = abi.PROFILE_CUSTOM;
+    this.floorMs = record[abi.PROFILE_FIELD_FLOOR_MS];
+    this.ceilingMs = record[abi.PROFILE_FIELD_CEILING_MS];
+    this.quantile = record[abi.PROFILE_FIELD_QUANTILE];
+    this.memoryPackets = record[abi.PROFILE_FIELD_MEMORY_PACKETS];
+    this.deadbandMs = record[abi.PROFILE_FIELD_DEADBAND_MS];
+    this.stretchRate = record[abi.PROFILE_FIELD_STRETCH_RATE];
+    this.fastStretchRate = record[abi.PROFILE_FIELD_FAST_STRETCH_RATE];
+    this.fastAboveMs = record[abi.PROFILE_FIELD_FAST_ABOVE_MS];
+    this.latenessWindowMs = record[abi.PROFILE_FIELD_LATENESS_WINDOW_MS];
+    this.episodeCostMs = record[abi.PROFILE_FIELD_EPISODE_COST_MS];
+  }
+
+  /**
+   * True when every value is finite and in range. The same rule as
+   * validateProfile() in src/engine/profile.ts, which every JS entry applies
+   * first (with an error naming the field); this is the engine's own guard
+   * for hosts that call the exports directly (test/unit/abi_contract.test.ts
+   * checks that the two agree).
+   */
+  isValid(): bool {
+    const finite =
+      isFinite(this.floorMs) && isFinite(this.ceilingMs) && isFinite(this.quantile) && isFinite(this.memoryPackets) &&
+      isFinite(this.deadbandMs) && isFinite(this.stretchRate) && isFinite(this.fastStretchRate) && isFinite(this.fastAboveMs) &&
+      isFinite(this.latenessWindowMs) && isFinite(this.episodeCostMs);
+    return finite &&
+      this.floorMs >= 0 && this.ceilingMs >= this.floorMs && this.ceilingMs <= abi.PROFILE_MAX_CEILING_MS &&
+      this.quantile > 0 && this.quantile < 1 && this.memoryPackets >= abi.PROFILE_MIN_MEMORY_PACKETS &&
+      this.deadbandMs >= 0 && this.stretchRate > 0 && this.stretchRate <= abi.PROFILE_MAX_STRETCH_RATE &&
+      this.fastStretchRate >= this.stretchRate && this.fastStretchRate <= abi.PROFILE_MAX_STRETCH_RATE &&
+      this.fastAboveMs > this.deadbandMs &&
+      this.latenessWindowMs >= abi.PROFILE_MIN_LATENESS_WINDOW_MS && this.latenessWindowMs <= abi.PROFILE_MAX_LATENESS_WINDOW_MS &&
+      this.episodeCostMs >= 0;
   }
 }

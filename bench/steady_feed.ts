@@ -2,7 +2,7 @@
 // cadence, each arriving the moment it is inserted, then one 128-frame pull
 // copied out — what a worklet does every quantum for a healthy stream.
 
-import type { Engine, PacketInfo } from '../src/engine.js';
+import type { Engine, PacketInfo } from '../src/engine/index.js';
 import { PacketCadence } from './cadence.js';
 import { PACKET_FRAMES } from './voiced_signal.js';
 

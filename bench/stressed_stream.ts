@@ -6,7 +6,7 @@
 // preemptive expand, concealment and merge keep happening. The network repeats
 // every minute; sequence numbers and timestamps run on and wrap as RTP's do.
 
-import type { Engine, PacketInfo, ProfileName } from '../src/engine.js';
+import type { Engine, PacketInfo, ProfileName } from '../src/engine/index.js';
 import { seededRandom } from '../src/seeded_random.js';
 import { QUANTUM } from './steady_feed.js';
 import { PACKET_FRAMES, SAMPLE_RATE } from './voiced_signal.js';

@@ -4,7 +4,10 @@
 // pitch period, and never silent or tiny: int16 input cannot be denormal, so
 // float code is timed at its normal speed rather than the FPU's slow path.
 
-export const SAMPLE_RATE = 48000;
+import { SAMPLE_RATE } from '../src/engine/contract.js';
+
+/** The engine's output rate (assembly/abi.ts). */
+export { SAMPLE_RATE };
 /** Frames in one 20 ms packet at 48 kHz. */
 export const PACKET_FRAMES = 960;
 /** One second of packets; the glide's phase closes over it, so the loop has no seam. */

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The page may load only these folders of the repository: the demo and what the package ships. */
-const SERVED = ['demo', 'dist/src', 'dist/worklet', 'build'];
+const SERVED = ['demo', 'dist/src', 'dist/assembly', 'dist/worklet', 'build'];
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',

@@ -4,7 +4,7 @@
 // concealed by the built-in PLC, libopus's PLC, in-band FEC, and silence.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadEngineModule, sharedLibOpus } from '../dist/src/engine_node.js';
+import { loadEngineModule, sharedLibOpus } from '../dist/src/engine/node_loader.js';
 import { readOpusFrames } from '../dist/src/codecs/opus_frames_file.js';
 import { concealmentQuality } from '../dist/src/replay/concealment_quality.js';
 

@@ -6,7 +6,7 @@
 // libopus's encoder is deterministic, so rerunning it rewrites the same bytes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sharedLibOpus } from '../dist/src/engine_node.js';
+import { sharedLibOpus } from '../dist/src/engine/node_loader.js';
 import { writeOpusFrames } from '../dist/src/codecs/opus_frames_file.js';
 import { speechSample } from '../dist/src/replay/replacement_audio.js';
 

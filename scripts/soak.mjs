@@ -34,9 +34,10 @@
 
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { SAMPLE_RATE } from '../dist/src/engine/contract.js';
+import { BUILT_IN_PROFILES } from '../dist/src/engine/index.js';
 import { seededRandom } from '../dist/src/seeded_random.js';
 
-const SAMPLE_RATE = 48_000;
 const QUANTUM_FRAMES = 128;
 /** 20 ms at 48 kHz: the packet of most voice calls. */
 const PACKET_FRAMES = 960;
@@ -47,8 +48,6 @@ const BASE_TRANSIT_FRAMES = 30 * 48;
 const WARM_UP_FRAMES = 10 * SAMPLE_RATE;
 /** One 128-frame quantum, ms (2.67), rounded up: the engine decides once per pull. */
 const QUANTUM_SLACK_MS = 2.7;
-/** Profile ceilings, ms (src/engine.ts BUILT_IN_PROFILES). */
-const CEILING_MS = { l4s: 300, classic: 500 };
 /** The latency bound is not applied in the first second after a stream (re)start: the first packets set the baseline. */
 const AFTER_RESET_FRAMES = SAMPLE_RATE;
 /** Per-packet chances of each fault (about every 10 s a loss burst, every 7 s a reordered packet...). */
@@ -235,7 +234,7 @@ export class HostileNetwork {
 
 /**
  * Runs the soak. Options: hours (of audio), seed, profile, loadEngineModule,
- * ssrcEveryMinutes (default: 20–60 at random; 0: never), STAT_INDEX (from dist/src/engine.js), onProgress(summary) every simulated
+ * ssrcEveryMinutes (default: 20–60 at random; 0: never), STAT_INDEX (from dist/src/engine/index.js), onProgress(summary) every simulated
  * hour, preload (counters to start from, by stat name: checks exactness past
  * 2^32 without running for days). Returns the summary; `failure` is null when
  * every invariant held.
@@ -251,7 +250,7 @@ export function runSoak({ hours = 24, seed = 1, profile = 'l4s', ssrcEveryMinute
   const network = new HostileNetwork(seed, ssrcEveryMinutes);
   const queue = new ArrivalQueue();
   const endFrame = Math.round(hours * 3600 * SAMPLE_RATE);
-  const boundMs = CEILING_MS[profile] + PACKET_MS + QUANTUM_SLACK_MS;
+  const boundMs = BUILT_IN_PROFILES[profile].ceilingMs + PACKET_MS + QUANTUM_SLACK_MS;
   const results = { ok: 0, duplicate: 0, late: 0, resync: 0, overflow: 0, invalid: 0 };
   let inserted = 0;
   let now = 0;
@@ -391,14 +390,14 @@ function option(name, fallback) {
 }
 
 async function main() {
-  const { loadEngineModule } = await import('../dist/src/engine_node.js');
-  const { STAT_INDEX } = await import('../dist/src/engine.js');
+  const { loadEngineModule } = await import('../dist/src/engine/node_loader.js');
+  const { STAT_INDEX } = await import('../dist/src/engine/index.js');
   const hours = Number(option('hours', '24'));
   const seed = Number(option('seed', '1'));
   const profile = option('profile', 'l4s');
   const ssrcOption = option('ssrc-every-minutes', undefined);
   const ssrcEveryMinutes = ssrcOption === undefined ? undefined : Number(ssrcOption);
-  if (!(hours > 0) || !Number.isInteger(seed) || !(profile in CEILING_MS)) {
+  if (!(hours > 0) || !Number.isInteger(seed) || !(profile in BUILT_IN_PROFILES)) {
     console.error('usage: npm run soak -- [--hours H (default 24)] [--seed N] [--profile l4s|classic] [--ssrc-every-minutes M (0: never)] [--json]');
     process.exit(2);
   }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
-import type { ProfileName } from './engine.js';
+import type { ProfileName } from './engine/index.js';
 import { EcnTimeline } from './ecn/timeline.js';
 import { compareTraces, formatComparison } from './replay/compare.js';
 import { ecnController } from './replay/ecn_controller.js';

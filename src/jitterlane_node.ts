@@ -5,8 +5,8 @@
 // SharedArrayBuffer ring when the page is cross-origin isolated, otherwise in
 // batches over the node's MessagePort.
 
-import { BUILT_IN_PROFILES, JitterlaneError, type ProfileName, type ProfileRecord } from './engine.js';
-import type { EngineStats } from './replay/types.js';
+import { DEFAULT_SLOT_BYTES } from './engine/contract.js';
+import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
 import { checkNodeOptions, type NodeCodec } from './node_options.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
@@ -67,8 +67,9 @@ export type JitterlaneInboundStats = {
 const moduleCache = new WeakMap<BaseAudioContext, Promise<void>>();
 const wasmCache = new Map<string, Promise<WebAssembly.Module>>();
 
-function defaultProcessorUrl(): URL {
-  return new URL('../worklet/jitterlane-processor.js', import.meta.url);
+/** The product processor, or for a node recording a replay the replay tool's (both register as 'jitterlane'). */
+function defaultProcessorUrl(replay: boolean): URL {
+  return replay ? new URL('../worklet/jitterlane-replay-processor.js', import.meta.url) : new URL('../worklet/jitterlane-processor.js', import.meta.url);
 }
 
 function defaultWasmUrl(): URL {
@@ -160,31 +161,6 @@ function ssrcForEngine(ssrc: number, epoch: number): number {
   return ((ssrc < 0 ? 0 : ssrc) ^ Math.imul(epoch, EPOCH_SSRC_SPREAD)) >>> 0;
 }
 
-/** Engine packet slot size when the app sets none (assembly/packet_buffer.ts default): the largest payload the worklet's engine takes. */
-const DEFAULT_SLOT_BYTES = 2048;
-
-/**
- * A custom profile record is applied on the audio thread, where a refusal can
- * only become an 'error' event; so it is checked here first, with the engine's
- * own rule (assembly/index.ts setCustomProfile), and a bad one throws.
- */
-function checkProfileRecord(profile: unknown): ProfileRecord {
-  if (profile === null || typeof profile !== 'object') throw new JitterlaneError(`setProfile: expected 'l4s', 'classic' or a profile record, got ${profile === null ? 'null' : typeof profile}`);
-  const p = { ...BUILT_IN_PROFILES.classic, ...(profile as ProfileRecord) };
-  const finite = Object.entries(p).every(([, value]) => typeof value === 'number' && Number.isFinite(value));
-  const valid =
-    finite && p.floorMs >= 0 && p.ceilingMs >= p.floorMs && p.ceilingMs <= 10000 && p.quantile > 0 && p.quantile < 1 && p.memoryPackets >= 2 &&
-    p.deadbandMs >= 0 && p.stretchRate > 0 && p.stretchRate <= 0.5 && p.fastStretchRate >= p.stretchRate && p.fastStretchRate <= 0.5 &&
-    p.fastAboveMs > p.deadbandMs && p.peakHoldMs >= 0;
-  if (!valid) {
-    throw new JitterlaneError(
-      `setProfile: invalid profile record ${JSON.stringify(profile)}: needs finite numbers with 0 ≤ floorMs ≤ ceilingMs ≤ 10000, 0 < quantile < 1, ` +
-        'memoryPackets ≥ 2, 0 < stretchRate ≤ fastStretchRate ≤ 0.5, fastAboveMs > deadbandMs ≥ 0, peakHoldMs ≥ 0',
-    );
-  }
-  return profile as ProfileRecord;
-}
-
 export class JitterlaneNode extends EventTarget {
   readonly node: AudioWorkletNode;
   readonly context: BaseAudioContext;
@@ -264,13 +240,13 @@ export class JitterlaneNode extends EventTarget {
   static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
     if (!context || typeof context !== 'object' || !('audioWorklet' in context)) throw new JitterlaneError('JitterlaneNode.create: the first argument must be an AudioContext or OfflineAudioContext');
     if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed (or, offline, has finished rendering)');
-    const checked = checkNodeOptions(options, checkProfileRecord);
+    const checked = checkNodeOptions(options);
     const { codec, channels, clockRate, payloadRate, profile, ringBytes } = checked;
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
     const transport = checked.transport === 'shared-ring' || (checked.transport !== 'port' && isolated) ? 'shared-ring' : 'port';
     if (transport === 'shared-ring' && !isolated) throw new JitterlaneError("JitterlaneNode.create: transport 'shared-ring' needs a cross-origin isolated page (COOP same-origin + COEP require-corp)");
 
-    const processorUrl = String(options.processorUrl ?? defaultProcessorUrl());
+    const processorUrl = String(options.processorUrl ?? defaultProcessorUrl(options.replay !== undefined));
     const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
     const opusWasmUrl = codec === 'opus' ? String(options.opusWasmUrl ?? defaultOpusWasmUrl()) : null;
     const [, module, opusModule] = await Promise.all([loadWorkletOnce(context, processorUrl), compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
@@ -383,15 +359,12 @@ export class JitterlaneNode extends EventTarget {
    */
   push(payload: Uint8Array, info: PushInfo): boolean {
     this.live();
-    if (!(payload instanceof Uint8Array)) throw new JitterlaneError('push: payload must be a Uint8Array');
+    checkPayload('push', payload);
     if (!info || typeof info !== 'object') throw new JitterlaneError('push: the second argument must be { sequenceNumber, timestamp, ... }');
     const { sequenceNumber, timestamp } = info;
-    if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) throw new JitterlaneError(`push: sequenceNumber must be an integer 0..65535, got ${sequenceNumber}`);
-    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > 0xffffffff) throw new JitterlaneError(`push: timestamp must be an integer 0..2^32-1, got ${timestamp}`);
     const ssrc = info.ssrc ?? -1;
-    if (ssrc !== -1 && (!Number.isInteger(ssrc) || ssrc < 0 || ssrc > 0xffffffff)) throw new JitterlaneError(`push: ssrc must be an integer 0..2^32-1, got ${ssrc}`);
+    checkPacketFields('push', sequenceNumber, timestamp, ssrc, info.marker === true, info.arrivalFrame ?? Number.NaN);
     if (info.arrivalTime !== undefined && !Number.isFinite(info.arrivalTime)) throw new JitterlaneError(`push: arrivalTime must be a finite number of seconds, got ${info.arrivalTime}`);
-    if (info.arrivalFrame !== undefined && !Number.isFinite(info.arrivalFrame)) throw new JitterlaneError(`push: arrivalFrame must be a finite number, got ${info.arrivalFrame}`);
     const arrivalFrame = info.arrivalFrame ?? (info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate);
     // The worklet could only skip it (a payload larger than the engine's input): count it here, where it is seen.
     if (payload.length > this.maxPayloadBytes) {
@@ -411,8 +384,8 @@ export class JitterlaneNode extends EventTarget {
   /** Switches the target profile; the engine moves to it by time-stretching. Emits 'profilechange'. */
   setProfile(profile: ProfileName | ProfileRecord): void {
     this.live();
-    if (typeof profile === 'string' && profile !== 'l4s' && profile !== 'classic') throw new JitterlaneError(`unknown profile ${JSON.stringify(profile)}`);
-    if (typeof profile !== 'string') checkProfileRecord(profile);
+    // Applied on the audio thread, where a refusal could only become an 'error' event: checked here first.
+    validateProfile(profile, 'setProfile');
     this.post({ type: 'profile', profile });
     const name = typeof profile === 'string' ? profile : 'custom';
     if (name !== this.profileName) {

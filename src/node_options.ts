@@ -4,7 +4,7 @@
 // option the engine would refuse is refused here first, with a message that
 // names the option, what it got and what it accepts.
 
-import { JitterlaneError, type ProfileName, type ProfileRecord } from './engine.js';
+import { JitterlaneError, validateProfile, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { RING_MAX_CAPACITY_BYTES, RING_MIN_CAPACITY_BYTES } from './transport/index.js';
 
 /** Codecs a JitterlaneNode plays ('host' needs a HostCodec on the audio thread, which no option can carry). */
@@ -135,7 +135,7 @@ function checkPayloadRate(codec: NodeCodec, payloadRate: unknown, clockRate: num
   return rate as number;
 }
 
-function checkProfile(profile: unknown, checkRecord: (record: unknown) => ProfileRecord): ProfileName | ProfileRecord {
+function checkProfile(profile: unknown): ProfileName | ProfileRecord {
   if (profile === undefined) return 'classic';
   if (profile === 'l4s' || profile === 'classic') return profile;
   if (typeof profile === 'string') {
@@ -143,11 +143,7 @@ function checkProfile(profile: unknown, checkRecord: (record: unknown) => Profil
     return fail('profile', profile, `must be 'l4s', 'classic' or a profile record${near ? ` (did you mean '${near}'? profile names are lower case)` : ''}`);
   }
   if (profile === null || typeof profile !== 'object') return fail('profile', profile, "must be 'l4s', 'classic' or a profile record");
-  try {
-    return checkRecord(profile);
-  } catch (error) {
-    throw new JitterlaneError(`JitterlaneNode.create: option profile ${(error as Error).message.replace(/^setProfile: /, '')}`);
-  }
+  return validateProfile(profile, 'JitterlaneNode.create: option profile');
 }
 
 function checkUrl(option: string, value: unknown): void {
@@ -161,7 +157,7 @@ function checkUrl(option: string, value: unknown): void {
  * clock and payload rates the codec or the engine cannot take, unknown
  * profiles and transports, sizes out of range.
  */
-export function checkNodeOptions(options: unknown, checkRecord: (record: unknown) => ProfileRecord): CheckedNodeOptions {
+export function checkNodeOptions(options: unknown): CheckedNodeOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new JitterlaneError(`JitterlaneNode.create: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
   }
@@ -176,7 +172,7 @@ export function checkNodeOptions(options: unknown, checkRecord: (record: unknown
   if (channels !== 1 && channels !== 2) fail('channels', channels, 'must be 1 or 2');
   const clockRate = checkClockRate(codec, o.clockRate);
   const payloadRate = checkPayloadRate(codec, o.payloadRate, clockRate);
-  const profile = checkProfile(o.profile, checkRecord);
+  const profile = checkProfile(o.profile);
   const transport = o.transport ?? 'auto';
   if (!(TRANSPORTS as readonly unknown[]).includes(transport)) fail('transport', transport, `must be one of ${quote(TRANSPORTS)}`);
   const ringBytes = o.ringBytes === undefined ? 256 * 1024 : checkInteger('ringBytes', o.ringBytes, RING_MIN_CAPACITY_BYTES, RING_MAX_CAPACITY_BYTES);

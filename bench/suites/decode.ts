@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpusDecoder } from 'opus-decoder';
 import { readOpusFrames } from '../../src/codecs/opus_frames_file.js';
-import { loadLibOpus } from '../../src/engine_node.js';
+import { loadLibOpus } from '../../src/engine/node_loader.js';
 import type { Figure, Suite } from '../suite.js';
 import { timeTasks, type TimedTask } from '../timing.js';
 

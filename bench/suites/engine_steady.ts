@@ -3,8 +3,8 @@
 // worklet's call). Timed in one bench with the floor and the naive player, so
 // the ratios come from the same minute of the same machine.
 
-import type { Engine } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { Engine } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { SteadyFeed, QUANTUM } from '../steady_feed.js';
 import { atMost, type Suite } from '../suite.js';
 import { timeTasks, type TimedTask } from '../timing.js';

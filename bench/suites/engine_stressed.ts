@@ -4,8 +4,8 @@
 // event log on counts what the engine did; the timed engine runs without it,
 // as in the worklet.
 
-import type { EngineEventKind } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { EngineEventKind } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { QUANTUM } from '../steady_feed.js';
 import { StressedStream, QUANTA_PER_SWITCH } from '../stressed_stream.js';
 import { atMost, type Figure, type Suite } from '../suite.js';

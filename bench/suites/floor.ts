@@ -2,8 +2,8 @@
 // float32 frames out of a view over WASM memory into the worklet's output
 // array. Every engine figure is read against it.
 
-import type { Engine } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { Engine } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { SteadyFeed, QUANTUM } from '../steady_feed.js';
 import type { Suite } from '../suite.js';
 import { timeTasks, type TimedTask } from '../timing.js';

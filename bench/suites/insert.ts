@@ -5,8 +5,8 @@
 // of every stream back to back (timed), then plays the 7 or 8 pulls that
 // packet lasts on each (untimed). Every stream sees ordinary steady input.
 
-import type { Engine } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { Engine } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { PacketCadence } from '../cadence.js';
 import { QUANTUM } from '../steady_feed.js';
 import type { Suite } from '../suite.js';

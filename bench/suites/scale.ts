@@ -6,7 +6,7 @@
 // stream-quantum). Memory per stream comes from memory.buffer growing as the
 // engines are created (see bench/memory_growth.ts).
 
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { memoryGrowth } from '../memory_growth.js';
 import { SteadyFeed, QUANTUM } from '../steady_feed.js';
 import { atLeast, atMost, type Figure, type Suite } from '../suite.js';

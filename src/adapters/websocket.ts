@@ -5,7 +5,7 @@
 // messages are left to the app (onText). Malformed messages are counted,
 // never thrown.
 
-import { JitterlaneError } from '../engine.js';
+import { JitterlaneError } from '../engine/errors.js';
 import { parseRtp } from '../trace/rtp.js';
 
 /** For servers and tests: one RTP packet (12-byte header + payload), the framing this feed reads. */

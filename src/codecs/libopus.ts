@@ -4,7 +4,7 @@
 // decoder of a thread; it imports only stub WASI calls, so it instantiates
 // synchronously from a WebAssembly.Module in Node and in an AudioWorklet alike.
 
-import type { EngineHeap, HostCodec } from '../engine.js';
+import type { EngineHeap, HostCodec } from './host_codec.js';
 import { OPUS_MAX_PACKET_FRAMES, opusFecSamples, opusPacketSamples } from './opus_packet.js';
 
 interface LibOpusExports {

@@ -5,20 +5,14 @@
 // worklet inserts each when the audio clock passes it, so the output bytes are
 // the Node replay's.
 
-import { fileURLToPath } from 'node:url';
-import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } from '../engine.js';
+import { packageRoot } from '../engine/build_files.js';
+import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import type { Trace } from '../trace/types.js';
 import { launchChromium, startStaticServer } from './chromium.js';
 import { profileLabel, timelineEveryQuanta } from './driver.js';
 import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import { speechSample } from './replacement_audio.js';
 import type { ReplayResult, TimelinePoint } from './types.js';
-
-/** The package root (the server's folder): from src/replay or dist/src/replay. */
-function packageRoot(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  return here.includes('/dist/') ? fileURLToPath(new URL('../../../', import.meta.url)) : fileURLToPath(new URL('../../', import.meta.url));
-}
 
 interface PageResult {
   sha256: string;

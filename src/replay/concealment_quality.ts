@@ -12,7 +12,7 @@
 // ignores phase: it tells a plausible continuation from silence. Both are
 // taken over 10 ms frames whose reference is not silent (above -50 dBFS).
 
-import type { EngineModule, HostCodec, ProfileRecord } from '../engine.js';
+import type { EngineModule, HostCodec, ProfileRecord } from '../engine/index.js';
 import type { LibOpus } from '../codecs/libopus.js';
 import { seededRandom } from '../seeded_random.js';
 

@@ -4,9 +4,9 @@
 // frame), then the quantum is pulled — and records what became of each packet.
 
 import { createHash } from 'node:crypto';
-import { STAT_INDEX, type Engine, type EngineModule, type ProfileName, type ProfileRecord } from '../engine.js';
+import { STAT_INDEX, type Engine, type EngineModule, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { replayStopsHere } from './stopping.js';
-import { loadEngineModule, sharedLibOpus } from '../engine_node.js';
+import { loadEngineModule, sharedLibOpus } from '../engine/node_loader.js';
 import type { Trace } from '../trace/types.js';
 import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import type { EngineStats, ReplayResult, TimelinePoint } from './types.js';

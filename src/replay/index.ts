@@ -11,7 +11,7 @@ export { timelineSvg } from './timeline_svg.js';
 export { writeReplayOutputs } from './outputs.js';
 export { compareTraces, formatComparison } from './compare.js';
 export { traceFiles, defaultTraceDir } from './trace_set.js';
-export { loadEngineModule, loadLibOpus, sharedLibOpus, wasmPath } from '../engine_node.js';
+export { loadEngineModule, loadLibOpus, sharedLibOpus, wasmPath } from '../engine/node_loader.js';
 export type { Metrics, ReplayResult, PacketRecord, EngineStats, TimelinePoint, OperationEvent } from './types.js';
 export { replayInBrowser } from './browser_runtime.js';
 export { prepareReplay, ReplayRecorder } from './prepared.js';

@@ -4,7 +4,7 @@
 // concealment and its FEC. The encoding is deterministic: the same bytes in
 // every run and on every machine.
 
-import { sharedLibOpus } from '../engine_node.js';
+import { sharedLibOpus } from '../engine/node_loader.js';
 import { speechSample } from './replacement_audio.js';
 
 /** What stands in for a trace's undecodable payloads. */

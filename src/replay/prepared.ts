@@ -3,20 +3,22 @@
 // unwrapped fields, the codec, and where each payload comes from; and the
 // recorder that turns the engine's events back into per-packet records.
 
-import type { CodecName, EngineEvent } from '../engine.js';
+import { SAMPLE_RATE } from '../engine/contract.js';
+import type { CodecName, EngineEvent } from '../engine/index.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
 import { opusFitsPacket, opusReplacementPayload, type ReplacementCodec } from './opus_replacement.js';
 import { judgePayloads, type PayloadVerdict } from '../rtp/payload_codec.js';
 import { l16AsPcm16le48k } from './pcm_payloads.js';
 import { replacementPayload } from './replacement_audio.js';
-import type { EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
+import type { AudioChoice, EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
 
 /** Where the audio of a replay comes from. */
 export type AudioSource = 'auto' | 'payload' | 'replacement';
 export type { ReplacementCodec } from './opus_replacement.js';
 
-export const SAMPLE_RATE = 48000;
+/** The engine's output rate (assembly/abi.ts). */
+export { SAMPLE_RATE };
 /** After the last arrival, play on until the buffer is empty, at most this long. */
 export const TAIL_LIMIT_MS = 3000;
 
@@ -117,16 +119,6 @@ function payloadPlayback(trace: Trace, verdict: PayloadVerdict, unwrapped: { pac
   if (channels === 1 && ENGINE_PCM_RATES.includes(trace.clockRate)) return { codec: 'L16', clockRate: trace.clockRate, payloadRate: trace.clockRate, payloads: own };
   const pcm = l16AsPcm16le48k(unwrapped.map(({ packet, ts }) => ({ payload: packet.payload ?? new Uint8Array(0), ticks: ts - ts0 })), trace.clockRate, channels);
   return { codec: 'PCM16LE', clockRate: trace.clockRate, payloadRate: SAMPLE_RATE, payloads: pcm };
-}
-
-/** The codec of the stream and where a replay's audio comes from, as the CLI and the JSON say it. */
-export interface AudioChoice {
-  /** What the stream's payloads are (PCMU, PCMA, opus, L16, G722...), or null when unknown (or a CSV trace). */
-  streamCodec: string | null;
-  /** 'payload': the trace's own audio is decoded; 'replacement': the shipped speech plays through its timing. */
-  audioSource: 'payload' | 'replacement';
-  /** Why the replacement plays, when it does. */
-  reason: string | null;
 }
 
 /** Works out what a replay of `trace` inserts. */

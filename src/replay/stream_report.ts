@@ -7,7 +7,7 @@ import { payloadTypesWithRole } from '../rtp/payload_types.js';
 import { telephoneEventsOf } from '../rtp/telephone_event.js';
 import { formatSsrc } from '../trace/stream_selection.js';
 import type { Trace } from '../trace/types.js';
-import type { AudioChoice } from './prepared.js';
+import type { AudioChoice } from './types.js';
 
 /** The stream a replay played and the source of its audio, as the JSON reports them. */
 export interface StreamReport {

@@ -1,4 +1,7 @@
-import type { AudioChoice } from './prepared.js';
+import type { EngineStats } from '../engine/index.js';
+
+/** The engine's counters (defined by the engine: src/engine/types.ts), as replay results carry them. */
+export type { EngineStats };
 
 /** What happened to one received packet (first arrival of its sequence number). */
 export type PacketFate =
@@ -60,40 +63,6 @@ export interface OperationEvent {
   frames: number;
 }
 
-/** webrtc-stats counters the engine keeps (RTCInboundRtpStreamStats names; delays in seconds). */
-export interface EngineStats {
-  packetsReceived: number;
-  packetsDiscarded: number;
-  packetsDuplicated: number;
-  packetsLate: number;
-  packetsDroppedForLatency: number;
-  packetsOverflow: number;
-  packetsInvalid: number;
-  packetsPlayed: number;
-  totalSamplesReceived: number;
-  totalSamplesEmitted: number;
-  concealedSamples: number;
-  silentConcealedSamples: number;
-  concealmentEvents: number;
-  insertedSamplesForDeceleration: number;
-  removedSamplesForAcceleration: number;
-  jitterBufferDelay: number;
-  jitterBufferTargetDelay: number;
-  jitterBufferMinimumDelay: number;
-  jitterBufferEmittedCount: number;
-  fecPacketsReceived: number;
-  fecPacketsDiscarded: number;
-  fecRecovered: number;
-  streamResets: number;
-  decoderErrors: number;
-  profileSwitches: number;
-  targetDelayMs: number;
-  currentDelayMs: number;
-  bufferedMs: number;
-  /** The delay estimate before the profile's floor and ceiling, ms. */
-  delayEstimateMs: number;
-}
-
 /** Everything one replay produced; the input of computeMetrics and the timeline writer. */
 export interface ReplayResult {
   traceName: string;
@@ -150,4 +119,14 @@ export interface Metrics {
   profileSwitches: number;
   outputSha256: string;
   realtimeFactor: number;
+}
+
+/** The codec of the stream and where a replay's audio comes from, as the CLI and the JSON say it. */
+export interface AudioChoice {
+  /** What the stream's payloads are (PCMU, PCMA, opus, L16, G722...), or null when unknown (or a CSV trace). */
+  streamCodec: string | null;
+  /** 'payload': the trace's own audio is decoded; 'replacement': the shipped speech plays through its timing. */
+  audioSource: 'payload' | 'replacement';
+  /** Why the replacement plays, when it does. */
+  reason: string | null;
 }

@@ -4,7 +4,7 @@
 // worklet, whose message handler moves it into a same-thread PacketRing that
 // process() drains exactly as it drains a shared ring.
 
-import { checkPacketFields, checkPayload } from './packet_fields.js';
+import { checkPacketFields, checkPayload } from '../engine/packet_fields.js';
 import { HEADER_ARRIVAL, HEADER_FIELDS, HEADER_MARKER, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP } from './packet_header.js';
 import type { PacketRing } from './packet_ring.js';
 import { RECORD_HEADER_BYTES, readRecordHeader, recordBytes, writeRecordHeader } from './record_layout.js';

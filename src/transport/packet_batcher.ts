@@ -6,7 +6,7 @@
 // the task that pushed returns to the event loop).
 
 import { encodeBatch, type TransportPacket } from './packet_batch.js';
-import { checkPacketFields, checkPayload } from './packet_fields.js';
+import { checkPacketFields, checkPayload } from '../engine/packet_fields.js';
 
 /** Sends a batch to the worklet, e.g. `(batch, transfer) => port.postMessage({ type: 'packets', batch }, transfer)`. */
 export type BatchPoster = (batch: ArrayBuffer, transfer: ArrayBuffer[]) => void;

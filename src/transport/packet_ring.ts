@@ -44,7 +44,7 @@
 // runs exactly the code the two-thread tests exercise. Record bytes are plain
 // typed-array accesses on both sides; the index stores and loads order them.
 
-import { checkPacketFields, checkPayload } from './packet_fields.js';
+import { checkPacketFields, checkPayload } from '../engine/packet_fields.js';
 import { RECORD_ALIGN_BYTES, RECORD_HEADER_BYTES, WRAP_MARKER, readRecordHeader, recordBytes, recordPayloadBytes, writeRecordHeader, writeWrapMarker } from './record_layout.js';
 
 /** Bytes before the data area: two 64-byte halves of control words. */

@@ -3,8 +3,8 @@
 // SharedArrayBuffer ring, or in batches over the port when the page is not
 // cross-origin isolated.
 
-import type { ProfileName, ProfileRecord } from '../engine.js';
-import type { CodecName } from '../engine.js';
+import type { ProfileName, ProfileRecord } from '../engine/index.js';
+import type { CodecName } from '../engine/index.js';
 
 /** processorOptions of the 'jitterlane' AudioWorkletProcessor. */
 export interface ProcessorOptions {

@@ -3,7 +3,7 @@
 // over port batches (plain page), at 48 kHz and at 44.1 kHz.
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page
 import { toneStream, sha256 } from './pages/stream.js';

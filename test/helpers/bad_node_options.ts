@@ -22,6 +22,6 @@ export const BAD_NODE_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
   ['ringBytes 10', { ringBytes: 10 }, /option ringBytes must be an integer 128\.\./],
   ['slots 0', { slots: 0 }, /option slots must be an integer 1\.\.4096/],
   ['slotBytes 1.5', { slotBytes: 1.5 }, /option slotBytes must be an integer/],
-  ['a profile record with the floor above the ceiling', { profile: { floorMs: 50, ceilingMs: 10 } }, /option profile invalid profile record/],
+  ['a profile record with the floor above the ceiling', { profile: { floorMs: 50, ceilingMs: 10 } }, /option profile: invalid profile record/],
   ['wasmUrl a number', { wasmUrl: 42 }, /option wasmUrl must be a string or a URL/],
 ];

@@ -17,7 +17,7 @@
 // Signals are tones so a test can tell a stream's own audio from the shipped
 // replacement speech by its spectrum.
 
-import { sharedLibOpus } from '../../src/engine_node.js';
+import { sharedLibOpus } from '../../src/engine/node_loader.js';
 import { seededRandom } from '../../src/seeded_random.js';
 import { ethernetFrame, ipv4Bytes, pcapFile, rtpBytes, udpBytes } from '../unit/trace_builders.js';
 

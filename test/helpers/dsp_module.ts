@@ -4,10 +4,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packageRoot } from '../../src/engine/build_files.js';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const projectRoot = packageRoot();
 const wasmPath = path.join(projectRoot, 'build', 'dsp.wasm');
 
 /** The functions and values assembly/dsp_exports.ts exports, as JavaScript sees them. */

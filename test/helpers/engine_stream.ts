@@ -7,11 +7,12 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Engine, EngineEvent, InsertResult } from '../../src/engine.js';
+import { SAMPLE_RATE } from '../../src/engine/contract.js';
+import type { Engine, EngineEvent, InsertResult } from '../../src/engine/index.js';
 import { decodeWav } from '../../src/wav.js';
 
-/** Output rate of every engine. */
-export const SAMPLE_RATE = 48_000;
+/** Output rate of every engine (assembly/abi.ts). */
+export { SAMPLE_RATE };
 /** Frames per pull: an AudioWorklet render quantum. */
 export const QUANTUM_FRAMES = 128;
 /** 20 ms at 48 kHz: the packet duration of most voice streams. */

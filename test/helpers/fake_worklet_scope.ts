@@ -6,12 +6,14 @@
 // browser; the browser tests run the same node in Chromium.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { buildFile, packageFile } from '../../src/engine/build_files.js';
 
-const ROOT = new URL('../../', import.meta.url);
-const PROCESSOR_URL = new URL('dist/worklet/jitterlane-processor.js', ROOT);
-const WASM_URL = new URL('build/jitterlane.wasm', ROOT);
+const PROCESSOR_URL = pathToFileURL(packageFile('dist/worklet/jitterlane-processor.js'));
+const WASM_URL = pathToFileURL(buildFile('jitterlane.wasm'));
+/** What the stand-in fetch serves: the built files. */
+const SERVED_FOLDERS = ['build', 'dist'].map((folder) => `${pathToFileURL(packageFile(folder)).href}/`);
 
 interface Processor {
   port: MessagePort;
@@ -127,7 +129,7 @@ export function installFakeWorkletScope(isolated = false): { options: { processo
   // Serves the built files (build/, dist/) from disk, 404 for anything else.
   globalThis.fetch = (async (url: string | URL) => {
     const href = String(url);
-    const served = [new URL('build/', ROOT).href, new URL('dist/', ROOT).href].some((prefix) => href.startsWith(prefix));
+    const served = SERVED_FOLDERS.some((prefix) => href.startsWith(prefix));
     if (!served || !existsSync(fileURLToPath(href))) return new Response(null, { status: 404 });
     return new Response(readFileSync(fileURLToPath(href)), { headers: { 'content-type': href.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' } });
   }) as typeof fetch;

@@ -6,15 +6,9 @@
 // checks the invariants of issue 7 after every pull.
 
 import fc from 'fast-check';
-import type { Engine, EngineModule, InsertResult, ProfileName } from '../../src/engine.js';
-import { BUILT_IN_PROFILES } from '../../src/engine.js';
+import type { Engine, EngineModule, InsertResult, ProfileName } from '../../src/engine/index.js';
+import { BUILT_IN_PROFILES, STAT_INDEX as STAT } from '../../src/engine/index.js';
 import { SAMPLE_RATE, pcm16le, seededRandom, tone } from './engine_stream.js';
-
-/** Stat block indices (assembly/stats.ts order). */
-export const STAT = {
-  received: 0, discarded: 1, duplicated: 2, invalid: 6, played: 7, streamResets: 22, decoderErrors: 23,
-  targetDelayMs: 25, currentDelayMs: 26, packetsBuffered: 28, nowFrames: 29,
-} as const;
 
 /** Packet durations drawn, frames at 48 kHz: 2.5, 5, 10 and 20 ms (20 ms PCM16 mono is 1920 bytes, inside the 2048-byte slot). */
 export const PACKET_FRAMES_CHOICES = [120, 240, 480, 960] as const;
@@ -353,8 +347,8 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
       else if (Number.isNaN(settledSince)) settledSince = now;
     }
   }
-  if (stats[STAT.invalid] !== expectedInvalid + stats[STAT.decoderErrors]!) {
-    throw new Error(`packetsInvalid ${stats[STAT.invalid]} ≠ ${expectedInvalid} refused at the edge + ${stats[STAT.decoderErrors]} decoder errors`);
+  if (stats[STAT.packetsInvalid] !== expectedInvalid + stats[STAT.decoderErrors]!) {
+    throw new Error(`packetsInvalid ${stats[STAT.packetsInvalid]} ≠ ${expectedInvalid} refused at the edge + ${stats[STAT.decoderErrors]} decoder errors`);
   }
   return {
     packets: packets.length,
@@ -374,12 +368,12 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
  * or decoderErrors). Payloads refused as invalid never count as received.
  */
 export function checkAccounting(stats: Float64Array, frame: number): void {
-  const accounted = stats[STAT.played]! + stats[STAT.discarded]! + stats[STAT.packetsBuffered]!;
-  const taken = stats[STAT.received]! - stats[STAT.duplicated]! - stats[STAT.decoderErrors]!;
+  const accounted = stats[STAT.packetsPlayed]! + stats[STAT.packetsDiscarded]! + stats[STAT.packetsBuffered]!;
+  const taken = stats[STAT.packetsReceived]! - stats[STAT.packetsDuplicated]! - stats[STAT.decoderErrors]!;
   if (accounted !== taken) {
     throw new Error(
-      `at frame ${frame}: played ${stats[STAT.played]} + discarded ${stats[STAT.discarded]} + buffered ${stats[STAT.packetsBuffered]} = ${accounted}` +
-        ` ≠ received ${stats[STAT.received]} − duplicated ${stats[STAT.duplicated]} − decoder errors ${stats[STAT.decoderErrors]} = ${taken}`,
+      `at frame ${frame}: played ${stats[STAT.packetsPlayed]} + discarded ${stats[STAT.packetsDiscarded]} + buffered ${stats[STAT.packetsBuffered]} = ${accounted}` +
+        ` ≠ received ${stats[STAT.packetsReceived]} − duplicated ${stats[STAT.packetsDuplicated]} − decoder errors ${stats[STAT.decoderErrors]} = ${taken}`,
     );
   }
 }

@@ -1,7 +1,7 @@
 // A ReplayResult to build test cases on: an empty replay whose fields the
 // test overrides, with every engine counter at zero.
 
-import { STAT_INDEX, statsFromBlock } from '../../src/engine.js';
+import { STAT_INDEX, statsFromBlock } from '../../src/engine/index.js';
 import type { EngineStats, ReplayResult } from '../../src/replay/types.js';
 
 /** Every engine counter at zero (the names come from the engine's own stats layout). */

@@ -3,8 +3,8 @@
 // declares and counts the calls (engine memory tests, property tests).
 
 import { readFileSync } from 'node:fs';
-import type { EngineModule, ExtraImports } from '../../src/engine.js';
-import { loadEngineModule, wasmPath } from '../../src/engine_node.js';
+import type { EngineModule, ExtraImports } from '../../src/engine/index.js';
+import { loadEngineModule, wasmPath } from '../../src/engine/node_loader.js';
 
 /** Calls the debug build made into the rtrace imports. */
 export interface AllocationCounts {

@@ -12,12 +12,13 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { PacketRing } from '../../dist/src/transport/index.js';
-import { wasmPath } from '../../dist/src/engine_node.js';
+import { buildFile, packageFile } from '../../dist/src/engine/build_files.js';
+import { wasmPath } from '../../dist/src/engine/node_loader.js';
 import { readOpusFrames } from '../../dist/src/codecs/opus_frames_file.js';
 
 const opus = process.argv[2] === 'opus';
 
-const bundle = readFileSync(new URL('../../dist/worklet/jitterlane-processor.js', import.meta.url), 'utf8');
+const bundle = readFileSync(packageFile('dist/worklet/jitterlane-processor.js'), 'utf8');
 let Processor = null;
 class AudioWorkletProcessor {
   port = { onmessage: null, postMessage: () => {} };
@@ -34,7 +35,7 @@ const ring = PacketRing.create(1 << 20, true);
 const processor = new Processor({
   processorOptions: {
     wasm: new WebAssembly.Module(readFileSync(wasmPath())),
-    opusWasm: opus ? new WebAssembly.Module(readFileSync(new URL('../../build/libopus.wasm', import.meta.url))) : undefined,
+    opusWasm: opus ? new WebAssembly.Module(readFileSync(buildFile('libopus.wasm'))) : undefined,
     codec: opus ? 'opus' : 'PCM16LE', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'l4s', ring: ring.buffer, ringBytes: 0, sampleRate: 48000,
   },
 });

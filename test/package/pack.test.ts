@@ -82,7 +82,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the npm package
 
   it('ships the build, the types, the worklet, the wasm, the changelog and the licence, and no tests or demo', () => {
     const paths = new Set(packed.files.map((f) => f.path));
-    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'build/jitterlane.wasm', 'build/libopus.wasm', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts']) {
+    for (const path of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'build/jitterlane.wasm', 'build/libopus.wasm', 'dist/worklet/jitterlane-processor.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jitterlane_node.d.ts', 'dist/assembly/abi.js', 'dist/assembly/abi.d.ts']) {
       expect(paths, path).toContain(path);
     }
     for (const path of paths) expect(path).not.toMatch(/^(test|demo|bench|dist\/bench|scripts)\//);

@@ -12,8 +12,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineModule, ExtraImports } from '../../src/engine.js';
-import { loadEngineModule, wasmPath } from '../../src/engine_node.js';
+import type { EngineModule, ExtraImports } from '../../src/engine/index.js';
+import { loadEngineModule, wasmPath } from '../../src/engine/node_loader.js';
 import {
   type RunFigures, type Scenario, expand, fcParameters, runScenario, scenarioArbitrary, tailStartFrame,
 } from '../helpers/property_streams.js';

@@ -8,7 +8,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule, loadLibOpus } from '../../src/engine_node.js';
+import { loadEngineModule, loadLibOpus } from '../../src/engine/node_loader.js';
 import { fcParameters } from '../helpers/property_streams.js';
 import { seededRandom } from '../helpers/engine_stream.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';

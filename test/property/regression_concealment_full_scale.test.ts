@@ -6,7 +6,7 @@
 // clipped the repeated cycle to full scale.
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { type Scenario, expand, runScenario } from '../helpers/property_streams.js';
 
 /** The counterexample fast-check printed (seed 381124185), shrunk. */

@@ -13,7 +13,7 @@
 // ceiling, so the batch plays and the backlog drains in the tail.
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { type Scenario, expand, runScenario, tailStartFrame } from '../helpers/property_streams.js';
 
 const CAUGHT: Scenario = {

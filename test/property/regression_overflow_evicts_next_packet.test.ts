@@ -9,7 +9,7 @@
 // concealing a known loss only up to the waiting packet (assembly/engine.ts expand()).
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { type Scenario, expand, runScenario, tailStartFrame } from '../helpers/property_streams.js';
 
 const CAUGHT: Scenario = {

@@ -5,8 +5,8 @@
 // within the run and must still equal the count kept in JavaScript exactly.
 
 import { describe, expect, it } from 'vitest';
-import { STAT_INDEX } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { STAT_INDEX } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 // @ts-expect-error plain JavaScript: the soak script itself
 import { runSoak } from '../../scripts/soak.mjs';
 

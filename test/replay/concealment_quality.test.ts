@@ -5,7 +5,7 @@
 // measured gaps (the table: node scripts/concealment-table.mjs).
 
 import { describe, expect, it } from 'vitest';
-import { sharedLibOpus, loadEngineModule } from '../../src/engine_node.js';
+import { sharedLibOpus, loadEngineModule } from '../../src/engine/node_loader.js';
 import { concealmentQuality, type ConcealmentQualityRow } from '../../src/replay/concealment_quality.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
 

@@ -4,8 +4,8 @@
 // engine refuses to be used.
 
 import { describe, expect, it } from 'vitest';
-import { JitterlaneError, type Engine } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { JitterlaneError, type Engine } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, driveStream, framesOfMs, pcm16Source, planStream, seededRandom, speech,
   type StreamPacket,

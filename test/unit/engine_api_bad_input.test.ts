@@ -1,11 +1,11 @@
-// Engine (src/engine.ts) public methods with bad input, in Node. What the
+// Engine (src/engine/engine.ts) public methods with bad input, in Node. What the
 // engine does today is pinned here; the skipped tests are bugs whose fix
-// belongs in src/engine.ts (being changed on another branch at the time of
+// belongs in src/engine/ (being changed on another branch at the time of
 // writing): each says what it caught and the fix.
 
 import { describe, expect, it } from 'vitest';
-import { JitterlaneError } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { JitterlaneError } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { pcm16le, tone } from '../helpers/engine_stream.js';
 
 const PAYLOAD = pcm16le(tone(960, 400, 0.5));
@@ -47,13 +47,23 @@ describe('Engine public methods with bad input', () => {
     e.destroy();
   });
 
-  it('insert() takes a NaN or infinite arrivalFrame as "now" (the documented default), as it does an absent one', () => {
+  it('insert() takes a NaN arrivalFrame as "now" (the documented default), as it does an absent one', () => {
     const e = engine();
     e.pull(128);
     expect(e.insert(PAYLOAD, { sequenceNumber: 0, timestamp: 0, arrivalFrame: Number.NaN })).toBe('ok');
-    expect(e.insert(PAYLOAD, { sequenceNumber: 1, timestamp: 960, arrivalFrame: Infinity })).toBe('ok');
+    expect(e.insert(PAYLOAD, { sequenceNumber: 1, timestamp: 960 })).toBe('ok');
     expect(e.stats().packetsReceived).toBe(2);
     for (let i = 0; i < 40; i++) for (const v of e.pull(128)[0].subarray(0, 128)) expect(Number.isFinite(v)).toBe(true);
+    e.destroy();
+  });
+
+  it('insert() throws a JitterlaneError for an infinite arrivalFrame, as every packet entry does (src/engine/packet_fields.ts), and counts nothing', () => {
+    // Before the one packet rule, Engine.insert took ±Infinity as "now" while JitterlaneNode.push and the transport refused it.
+    const e = engine();
+    for (const arrivalFrame of [Infinity, -Infinity]) {
+      expect(() => e.insert(PAYLOAD, { sequenceNumber: 0, timestamp: 0, arrivalFrame })).toThrow(/arrivalFrame must be a finite number/);
+    }
+    expect(e.stats().packetsReceived).toBe(0);
     e.destroy();
   });
 

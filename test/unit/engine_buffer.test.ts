@@ -6,8 +6,8 @@
 // quantum in which their arrival falls, then the quantum pulled.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine, EngineOptions } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { Engine, EngineOptions } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, countEvents, driveStream, framesOfMs, pcm16Source, pcm16le, planStream,
   playedSequence, seededRandom, speech, tone, toneSource, type StreamPacket,

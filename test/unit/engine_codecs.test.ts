@@ -5,8 +5,8 @@
 // and step definitions, checked against the engine's own expansion tables.
 
 import { describe, expect, it } from 'vitest';
-import type { HostCodec } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { HostCodec } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { loadDspModule } from '../helpers/dsp_module.js';
 import {
   PACKET_FRAMES, SAMPLE_RATE, driveStream, f32le, framesOfMs, pcm16Source, planStream, playedSequence, speech, tone,

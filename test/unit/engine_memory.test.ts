@@ -6,7 +6,7 @@
 // that creating and destroying engines over and over leaves memory bounded.
 
 import { describe, expect, it } from 'vitest';
-import { loadEngineModule } from '../../src/engine_node.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { tracedDebugModule } from '../helpers/rtrace.js';
 import {
   QUANTUM_FRAMES, driveStream, framesOfMs, pcm16Source, planStream, seededRandom, speech, type StreamPacket,

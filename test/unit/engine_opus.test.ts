@@ -5,8 +5,8 @@
 // nothing allocated on the way (engine and libopus memory both flat).
 
 import { describe, expect, it } from 'vitest';
-import type { Engine, ProfileRecord } from '../../src/engine.js';
-import { loadEngineModule, loadLibOpus, sharedLibOpus } from '../../src/engine_node.js';
+import type { Engine, ProfileRecord } from '../../src/engine/index.js';
+import { loadEngineModule, loadLibOpus, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { driveStream, framesOfMs, planStream, seededRandom, speech, type StreamPacket } from '../helpers/engine_stream.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
 import { tracedDebugModule } from '../helpers/rtrace.js';

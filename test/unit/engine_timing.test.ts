@@ -5,9 +5,9 @@
 // target more finely than a packet.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine, EngineEvent, EngineOptions, ProfileName } from '../../src/engine.js';
-import { BUILT_IN_PROFILES } from '../../src/engine.js';
-import { loadEngineModule } from '../../src/engine_node.js';
+import type { Engine, EngineEvent, EngineOptions, ProfileName } from '../../src/engine/index.js';
+import { BUILT_IN_PROFILES } from '../../src/engine/index.js';
+import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, SAMPLE_RATE, driveStream, framesOfMs, msOfFrames, pcm16Source, planStream,
   seededRandom, speech, toneSource, type PayloadSource, type StreamPacket,

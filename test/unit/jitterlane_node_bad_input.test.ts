@@ -4,7 +4,7 @@
 // a drop that a counter shows; nothing bad reaches the engine unseen.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JitterlaneError } from '../../src/engine.js';
+import { JitterlaneError } from '../../src/engine/index.js';
 import { JitterlaneNode } from '../../src/jitterlane_node.js';
 import { FakeAudioContext, installFakeWorkletScope, withFakeOfflineAudioContext } from '../helpers/fake_worklet_scope.js';
 import { pcm16le, tone } from '../helpers/engine_stream.js';

@@ -9,7 +9,7 @@
 // test/browser/create_bad_options.test.ts.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JitterlaneError } from '../../src/engine.js';
+import { JitterlaneError } from '../../src/engine/index.js';
 import { JitterlaneNode } from '../../src/jitterlane_node.js';
 import { feedFromWebSocket } from '../../src/adapters/websocket.js';
 import { BAD_NODE_OPTIONS } from '../helpers/bad_node_options.js';

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { opusFecSamples, opusFrameCount, opusFrameSamples, opusPacketSamples } from '../../src/codecs/opus_packet.js';
-import { sharedLibOpus } from '../../src/engine_node.js';
+import { sharedLibOpus } from '../../src/engine/node_loader.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
 import { speech } from '../helpers/engine_stream.js';
 

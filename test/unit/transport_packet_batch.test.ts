@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { JitterlaneError } from '../../src/engine/index.js';
 import {
   HEADER_FIELDS,
   PacketBatcher,
@@ -122,7 +123,7 @@ describe('encodeBatch and appendBatchToRing', () => {
   it('encodeBatch throws for a packet with a field out of range, naming the packet', () => {
     const good: TransportPacket = { payload: new Uint8Array(2), sequenceNumber: 1, timestamp: 1 };
     expect(() => encodeBatch([good, { ...good, sequenceNumber: 70000 }])).toThrow(/packet 1.*sequenceNumber/);
-    expect(() => encodeBatch([good, { ...good, payload: 'abc' as unknown as Uint8Array }])).toThrow(TypeError);
+    expect(() => encodeBatch([good, { ...good, payload: 'abc' as unknown as Uint8Array }])).toThrow(JitterlaneError);
     expect(() => encodeBatch([null as unknown as TransportPacket])).toThrow(TypeError);
   });
 });
@@ -169,8 +170,8 @@ describe('PacketBatcher', () => {
   it('throws at push for a bad field and schedules nothing', () => {
     const tasks: (() => void)[] = [];
     const batcher = new PacketBatcher(() => {}, (task) => tasks.push(task));
-    expect(() => batcher.push(new Uint8Array(1), 1, -1)).toThrow(RangeError);
-    expect(() => batcher.push('x' as unknown as Uint8Array, 1, 1)).toThrow(TypeError);
+    expect(() => batcher.push(new Uint8Array(1), 1, -1)).toThrow(JitterlaneError);
+    expect(() => batcher.push('x' as unknown as Uint8Array, 1, 1)).toThrow(JitterlaneError);
     expect(tasks.length).toBe(0);
     expect(batcher.pendingCount).toBe(0);
   });

@@ -1,22 +1,14 @@
-// Loading the engine module (and libopus) in Node: reads the wasm next to the package.
+// Loading the engine module (and libopus) in Node: reads the wasm of the package's build/.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { LibOpus } from './codecs/libopus.js';
-import { EngineModule, type ExtraImports } from './engine.js';
+import { readFileSync } from 'node:fs';
+import { LibOpus } from '../codecs/libopus.js';
+import { buildFile } from './build_files.js';
+import { EngineModule } from './module.js';
+import type { ExtraImports } from './types.js';
 
-/** Path of build/jitterlane.wasm (or the debug build), from src/ or dist/src/. */
+/** Path of build/jitterlane.wasm (or the debug build). */
 export function wasmPath(variant: 'release' | 'debug' = 'release'): string {
   return buildFile(variant === 'release' ? 'jitterlane.wasm' : 'jitterlane.debug.wasm');
-}
-
-/** Path of a file in build/, from src/ or dist/src/. */
-function buildFile(file: string): string {
-  for (const up of ['../build/', '../../build/']) {
-    const path = fileURLToPath(new URL(up + file, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`${file} not found: run \`npm run build\` first`);
 }
 
 const compiled = new Map<string, WebAssembly.Module>();

@@ -1,0 +1,281 @@
+// The contract between the engine and its hosts: every number both sides of
+// the wasm boundary must agree on, written once. This file is compiled twice:
+// by asc into the engine (assembly/index.ts re-exports all of it, so each
+// value is also an exported wasm global) and by tsc for the JavaScript side
+// (src/engine/contract.ts), which derives its tables from it and checks, when
+// an EngineModule is made, that the wasm it loaded exports the same values.
+//
+// So it stays in the subset both compilers accept: `export const NAME = literal;`
+// (an integer literal is an i32 in AssemblyScript, one with a decimal point an
+// f64), or a constant of this file; no types, no imports, nothing else. Names
+// carry meaning on the JS side: STAT_PACKETS_RECEIVED is the stats field
+// `packetsReceived`, EVENT_ACCELERATE_FAST the event kind 'accelerate-fast',
+// PROFILE_FIELD_FLOOR_MS the profile record field `floorMs`, CLASSIC_FLOOR_MS
+// its value in the built-in 'classic' profile.
+
+// ---- Clock and blocks -------------------------------------------------------
+
+/** Output rate of every engine, Hz: WebRTC's Opus rate and every AudioContext's default. */
+export const SAMPLE_RATE = 48000;
+/** Largest pull: 8192 frames covers the polyfill's 2048-frame blocks with room. */
+export const MAX_PULL_FRAMES = 8192;
+/** Packet slots when the host passes 0: 2.56 s of 20 ms packets. */
+export const DEFAULT_SLOTS = 128;
+/** Slot size when the host passes 0: 20 ms of 48 kHz mono L16 (1920 bytes) fits. */
+export const DEFAULT_SLOT_BYTES = 2048;
+
+// ---- Result codes ---------------------------------------------------------------
+// Nothing throws past the wasm edge: every verb answers with one of these
+// (negative = refused, counted where it is a packet).
+
+/** The call did what it was asked. */
+export const OK = 0;
+/** The packet was already received (duplicate); counted in packetsDuplicated. */
+export const DUPLICATE = 1;
+/** The packet's playout time had passed; counted in packetsDiscarded. */
+export const LATE = 2;
+/** The packet started a new stream (SSRC change or timestamp leap); the buffer re-synchronised. */
+export const RESYNC = 3;
+/** The buffer was full: the oldest packet was evicted and counted. */
+export const OVERFLOW = 4;
+/** No engine behind this handle (never created, or destroyed). */
+export const ERR_HANDLE = -1;
+/** An argument is out of its documented range. */
+export const ERR_ARGUMENT = -2;
+/** The payload is empty or larger than a packet slot; counted in packetsInvalid. */
+export const ERR_PAYLOAD = -3;
+/** The engine table is full. */
+export const ERR_CAPACITY = -4;
+/** Unknown codec id or a sample rate the codec cannot run at. */
+export const ERR_CODEC = -5;
+
+// ---- Codec ids (assembly/codec.ts) ---------------------------------------------
+
+/** L16 (RFC 3551): big-endian signed 16-bit, interleaved channels. */
+export const CODEC_L16 = 0;
+/** G.711 μ-law, 8 kHz. */
+export const CODEC_PCMU = 1;
+/** G.711 A-law, 8 kHz. */
+export const CODEC_PCMA = 2;
+/** Little-endian signed 16-bit PCM, interleaved (what most AI-voice servers send). */
+export const CODEC_PCM16LE = 3;
+/** Little-endian float32 PCM, interleaved. */
+export const CODEC_F32LE = 4;
+/** Decoded by the host through the `jitterlane.decode` import (Opus and others). */
+export const CODEC_HOST = 5;
+/** Most a host codec's concealment may run past what was asked: 20 ms, its largest step (libopus conceals in 2.5 ms steps). */
+export const CONCEAL_SLACK_FRAMES = 960;
+
+// ---- Profiles (assembly/profile.ts) --------------------------------------------
+
+/** Built-in profile id: a classic (drop-tail or CoDel) path. */
+export const PROFILE_CLASSIC = 0;
+/** Built-in profile id: an L4S path end to end. */
+export const PROFILE_L4S = 1;
+/** Id of a profile record the host supplied (setCustomProfile). */
+export const PROFILE_CUSTOM = 2;
+
+// The profile record: the f64 values the host writes at profileRecordPtr()
+// before setCustomProfile(), at these indices. Times in ms of output audio;
+// rates as shares of played audio.
+
+/** Lowest target delay above the fastest recent packet. */
+export const PROFILE_FIELD_FLOOR_MS = 0;
+/** Highest target delay, and the bound on the added latency the buffer keeps. */
+export const PROFILE_FIELD_CEILING_MS = 1;
+/** Quantile of relative arrival delay the target covers. */
+export const PROFILE_FIELD_QUANTILE = 2;
+/** Memory of the delay histogram, in packets (its forgetting factor is 1 − 1/memory). */
+export const PROFILE_FIELD_MEMORY_PACKETS = 3;
+/** No stretching while the delay is within this distance of the target. */
+export const PROFILE_FIELD_DEADBAND_MS = 4;
+/** Largest share of played audio that time-stretching may remove or insert near the target. */
+export const PROFILE_FIELD_STRETCH_RATE = 5;
+/** Above target by more than fastAboveMs, accelerate may remove up to this share. */
+export const PROFILE_FIELD_FAST_STRETCH_RATE = 6;
+/** How far above the target the fast stretch rate applies. */
+export const PROFILE_FIELD_FAST_ABOVE_MS = 7;
+/** Lateness episodes are weighed over this long a window before now (assembly/lateness.ts). */
+export const PROFILE_FIELD_LATENESS_WINDOW_MS = 8;
+/** What one lateness episode a minute is worth in added latency, ms: the price the lateness cover weighs (0: never cover). */
+export const PROFILE_FIELD_EPISODE_COST_MS = 9;
+/** Values in a profile record. */
+export const PROFILE_FIELD_COUNT = 10;
+
+// Bounds of a valid profile record (the rule is validateProfile() in
+// src/engine/profile.ts and Profile.isValid() in assembly/profile.ts).
+
+/** Highest ceiling a record may ask for: 10 s, far beyond any conversation's tolerance. */
+export const PROFILE_MAX_CEILING_MS = 10000.0;
+/** Largest stretch rate: removing or inserting more than half the audio stops being speech. */
+export const PROFILE_MAX_STRETCH_RATE = 0.5;
+/** Shortest delay-histogram memory: below two packets there is no distribution to take a quantile of. */
+export const PROFILE_MIN_MEMORY_PACKETS = 2.0;
+/** Shortest lateness window: 1 s, a few packets' worth of episodes to weigh. */
+export const PROFILE_MIN_LATENESS_WINDOW_MS = 1000.0;
+/** Longest lateness window: 10 minutes, the lateness cover's memory of 64 episodes spread thin. */
+export const PROFILE_MAX_LATENESS_WINDOW_MS = 600000.0;
+
+// The built-in profiles' values, one per record field and profile.
+
+/** 40 ms covers the queueing of a classic (drop-tail or CoDel) bottleneck at its target. */
+export const CLASSIC_FLOOR_MS = 40.0;
+/**
+ * ITU-T G.114 puts acceptable one-way delay under 400 ms; beyond 500 ms of
+ * buffering, concealing a spike costs a conversation less than waiting for it.
+ */
+export const CLASSIC_CEILING_MS = 500.0;
+/**
+ * 0.97 is NetEq's delay quantile; the same estimator serves both profiles so a
+ * classic target is never below an l4s one on the same arrivals.
+ */
+export const CLASSIC_QUANTILE = 0.97;
+/** About 10 s of 20 ms packets: long enough for a stable tail estimate, short enough to follow a path change. */
+export const CLASSIC_MEMORY_PACKETS = 500.0;
+/** 2 ms, as the profiles were introduced with (no measured reason recorded yet). */
+export const CLASSIC_DEADBAND_MS = 2.0;
+/** 10 % moves the buffer by 100 ms per second of speech, inaudible for WSOLA on voiced speech. */
+export const CLASSIC_STRETCH_RATE = 0.1;
+/** 25 % drains a post-outage backlog four times faster while staying intelligible. */
+export const CLASSIC_FAST_STRETCH_RATE = 0.25;
+/** 60 ms, as the profiles were introduced with (no measured reason recorded yet). */
+export const CLASSIC_FAST_ABOVE_MS = 60.0;
+/**
+ * 20 s: long enough to span the quiet seconds between clusters of lateness
+ * (and to see a rate of a few a minute), short enough that the cover lets go
+ * within 20 s of the last episode.
+ */
+export const CLASSIC_LATENESS_WINDOW_MS = 20000.0;
+/**
+ * 3 ms of added latency per episode a minute: a few ms of target are cheaper
+ * than a stall heard every few seconds, while a rare spike of tens of ms is
+ * waited out rather than covered. Chosen on generated traces (README, "The
+ * decision rule"): at 1 ms the l4s buffer still stalls tens of times a minute
+ * on recurring lateness; at 10 ms it covers single spikes for their window.
+ */
+export const CLASSIC_EPISODE_COST_MS = 3.0;
+
+/** An L4S bottleneck keeps about 1 ms of queue, so 10 ms leaves room for access jitter. */
+export const L4S_FLOOR_MS = 10.0;
+/**
+ * Leaves G.114's 150 ms "transparent" budget to the network when jitter is moderate,
+ * and caps the target at 300 ms when a path turns out not to be L4S after all.
+ */
+export const L4S_CEILING_MS = 300.0;
+/** The rest as classic: one estimator and one stretcher for both, only the bounds differ. */
+export const L4S_QUANTILE = CLASSIC_QUANTILE;
+export const L4S_MEMORY_PACKETS = CLASSIC_MEMORY_PACKETS;
+export const L4S_DEADBAND_MS = CLASSIC_DEADBAND_MS;
+export const L4S_STRETCH_RATE = CLASSIC_STRETCH_RATE;
+export const L4S_FAST_STRETCH_RATE = CLASSIC_FAST_STRETCH_RATE;
+export const L4S_FAST_ABOVE_MS = CLASSIC_FAST_ABOVE_MS;
+export const L4S_LATENESS_WINDOW_MS = CLASSIC_LATENESS_WINDOW_MS;
+export const L4S_EPISODE_COST_MS = CLASSIC_EPISODE_COST_MS;
+
+// ---- Stats block (assembly/stats.ts) -----------------------------------------
+// webrtc-stats counters of one stream (RTCInboundRtpStreamStats names), kept as
+// f64 so counts stay exact to 2^53 (285 years of 48 kHz samples) and JS reads
+// them straight from memory, at these indices.
+
+/** Packets received: valid arrivals, duplicates included. */
+export const STAT_PACKETS_RECEIVED = 0;
+/** Late + dropped for latency + overflow: webrtc-stats packetsDiscarded. */
+export const STAT_PACKETS_DISCARDED = 1;
+/** Arrivals of a sequence number already received. */
+export const STAT_PACKETS_DUPLICATED = 2;
+/** Packets whose playout time had passed when they arrived or while they waited. */
+export const STAT_PACKETS_LATE = 3;
+/** Packets removed whole to bring the buffer down. */
+export const STAT_PACKETS_DROPPED_FOR_LATENCY = 4;
+/** Packets evicted because the packet buffer was full. */
+export const STAT_PACKETS_OVERFLOW = 5;
+/** Packets refused at insert (empty, larger than a slot, of no known duration) or by the decoder at playout. */
+export const STAT_PACKETS_INVALID = 6;
+/** Packets whose decoded audio was emitted. */
+export const STAT_PACKETS_PLAYED = 7;
+/** Samples (per channel) decoded from received packets. */
+export const STAT_TOTAL_SAMPLES_RECEIVED = 8;
+/** Samples (per channel) emitted since the first played sample. */
+export const STAT_TOTAL_SAMPLES_EMITTED = 9;
+/** Samples synthesised to cover missing audio; DTX silence is not included (see silentConcealedSamples). */
+export const STAT_CONCEALED_SAMPLES = 10;
+/** Silence played for DTX gaps (timestamp advance without a sequence gap). */
+export const STAT_SILENT_CONCEALED_SAMPLES = 11;
+/** Concealment episodes: a run of concealment after real audio counts once. */
+export const STAT_CONCEALMENT_EVENTS = 12;
+/** Samples inserted by preemptive expand (slowing playout down). */
+export const STAT_INSERTED_SAMPLES_FOR_DECELERATION = 13;
+/** Samples removed by accelerate (speeding playout up). */
+export const STAT_REMOVED_SAMPLES_FOR_ACCELERATION = 14;
+/** Seconds: sum over emitted samples of their packet's time in the buffer (arrival to the emission of its first sample), as NetEq counts it. */
+export const STAT_JITTER_BUFFER_DELAY = 15;
+/** Seconds: sum over emitted samples of the buffer time their packet was meant to get (target above the baseline less the packet's own lateness). */
+export const STAT_JITTER_BUFFER_TARGET_DELAY = 16;
+/** Seconds: the same for the profile's floor instead of the target (the minimum the app asked for). */
+export const STAT_JITTER_BUFFER_MINIMUM_DELAY = 17;
+/** Samples counted in the three delay sums above. */
+export const STAT_JITTER_BUFFER_EMITTED_COUNT = 18;
+/** Packets received that carry in-band FEC. */
+export const STAT_FEC_PACKETS_RECEIVED = 19;
+/** FEC-carrying packets whose FEC recovered nothing (the packet before them arrived, or they left the buffer unused). */
+export const STAT_FEC_PACKETS_DISCARDED = 20;
+/** Lost packets whose audio was recovered from the next packet's in-band FEC. */
+export const STAT_FEC_RECOVERED = 21;
+/** Stream restarts: SSRC changes, timestamp or sequence leaps, reset() calls. */
+export const STAT_STREAM_RESETS = 22;
+/** Payloads the decoder refused at playout (concealed instead). */
+export const STAT_DECODER_ERRORS = 23;
+/** Profile changes applied. */
+export const STAT_PROFILE_SWITCHES = 24;
+/** Gauge: current target delay above the fastest recent packet, ms. */
+export const STAT_TARGET_DELAY_MS = 25;
+/** Gauge: steered delay above the fastest recent packet, ms. */
+export const STAT_CURRENT_DELAY_MS = 26;
+/** Gauge: audio buffered ahead of the playout point (decoded + encoded), ms. */
+export const STAT_BUFFERED_MS = 27;
+/** Gauge: packets waiting in the packet buffer. */
+export const STAT_PACKETS_BUFFERED = 28;
+/** Gauge: the output clock, in frames. */
+export const STAT_NOW_FRAMES = 29;
+/** Events lost because the event log was full when the host had not drained it. */
+export const STAT_EVENTS_LOST = 30;
+/** Gauge: the delay estimate before the profile's floor and ceiling, ms (the path's own jitter need, for ECN decisions). */
+export const STAT_DELAY_ESTIMATE_MS = 31;
+/** f64 values in the stats block. */
+export const STAT_COUNT = 32;
+
+// ---- Event log (assembly/events.ts) --------------------------------------------
+// Each drained event is EVENT_FIELDS f64 values: kind, output frame, a, b.
+
+/** A packet played: a = unwrapped seq, b = output frame of its first emitted sample. */
+export const EVENT_PLAYED = 1;
+/** A packet arrived (or waited) past its playout time: a = unwrapped seq. */
+export const EVENT_LATE = 2;
+/** A packet removed whole to cut latency: a = unwrapped seq. */
+export const EVENT_DROPPED = 3;
+/** A packet evicted, buffer full: a = unwrapped seq. */
+export const EVENT_OVERFLOW = 4;
+/** Concealment: a = frames concealed. */
+export const EVENT_EXPAND = 5;
+/** Cross-fade from concealment back to real audio: a = cross-fade frames. */
+export const EVENT_MERGE = 6;
+/** Accelerate: a = frames removed. */
+export const EVENT_ACCELERATE = 7;
+/** Accelerate at the fast rate: a = frames removed. */
+export const EVENT_ACCELERATE_FAST = 8;
+/** Preemptive expand: a = frames inserted. */
+export const EVENT_PREEMPTIVE_EXPAND = 9;
+/** DTX silence: a = frames of silence. */
+export const EVENT_DTX = 10;
+/** Stream reset: a = reason (1 SSRC change, 2 timestamp leap, 3 sequence leap, 4 host reset()). */
+export const EVENT_RESET = 11;
+/** Profile applied: a = profile id. */
+export const EVENT_PROFILE = 12;
+/** A duplicate arrival: a = unwrapped seq. */
+export const EVENT_DUPLICATE = 13;
+/** A packet recovered from the next one's in-band FEC: a = its unwrapped seq, b = frames. */
+export const EVENT_FEC = 14;
+/** f64 fields per event: kind, output frame, a, b. */
+export const EVENT_FIELDS = 4;
+/** Event log entries kept between drains: several seconds of operations. */
+export const EVENT_CAPACITY = 4096;

@@ -1,0 +1,170 @@
+// The AudioWorkletProcessor: glue only. It instantiates the engine from the
+// module passed in processorOptions, drains the packet ring at the start of
+// every process(), pulls exactly the quantum it is given, and writes it out.
+// process() never allocates, awaits or throws: a bad packet or a decoder
+// error is counted by the engine and concealed; anything unexpected is
+// counted here and the block is silence.
+//
+// Registered by ./processor.ts, the entry of the bundle
+// dist/worklet/jitterlane-processor.js (one classic script, so that it also
+// runs under audioworklet-polyfill, which evaluates the module as a script);
+// the replay tool's processor (src/replay/replay_processor.ts) extends it.
+
+import { LibOpus } from '../codecs/libopus.js';
+import { MAX_PULL_FRAMES, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
+import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
+import type { MainToProcessor, ProcessorOptions } from './messages.js';
+import { OutputResampler } from './output_resampler.js';
+
+declare const sampleRate: number;
+declare const currentFrame: number;
+declare function registerProcessor(name: string, processor: unknown): void;
+declare class AudioWorkletProcessor {
+  readonly port: MessagePort;
+  constructor(options?: unknown);
+}
+
+/** Packets drained per quantum at most, so a flood cannot stall one render call. */
+const MAX_PACKETS_PER_QUANTUM = 512;
+
+/** Bytes from a Module, an ArrayBuffer or a typed array (maybe from another realm: no instanceof). */
+function toModule(wasm: NonNullable<ProcessorOptions['opusWasm']>): WebAssembly.Module {
+  if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
+  const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
+  return new WebAssembly.Module(new Uint8Array(view));
+}
+
+/** Registers a processor class under the name JitterlaneNode creates its AudioWorkletNode with. */
+export function registerJitterlaneProcessor(processor: typeof JitterlaneProcessor): void {
+  registerProcessor('jitterlane', processor);
+}
+
+/** The product processor: the engine, fed from the packet ring, pulled once per render quantum. */
+export class JitterlaneProcessor extends AudioWorkletProcessor {
+  protected readonly engine: Engine;
+  private readonly ring: PacketRing;
+  private readonly header = new Float64Array(HEADER_FIELDS);
+  private readonly resampler: OutputResampler | null;
+  private readonly pullEngine: (frames: number) => Float32Array[];
+  private readonly scratch: Float32Array[];
+  /** Engine frames (48 kHz) per context frame. */
+  private readonly engineFramesPerContextFrame: number;
+  /** The context frame of the first process(): the engine clock starts there. */
+  private startFrame = -1;
+  protected renderErrors = 0;
+  /** Length of a packet read from the ring but not yet due (its bytes wait in the engine's input), or −1. */
+  private heldLength = -1;
+  private closed = false;
+
+  constructor(options: { processorOptions: ProcessorOptions; outputChannelCount?: number[] }) {
+    super(options);
+    const o = options.processorOptions;
+    const module = EngineModule.fromModule(toModule(o.wasm));
+    const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
+    if (o.codec === 'opus' && !o.opusWasm) throw new JitterlaneError("codec 'opus' needs processorOptions.opusWasm");
+    this.opus = o.opusWasm ? LibOpus.fromModule(toModule(o.opusWasm)) : null;
+    this.engine = module.createEngine({
+      codec: o.codec,
+      opus: this.opus ?? undefined,
+      channels: o.channels,
+      clockRate: o.clockRate,
+      payloadRate: o.payloadRate,
+      profile: o.profile,
+      slots: o.slots,
+      slotBytes: o.slotBytes,
+    });
+    this.ring = o.ring ? new PacketRing(o.ring) : PacketRing.create(o.ringBytes, false);
+    this.resampler = rate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, rate, o.channels);
+    this.engineFramesPerContextFrame = SAMPLE_RATE / rate;
+    this.scratch = [];
+    for (let c = 0; c < o.channels; c++) this.scratch.push(new Float32Array(MAX_PULL_FRAMES));
+    // Bound once: the resampler calls it inside process() without allocating a closure.
+    this.pullEngine = (frames: number) => {
+      this.engine.pullInto(this.scratch, frames);
+      return this.scratch;
+    };
+    this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
+    this.port.postMessage({ type: 'ready' });
+  }
+
+  /** libopus, for codec 'opus': its memory is reported with the engine's. */
+  private readonly opus: LibOpus | null;
+
+  /** Rare commands; runs between render calls, where allocation is fine. */
+  protected onMessage(message: MainToProcessor): void {
+    try {
+      if (message.type === 'packets') appendBatchToRing(message.batch, this.ring);
+      else if (message.type === 'profile') this.engine.setProfile(message.profile);
+      else if (message.type === 'reset') this.engine.reset();
+      else if (message.type === 'stats') {
+        const stats = {
+          ...this.engine.stats(),
+          ringOverflow: this.ring.overflowCount,
+          ringOversize: this.ring.oversizeCount,
+          renderErrors: this.renderErrors,
+          wasmMemoryBytes: this.engine.memoryBytes,
+          opusMemoryBytes: this.opus ? this.opus.exports.memory.buffer.byteLength : 0,
+        } as Record<string, number>;
+        this.port.postMessage({ type: 'stats', id: message.id, stats });
+      } else if (message.type === 'close') {
+        this.closed = true;
+        this.engine.destroy();
+      }
+    } catch (error) {
+      this.port.postMessage({ type: 'error', message: String((error as Error)?.message ?? error) });
+    }
+  }
+
+  /**
+   * Moves packets from the ring into the engine (payload copied straight into
+   * engine memory). A packet stamped with an arrival still in the future (a
+   * replay, or a sender ahead of the audio clock) is held, its bytes left in
+   * the engine's input area, until the clock passes it: packets enter the
+   * engine when the audio clock passes their arrival, as in the Node replay.
+   */
+  private drain(): void {
+    const input = this.engine.inputView;
+    const h = this.header;
+    // Read straight from the stats block (a view, no allocation): a getter returning a double would box it.
+    const now = this.engine.statsView[STAT_NOW_FRAMES];
+    for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
+      if (this.heldLength < 0) {
+        const length = this.ring.read(input, h);
+        if (length === READ_EMPTY) return;
+        if (length < 0) continue; // too large for the engine: the ring counted it
+        this.heldLength = length;
+      }
+      // A main-thread arrival is in context frames; the engine clock starts at startFrame.
+      // Unstamped packets pass −1 (the engine takes its own clock): a Smi, where passing a
+      // double to a call that is not inlined would box it, an allocation per packet.
+      const stamped = h[HEADER_ARRIVAL];
+      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
+      if (arrival > now) return;
+      this.engine.insertWritten(this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      this.heldLength = -1;
+    }
+  }
+
+  /** True when every packet the ring held has entered the engine (none unread, none held for its arrival). */
+  protected allInserted(): boolean {
+    return this.ring.unreadBytes() === 0 && this.heldLength < 0;
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    if (this.closed) return false;
+    const out = outputs[0];
+    if (!out || out.length === 0) return true;
+    const frames = out[0].length;
+    try {
+      if (this.startFrame < 0) this.startFrame = typeof currentFrame === 'number' ? currentFrame : 0;
+      this.drain();
+      if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
+      else this.engine.pullInto(out, frames);
+    } catch {
+      this.renderErrors++;
+      for (const channel of out) channel.fill(0);
+    }
+    return true;
+  }
+}
