@@ -91,6 +91,8 @@ export class DelayTracker {
    * than the rest does not lift it, and a held batch's falling tail lowers it.
    */
   spikeFloorMs: f64 = 0;
+  /** When the spike under way began (its first packet's arrival), ms. */
+  spikeSinceMs: f64 = 0;
   /** The baseline: fastest transit of the last 10 s, held up by the guard, in frames. */
   minTransit: f64 = 0;
   /** Rate-limited follower of the 60 s fastest transit (frames), and when it last moved (−1: not yet). */
@@ -185,8 +187,9 @@ export class DelayTracker {
     this.lastPos = posFrame;
     const nowMs = (arrivalFrame * 1000) / this.sampleRate;
     const spike = this.packets > 1 && relativeMs > bodyMs + SPIKE_ABOVE_MS;
+    if (spike && this.spikeFloorMs <= 0) this.spikeSinceMs = nowMs;
     this.spikeFloorMs = !spike ? 0 : this.spikeFloorMs > 0 ? Math.min(this.spikeFloorMs, relativeMs) : relativeMs;
-    this.lateness.observe(nowMs, relativeMs, bodyMs);
+    this.lateness.observe(nowMs, relativeMs, bodyMs, this.baselineMs());
     if (!batchFollower && !spike) {
       // Forgetting by growing the weight of new entries instead of shrinking all
       // old ones: the same histogram shape, one add per packet.
@@ -240,6 +243,11 @@ export class DelayTracker {
   rebase(transit: f64): void {
     this.slow = transit;
     this.minTransit = transit;
+  }
+
+  /** The baseline, ms: what lateness heights are measured above. */
+  baselineMs(): f64 {
+    return (this.minTransit * 1000) / this.sampleRate;
   }
 
   private rescale(): void {

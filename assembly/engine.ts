@@ -44,6 +44,8 @@ const MAX_QUIET_STRETCH: i32 = 4800;
 const MAX_QUIET_INSERT: i32 = 1920;
 /** The stretch allowance saves up to the longest voiced stretch, so a long period (or its multiple) can always pass. */
 const STRETCH_BUDGET_CAP: f64 = <f64>MAX_VOICED_STRETCH;
+/** A delay spike that lasts 2 s (twice the longest of a cellular path's) is a step of the path's delay. */
+const SPIKE_STEP_MS: f64 = 2000;
 /** The dead band grows with the target: 5 % of it (2 ms at 40 ms, 5 ms at 100 ms). */
 const DEADBAND_SHARE: f64 = 0.05;
 /** A packet further than 60 s from the playout point starts a new stream. */
@@ -247,7 +249,7 @@ export class Engine {
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
     this.bodyMs = this.tracker.quantileMs(p.quantile);
     const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
-    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs);
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs, this.tracker.baselineMs());
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
   }
 
@@ -267,13 +269,18 @@ export class Engine {
    * How far the playout offset is outside the band it may sit in, in frames:
    * above the steered target (positive: accelerate) or below the target
    * (negative: expand); 0 between. A spike holds the delay up, it does not
-   * pull it up: the wait at the spike's onset raised it already.
+   * pull it up: the wait at the spike's onset raised it already. A spike that
+   * lasts is a step of the path's delay (a route change, a queue that stays),
+   * whose jitter room must be restored: then it pulls up too.
    */
   private errorFrames(): f64 {
     const offset = this.offsetFrames();
     const high = this.msToFrames(this.steeredTargetMs());
     if (offset > high) return offset - high;
-    return Math.min(0, offset - this.msToFrames(this.targetMs));
+    const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
+    const t = this.tracker;
+    const step = t.spikeFloorMs > 0 && nowMs - t.spikeSinceMs > SPIKE_STEP_MS;
+    return Math.min(0, offset - (step ? high : this.msToFrames(this.targetMs)));
   }
 
   private msToFrames(ms: f64): f64 {
