@@ -16,6 +16,7 @@ import { writeReplayOutputs } from './replay/outputs.js';
 import { qualityFigures } from './replay/quality.js';
 import { formatMetrics } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
+import { NETEM_USAGE, runNetem } from './netem/netem_command.js';
 import { readTrace, TraceError } from './trace/index.js';
 
 const USAGE = `usage:
@@ -24,6 +25,7 @@ const USAGE = `usage:
                           [--replacement opus|opus-nofec|pcm]
                           [--runtime node|browser] [--json] [--out DIR]
   jitterlane compare [DIR] [--out DIR]
+${NETEM_USAGE}
 
 TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
 send_us,arrival_us), optionally gzip-compressed.
@@ -159,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'replay') await runReplay(rest);
     else if (command === 'compare') runCompare(rest);
+    else if (command === 'netem') await runNetem(rest);
     else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(USAGE + '\n');
     else throw new UsageError(command ? `unknown command ${command}` : 'no command');
     return 0;

@@ -129,6 +129,9 @@ export class UdpRelay {
     closedBy: null,
   };
   private datagrams = 0;
+  /** Sends handed to a socket and not yet done, and who waits for them at close. */
+  private sending = 0;
+  private sent: (() => void) | null = null;
   private readonly stopTimer: ReturnType<typeof setTimeout>;
   private resolveClosed!: (stats: RelayStats) => void;
   /** Resolves with the final stats when the relay closes, by close() or by one of its bounds. */
@@ -200,6 +203,8 @@ export class UdpRelay {
     this.counters.closedBy = by;
     clearTimeout(this.stopTimer);
     this.counters.droppedAtClose = this.queue.close();
+    // Sends already handed to a socket go out before it closes (closing would discard them).
+    if (this.sending > 0) await new Promise<void>((resolve) => (this.sent = resolve));
     await Promise.all([this.a, this.b].map((side) => new Promise<void>((resolve) => side.socket.close(() => resolve()))));
     this.resolveClosed(this.stats());
     return this.closed;
@@ -212,7 +217,12 @@ export class UdpRelay {
       return;
     }
     if (at.learnsPeer) at.peer = { address: from.address, port: from.port };
+    this.route(bytes, to, direction);
+    // The datagram that reaches the bound is still relayed; what is held then is dropped and counted.
     if (++this.datagrams >= (this.options.maxDatagrams ?? 1_000_000)) void this.stop('maxDatagrams');
+  }
+
+  private route(bytes: Buffer, to: Side, direction: RelayDirection): void {
     if (!to.peer) {
       this.counters.unroutable++;
       return;
@@ -267,6 +277,9 @@ export class UdpRelay {
     if (!peer || this.counters.closedBy) return;
     const counts = this.counters.forwarded[direction];
     counts[kind] = (counts[kind] ?? 0) + 1;
-    to.socket.send(bytes, peer.port, peer.address);
+    this.sending++;
+    to.socket.send(bytes, peer.port, peer.address, () => {
+      if (--this.sending === 0) this.sent?.();
+    });
   }
 }
