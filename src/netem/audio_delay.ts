@@ -25,7 +25,7 @@ export interface EnvelopeDelayOptions {
   binMs?: number;
   /** Window of sent speech correlated at a time, ms: 2 s holds a few words, so the peak is unambiguous. */
   windowMs?: number;
-  /** Largest delay searched, ms: above any buffer plus network delay of the shared traces. */
+  /** Largest delay searched, ms: NetEq's delay on the LTE trace reaches past a second (its network delay alone averages 410 ms in the first 2 minutes). */
   maxLagMs?: number;
 }
 
@@ -38,48 +38,52 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** Normalised correlation of a[a0 ..a0+n) with b[b0 .. b0+n), means removed. */
-function correlation(a: Float32Array, a0: number, b: Float32Array, b0: number, n: number): number {
-  let meanA = 0;
-  let meanB = 0;
+/**
+ * Normalised correlation (means removed) of the window a[a0 .. a0+n) with
+ * b[b0 .. b0+n) for every b0 from `from` to `to`: the window's own sums once,
+ * b's running sums from prefix sums, so each lag costs one dot product.
+ */
+function correlations(a: Float32Array, a0: number, n: number, b: Float32Array, prefix: Float64Array, prefixSquares: Float64Array, from: number, to: number): Float64Array {
+  let sumA = 0;
+  let sumAA = 0;
   for (let i = 0; i < n; i++) {
-    meanA += a[a0 + i];
-    meanB += b[b0 + i];
+    sumA += a[a0 + i];
+    sumAA += a[a0 + i] * a[a0 + i];
   }
-  meanA /= n;
-  meanB /= n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[a0 + i] - meanA;
-    const y = b[b0 + i] - meanB;
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
+  const varA = sumAA - (sumA * sumA) / n;
+  const out = new Float64Array(to - from + 1);
+  for (let b0 = from; b0 <= to; b0++) {
+    let sumAB = 0;
+    for (let i = 0; i < n; i++) sumAB += a[a0 + i] * b[b0 + i];
+    const sumB = prefix[b0 + n] - prefix[b0];
+    const varB = prefixSquares[b0 + n] - prefixSquares[b0] - (sumB * sumB) / n;
+    out[b0 - from] = varA > 0 && varB > 1e-12 ? (sumAB - (sumA * sumB) / n) / Math.sqrt(varA * varB) : 0;
   }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  return out;
 }
 
 /** The delay of `played` behind `sent` (envelopes of the same clock), or null when no window correlated. */
 export function envelopeDelay(sent: Float32Array, played: Float32Array, options: EnvelopeDelayOptions = {}): EnvelopeDelay | null {
   const binMs = options.binMs ?? 1;
   const window = Math.round((options.windowMs ?? 2000) / binMs);
-  const maxLag = Math.round((options.maxLagMs ?? 600) / binMs);
+  const maxLag = Math.round((options.maxLagMs ?? 2000) / binMs);
   const delays: number[] = [];
   const peaks: number[] = [];
   let windows = 0;
+  const prefix = new Float64Array(played.length + 1);
+  const prefixSquares = new Float64Array(played.length + 1);
+  for (let i = 0; i < played.length; i++) {
+    prefix[i + 1] = prefix[i] + played[i];
+    prefixSquares[i + 1] = prefixSquares[i] + played[i] * played[i];
+  }
   for (let start = 0; start + window + maxLag + 1 <= Math.min(sent.length, played.length); start += window) {
     let energy = 0;
     for (let i = 0; i < window; i++) energy += sent[start + i] * sent[start + i];
     if (Math.sqrt(energy / window) < MIN_WINDOW_RMS) continue;
     windows++;
-    const scores = new Float64Array(maxLag + 1);
+    const scores = correlations(sent, start, window, played, prefix, prefixSquares, start, start + maxLag);
     let best = 0;
-    for (let lag = 0; lag <= maxLag; lag++) {
-      scores[lag] = correlation(sent, start, played, start + lag, window);
-      if (scores[lag] > scores[best]) best = lag;
-    }
+    for (let lag = 1; lag <= maxLag; lag++) if (scores[lag] > scores[best]) best = lag;
     if (scores[best] < MIN_CORRELATION) continue;
     let offset = 0;
     if (best > 0 && best < maxLag) {

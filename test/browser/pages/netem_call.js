@@ -86,7 +86,7 @@ export async function inboundStats(rtpReceiver) {
   return found;
 }
 
-/** An envelope recorder over `inputs` (AudioNodes), rendered by connecting it to a silent sink. */
+/** An envelope recorder over `inputs` (AudioNodes; `node` takes more on the same inputs later), rendered by connecting it to a silent sink. */
 export async function envelopeRecorder(context, inputs, seconds) {
   await context.audioWorklet.addModule(new URL('./netem_recorder.js', import.meta.url));
   const recorder = new AudioWorkletNode(context, 'netem-envelope-recorder', {
@@ -109,6 +109,7 @@ export async function envelopeRecorder(context, inputs, seconds) {
     recorder.port.start();
   });
   return {
+    node: recorder,
     start: () => {
       const started = reply('started');
       recorder.port.postMessage('start');
