@@ -6,7 +6,7 @@
 // Node only (playwright-core, node:dgram).
 
 import { loadavg } from 'node:os';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { ChromiumLaunchOptions } from '../replay/chromium.js';
 import { envelopeDelay, type EnvelopeDelay } from './audio_delay.js';
 import type { NetworkSchedule } from './network_schedule.js';
@@ -129,6 +129,21 @@ function figuresOf(
 }
 
 /**
+ * Opens `url` in a new page of `context` with window.netemPeers wired to
+ * `relay` (the page reports each peer's real loopback port through it, see
+ * test/browser/pages/netem_call.js) and waits for window.pageReady.
+ */
+export async function openRelayedPage(context: BrowserContext, url: string, relay: UdpRelay): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+  const loopback = (port: number | undefined) => (port === undefined ? undefined : { address: '127.0.0.1', port });
+  await page.exposeFunction('netemPeers', (peers: { a?: number; b?: number }) => relay.setPeers({ a: loopback(peers.a), b: loopback(peers.b) }));
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+  return page;
+}
+
+/**
  * Runs one relayed call with `schedule` on the sender→receiver RTP and returns
  * every player's figures. `context` must come from launchChromium(RELAYED_CALL_BROWSER);
  * `origin` serves the repository.
@@ -137,17 +152,9 @@ export async function compareLive(context: BrowserContext, origin: string, sched
   const warmupSeconds = options.warmupSeconds ?? 3;
   const relay = await UdpRelay.start({ schedule, direction: 'a-to-b', maxSeconds: options.seconds + warmupSeconds + 60 });
   const loadBefore = loadavg();
-  const page = await context.newPage();
+  let page: Page | undefined;
   try {
-    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-    await page.exposeFunction('netemPeers', (peers: { a?: number; b?: number }) => {
-      relay.setPeers({
-        a: peers.a === undefined ? undefined : { address: '127.0.0.1', port: peers.a },
-        b: peers.b === undefined ? undefined : { address: '127.0.0.1', port: peers.b },
-      });
-    });
-    await page.goto(`${origin}/${options.isolated ? 'isolated/' : ''}${PAGE}`);
-    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    page = await openRelayedPage(context, `${origin}/${options.isolated ? 'isolated/' : ''}${PAGE}`, relay);
     const result = await page.evaluate(
       (o) => (window as unknown as { compare: (o: unknown) => Promise<PageResult> }).compare(o),
       { relay: { a: relay.addressA.port, b: relay.addressB.port }, seconds: options.seconds, warmupSeconds, profiles: options.profiles, busy: options.busy === true },
@@ -177,7 +184,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       relay: await relay.close(),
     };
   } finally {
-    await page.close();
+    await page?.close();
     await relay.close();
   }
 }

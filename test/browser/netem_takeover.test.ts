@@ -2,13 +2,12 @@
 // in-band FEC after real loss reports, a renegotiation, a new sender (SSRC
 // change), and release() giving the receiver back to the browser.
 
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { RELAYED_CALL_BROWSER } from '../../src/netem/live_comparison.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openRelayedPage, RELAYED_CALL_BROWSER } from '../../src/netem/live_comparison.js';
 import { randomLossSchedule, zeroJitterSchedule, type NetworkSchedule } from '../../src/netem/network_schedule.js';
 import { UdpRelay } from '../../src/netem/udp_relay.js';
-import { browserAvailable, launchBrowser, openPage, startServer } from './harness.js';
+import { browserAvailable, withBrowser } from './harness.js';
 
 interface Lifecycle {
   steps: Record<'renegotiated' | 'newSender' | 'released' | 'end', number>;
@@ -30,30 +29,16 @@ function levelDb(run: Lifecycle, k: number, fromMs: number, toMs: number, settle
 }
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('Opus receiver takeover through the network emulator', () => {
-  let server: Server | undefined;
-  let origin = '';
-  let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser(RELAYED_CALL_BROWSER);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser(RELAYED_CALL_BROWSER);
 
   async function inRelayedPage<T>(schedule: NetworkSchedule, run: (page: Page, relay: UdpRelay) => Promise<T>): Promise<T> {
     const relay = await UdpRelay.start({ schedule, maxSeconds: 120 });
-    const page = await openPage(browser!.context, `${origin}/test/browser/pages/netem_takeover.html`);
+    let page: Page | undefined;
     try {
-      await page.exposeFunction('netemPeers', (peers: { a?: number; b?: number }) =>
-        relay.setPeers({ a: peers.a === undefined ? undefined : { address: '127.0.0.1', port: peers.a }, b: peers.b === undefined ? undefined : { address: '127.0.0.1', port: peers.b } }),
-      );
-      await page.reload();
-      await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+      page = await openRelayedPage(browser.context(), `${browser.origin()}/test/browser/pages/netem_takeover.html`, relay);
       return await run(page, relay);
     } finally {
-      await page.close();
+      await page?.close();
       await relay.close();
     }
   }

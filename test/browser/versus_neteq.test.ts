@@ -5,36 +5,24 @@
 // (audio at the sent level, delays measured and finite, jitterlane earlier);
 // the figures are printed, and the README's table comes from the command.
 
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { compareLive, RELAYED_CALL_BROWSER, type LiveComparison } from '../../src/netem/live_comparison.js';
 import { scheduleFromTrace } from '../../src/netem/network_schedule.js';
 import { defaultTraceDir, traceFiles } from '../../src/replay/trace_set.js';
 import { readTrace } from '../../src/trace/index.js';
-import { browserAvailable, launchBrowser, startServer } from './harness.js';
+import { browserAvailable, withBrowser } from './harness.js';
 
 const SECONDS = 20;
 const WARMUP_SECONDS = 3;
 
 describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane against Chromium\u2019s own jitter buffer, live through the emulator', () => {
-  let server: Server | undefined;
-  let origin = '';
-  let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
-  beforeAll(async () => {
-    ({ server, origin } = await startServer());
-    browser = await launchBrowser(RELAYED_CALL_BROWSER);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const browser = withBrowser(RELAYED_CALL_BROWSER);
 
-  // A clean path and a jittery one with loss (shared/traces/SOURCES.md §7–9, §4).
+  // A clean L4S-test path and a jittery home LAN (shared/traces/SOURCES.md §7–9, §4).
   it.each(['l4stests_irtt_up_fq_codel', 'wswiki_rtp_conversacion'])('plays %s through both at the speech\u2019s level, and jitterlane plays it earlier', async (name) => {
     const file = traceFiles(defaultTraceDir()).find((f) => f.name === name);
     expect(file, `${name} in ${defaultTraceDir()}`).toBeDefined();
-    const run: LiveComparison = await compareLive(browser!.context, origin, scheduleFromTrace(readTrace(file!.path), SECONDS + WARMUP_SECONDS), {
+    const run: LiveComparison = await compareLive(browser.context(), browser.origin(), scheduleFromTrace(readTrace(file!.path), SECONDS + WARMUP_SECONDS), {
       seconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       profiles: ['l4s'],
@@ -48,7 +36,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane agai
       );
       // Both played the call: 20 s of 20 ms packets (the relay forwarded them all; the trace loses few).
       expect(p.packetsReceived).toBeGreaterThan(0.8 * SECONDS * 50);
-      // At the sent speech's level: Opus and both players keep it within a few dB (measured: within 0.5 dB).
+      // At the sent speech's level: Opus and both players keep it within a few dB (measured: within 1 dB).
       expect(Math.abs(p.levelDb)).toBeLessThan(6);
       // The end-to-end delay was measured on most of the speech and is finite (within the 2 s searched).
       expect(p.endToEnd).not.toBeNull();
@@ -56,7 +44,7 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane agai
       expect(Number.isFinite(p.endToEnd!.medianMs)).toBe(true);
       expect(Number.isFinite(p.bufferDelayMs)).toBe(true);
     }
-    // The product's promise, live: jitterlane l4s plays earlier than NetEq (by 10–40 ms in the runs reported in the README).
+    // The product's promise, live: jitterlane l4s plays earlier than NetEq (by 5–230 ms in the runs the README reports, a loaded machine).
     expect(ours.endToEnd!.medianMs).toBeLessThan(neteq.endToEnd!.medianMs);
     // Every packet was played, concealed or counted: the relay emulated the trace's losses and nothing else.
     expect(run.relay.streams.reduce((n, s) => n + s.overflow, 0)).toBe(0);
