@@ -17,6 +17,7 @@ import { metricsReport, qualityFigures } from './replay/quality.js';
 import { describeStreamReport, streamReport } from './replay/stream_report.js';
 import { formatArtefacts, formatMetrics, formatTable } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
+import { NETEM_USAGE, runNetem } from './netem/netem_command.js';
 import { formatSsrc, readRtpPackets, readTrace, streamStatistics } from './trace/index.js';
 
 /** Usage of each sub-command, printed by its --help and after a usage error. */
@@ -57,6 +58,7 @@ const COMMAND_USAGE = {
   sample set) under both profiles and prints the comparison table. A file that
   cannot be read is reported on stderr and the others go on; the exit status is
   then 1.`,
+  netem: NETEM_USAGE.trimStart(),
 } as const;
 
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).map((usage) => `  ${usage.split('\n')[0]}`).join('\n')}\n\njitterlane COMMAND --help says more about each.`;
@@ -259,6 +261,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'replay') await runReplay(rest);
     else if (command === 'streams') runStreams(rest);
     else if (command === 'compare') return runCompare(rest);
+    else if (command === 'netem') await runNetem(rest);
     else throw new UsageError(command ? `unknown command ${command}` : 'no command');
     return 0;
   } catch (error) {

@@ -66,8 +66,14 @@ export async function startStaticServer(root: string): Promise<{ server: Server;
   return { server, origin: `http://127.0.0.1:${address.port}` };
 }
 
+/** What a caller may add to the standard launch: more command-line flags, permissions granted to every page. */
+export interface ChromiumLaunchOptions {
+  extraArgs?: string[];
+  permissions?: string[];
+}
+
 /** Launches headless Chromium with a fresh profile; close() removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(options: ChromiumLaunchOptions = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!chromiumAvailable()) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
   let playwright: typeof import('playwright-core');
   try {
@@ -83,7 +89,9 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
+      ...(options.extraArgs ?? []),
     ],
+    permissions: options.permissions,
   });
   return {
     context,

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, startStaticServer } from '../../src/replay/chromium.js';
+import { chromiumAvailable, launchChromium, startStaticServer, type ChromiumLaunchOptions } from '../../src/replay/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,15 +33,17 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
 
 /**
  * Inside a describe(): serves the repository and launches Chromium once for the
- * block, and opens pages that are ready (their script set window.pageReady).
+ * block (with `launch`'s extra flags and permissions, if any), and opens pages
+ * that are ready (their script set window.pageReady). `context()` and
+ * `origin()` are for tests that drive pages themselves.
  */
-export function withBrowser(): { open(path: string): Promise<Page> } {
+export function withBrowser(launch: ChromiumLaunchOptions = {}): { open(path: string): Promise<Page>; context(): BrowserContext; origin(): string } {
   let server: Server | undefined;
   let origin = '';
   let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
   beforeAll(async () => {
     ({ server, origin } = await startServer());
-    browser = await launchBrowser();
+    browser = await launchBrowser(launch);
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,5 +55,7 @@ export function withBrowser(): { open(path: string): Promise<Page> } {
       await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
       return page;
     },
+    context: () => browser!.context,
+    origin: () => origin,
   };
 }
