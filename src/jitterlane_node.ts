@@ -7,6 +7,8 @@
 
 import { DEFAULT_SLOT_BYTES } from './engine/contract.js';
 import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
+import { flightFile, type FlightHeader } from './flight/recording.js';
+import { createAudioClockBuffer } from './transport/audio_clock.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
 import { checkNodeOptions, type NodeCodec } from './node_options.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
@@ -32,6 +34,25 @@ export interface JitterlaneNodeOptions {
   slotBytes?: number;
   /** For tools: record a trace replay in an OfflineAudioContext (see replayResult()). */
   replay?: ReplayRecording;
+  /**
+   * Bytes for a flight recording of every engine call (see flightRecording()); default 0, off.
+   * An Opus call takes about 10 KiB a second (its payloads, plus 8 bytes a render quantum).
+   */
+  flightRecorderBytes?: number;
+}
+
+/**
+ * A producer's own path into the worklet, from attachProducer(): a shared ring
+ * to write records into (cross-origin isolated pages), or a port to post
+ * packet batches to; and the audio clock to stamp arrivals with (shared pages).
+ */
+export interface ProducerChannel {
+  ring?: SharedArrayBuffer;
+  port?: MessagePort;
+  /** Frames rendered so far, published by the worklet (src/transport/audio_clock.ts). */
+  clock?: SharedArrayBuffer;
+  /** The largest payload the engine takes. */
+  maxPayloadBytes: number;
 }
 
 /** RTP fields of a pushed packet. */
@@ -251,6 +272,7 @@ export class JitterlaneNode extends EventTarget {
     const opusWasmUrl = codec === 'opus' ? String(options.opusWasmUrl ?? defaultOpusWasmUrl()) : null;
     const [, module, opusModule] = await Promise.all([loadWorkletOnce(context, processorUrl), compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
     const ring = transport === 'shared-ring' ? PacketRing.create(ringBytes, true) : null;
+    const clock = transport === 'shared-ring' ? createAudioClockBuffer() : null;
     // The polyfill (no native AudioWorkletNode) runs the processor in another realm on the main thread: hand it bytes.
     const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const processorOptions: ProcessorOptions = {
@@ -267,6 +289,8 @@ export class JitterlaneNode extends EventTarget {
       slots: checked.slots,
       slotBytes: checked.slotBytes,
       replay: options.replay,
+      clock: clock ?? undefined,
+      flightRecorderBytes: checked.flightRecorderBytes || undefined,
     };
     let node: AudioWorkletNode;
     try {
@@ -276,6 +300,9 @@ export class JitterlaneNode extends EventTarget {
       throw new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${errorText(error)}`);
     }
     const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom', checked.slotBytes ?? DEFAULT_SLOT_BYTES);
+    self.clock = clock;
+    self.flightOn = checked.flightRecorderBytes > 0;
+    self.engineOptions = { codec, channels, clockRate, payloadRate, profile, slots: checked.slots, slotBytes: checked.slotBytes };
     await self.ready();
     return self;
   }
@@ -312,6 +339,16 @@ export class JitterlaneNode extends EventTarget {
     } else if (message.type === 'replay-result') {
       this.pendingReplay.get(message.id)?.resolve(message.result);
       this.pendingReplay.delete(message.id);
+    } else if (message.type === 'flight') {
+      const header: FlightHeader = {
+        engine: this.engineOptions!,
+        outputFnv1a: message.outputFnv1a,
+        stats: message.stats,
+        dropped: message.dropped,
+        contextRate: this.context.sampleRate,
+      };
+      this.pendingFlight.get(message.id)?.resolve(flightFile(header, message.records));
+      this.pendingFlight.delete(message.id);
     } else if (message.type === 'error') {
       // Before 'ready' the error is why the node never started: create() rejects with it.
       if (this.readyReject) this.settleStart(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${message.message}`));
@@ -334,6 +371,8 @@ export class JitterlaneNode extends EventTarget {
     this.pending.clear();
     for (const { reject } of this.pendingReplay.values()) reject(new JitterlaneError(`replayResult: ${why} before the processor answered`));
     this.pendingReplay.clear();
+    for (const { reject } of this.pendingFlight.values()) reject(new JitterlaneError(`flightRecording: ${why} before the processor answered`));
+    this.pendingFlight.clear();
   }
 
   /** Connects the output (AudioNode-like). */
@@ -434,6 +473,48 @@ export class JitterlaneNode extends EventTarget {
       this.pendingReplay.set(id, { resolve, reject });
       this.post({ type: 'replay-result', id });
     });
+  }
+
+  private readonly pendingFlight = new Map<number, { resolve: (file: Uint8Array) => void; reject: (error: Error) => void }>();
+  /** The engine's creation options, for the flight recording's header. */
+  private engineOptions: FlightHeader['engine'] | null = null;
+  /** The worklet's published audio clock (shared pages), handed to producers. */
+  private clock: SharedArrayBuffer | null = null;
+
+  /**
+   * The flight recording so far, as a file (`jitterlane flight FILE` replays
+   * it in Node and compares): needs `flightRecorderBytes` at create. Rejects
+   * after close() or when the recorder is off.
+   */
+  flightRecording(): Promise<Uint8Array> {
+    this.live();
+    if (!this.flightOn) return Promise.reject(new JitterlaneError('flightRecording: the node was created without flightRecorderBytes'));
+    const id = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingFlight.set(id, { resolve, reject });
+      this.post({ type: 'flight', id });
+    });
+  }
+
+  private flightOn = false;
+
+  /**
+   * A path into the worklet of its own, for a producer on another thread (the
+   * receiver takeover's worker): a shared ring it writes straight into, with
+   * the worklet's audio clock to stamp arrivals by, on a cross-origin isolated
+   * page; else a MessagePort it posts packet batches (encodeBatch) to. Either
+   * way the main thread is no longer on the packets' path.
+   */
+  attachProducer(ringBytes = 64 * 1024): ProducerChannel {
+    this.live();
+    if (this.transport === 'shared-ring') {
+      const ring = PacketRing.create(ringBytes, true).buffer as SharedArrayBuffer;
+      this.post({ type: 'add-source', ring, ringBytes });
+      return { ring, clock: this.clock ?? undefined, maxPayloadBytes: this.maxPayloadBytes };
+    }
+    const channel = new MessageChannel();
+    this.post({ type: 'add-source', port: channel.port2, ringBytes }, [channel.port2]);
+    return { port: channel.port1, maxPayloadBytes: this.maxPayloadBytes };
   }
 
   /**

@@ -14,7 +14,7 @@ export type NodeCodec = (typeof NODE_CODECS)[number];
 /** Every option JitterlaneNode.create takes; anything else is a typo the app should hear about. */
 export const NODE_OPTION_NAMES = [
   'codec', 'channels', 'clockRate', 'payloadRate', 'profile', 'transport', 'ringBytes',
-  'processorUrl', 'wasmUrl', 'opusWasmUrl', 'slots', 'slotBytes', 'replay',
+  'processorUrl', 'wasmUrl', 'opusWasmUrl', 'slots', 'slotBytes', 'replay', 'flightRecorderBytes',
 ] as const;
 
 const TRANSPORTS = ['auto', 'shared-ring', 'port'] as const;
@@ -31,6 +31,8 @@ const MAX_CLOCK_RATE = 192000;
  * implements (assembly/dsp/upsample.ts: 1, 2, 3, 6). 44.1 kHz PCM needs resampling first.
  */
 export const PCM_PAYLOAD_RATES = [48000, 24000, 16000, 8000] as const;
+/** The flight recorder's largest store: 256 MiB, an hour of an Opus call with room. */
+const MAX_FLIGHT_RECORDER_BYTES = 256 * 1024 * 1024;
 /** Packet slots and slot size the engine reserves at most (assembly/index.ts create). */
 const MAX_SLOTS = 4096;
 const MAX_SLOT_BYTES = 1 << 20;
@@ -46,6 +48,8 @@ export interface CheckedNodeOptions {
   ringBytes: number;
   slots: number | undefined;
   slotBytes: number | undefined;
+  /** 0: no flight recorder. */
+  flightRecorderBytes: number;
 }
 
 const quote = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
@@ -182,6 +186,7 @@ export function checkNodeOptions(options: unknown): CheckedNodeOptions {
   checkUrl('wasmUrl', o.wasmUrl);
   checkUrl('opusWasmUrl', o.opusWasmUrl);
   if (o.replay !== undefined && (o.replay === null || typeof o.replay !== 'object')) fail('replay', o.replay, 'must be a replay recording record (for tools)');
-  return { codec, channels: channels as 1 | 2, clockRate, payloadRate, profile, transport: transport as CheckedNodeOptions['transport'], ringBytes, slots, slotBytes };
+  const flightRecorderBytes = o.flightRecorderBytes === undefined ? 0 : checkInteger('flightRecorderBytes', o.flightRecorderBytes, 0, MAX_FLIGHT_RECORDER_BYTES);
+  return { codec, channels: channels as 1 | 2, clockRate, payloadRate, profile, transport: transport as CheckedNodeOptions['transport'], ringBytes, slots, slotBytes, flightRecorderBytes };
 }
 
