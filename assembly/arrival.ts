@@ -43,6 +43,7 @@ import { LatenessCover } from './lateness';
  */
 const SPIKE_ABOVE_MS: f64 = 40;
 
+
 /** Histogram layout: 0.25 ms steps to 32 ms, 1 ms to 160 ms, 4 ms to 672 ms, 16 ms to 2720 ms. */
 const HIST_BUCKETS: i32 = 512;
 
@@ -83,8 +84,15 @@ export class DelayTracker {
   private nextWeight: f64 = 1;
   /** Lateness episodes above the estimate's body. */
   readonly lateness: LatenessCover = new LatenessCover();
-  /** Relative delay of the spike under way (the highest of its packets so far), ms; 0 outside spikes. */
-  spikeLevelMs: f64 = 0;
+  /**
+   * Floor of the spike under way: the lowest relative delay of its packets so
+   * far, ms (0 outside spikes). While it lasts the path's baseline is that
+   * much higher; the lowest, not the latest, so that an outlier held longer
+   * than the rest does not lift it, and a held batch's falling tail lowers it.
+   */
+  spikeFloorMs: f64 = 0;
+  /** When the spike under way began (its first packet's arrival), ms. */
+  spikeSinceMs: f64 = 0;
   /** The baseline: fastest transit of the last 10 s, held up by the guard, in frames. */
   minTransit: f64 = 0;
   /** Rate-limited follower of the 60 s fastest transit (frames), and when it last moved (−1: not yet). */
@@ -118,7 +126,7 @@ export class DelayTracker {
     this.histogramTotal = 0;
     this.nextWeight = 1;
     this.lateness.reset();
-    this.spikeLevelMs = 0;
+    this.spikeFloorMs = 0;
     this.minTransit = 0;
     this.lastRelativeMs = 0;
     this.packets = 0;
@@ -177,9 +185,11 @@ export class DelayTracker {
     const batchFollower = arrivalFrame - this.lastArrival <= BATCH_FRAMES && posFrame > this.lastPos;
     this.lastArrival = arrivalFrame;
     this.lastPos = posFrame;
+    const nowMs = (arrivalFrame * 1000) / this.sampleRate;
     const spike = this.packets > 1 && relativeMs > bodyMs + SPIKE_ABOVE_MS;
-    this.spikeLevelMs = spike ? Math.max(this.spikeLevelMs, relativeMs) : 0;
-    this.lateness.observe((arrivalFrame * 1000) / this.sampleRate, relativeMs, bodyMs);
+    if (spike && this.spikeFloorMs <= 0) this.spikeSinceMs = nowMs;
+    this.spikeFloorMs = !spike ? 0 : this.spikeFloorMs > 0 ? Math.min(this.spikeFloorMs, relativeMs) : relativeMs;
+    this.lateness.observe(nowMs, relativeMs, bodyMs, this.baselineMs());
     if (!batchFollower && !spike) {
       // Forgetting by growing the weight of new entries instead of shrinking all
       // old ones: the same histogram shape, one add per packet.
@@ -233,6 +243,11 @@ export class DelayTracker {
   rebase(transit: f64): void {
     this.slow = transit;
     this.minTransit = transit;
+  }
+
+  /** The baseline, ms: what lateness heights are measured above. */
+  baselineMs(): f64 {
+    return (this.minTransit * 1000) / this.sampleRate;
   }
 
   private rescale(): void {

@@ -11,10 +11,11 @@ import {
   OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX,
   OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
-import { searchPeriod, foundLag, foundCorrelation, quietRun, rms } from './dsp/correlation';
+import { searchPeriod, foundLag, quietRun, rms } from './dsp/correlation';
 import { PitchRepeater } from './dsp/expand';
 import { crossfadeFrom } from './dsp/merge';
 import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlace } from './dsp/time_stretch';
+import { MAX_PERIOD, MAX_VOICED_STRETCH, MIN_PERIOD, voicedStretchLag } from './dsp/voiced_stretch';
 import * as ev from './events';
 import { PacketBuffer, SeenSequences } from './packet_buffer';
 import { Profile } from './profile';
@@ -23,10 +24,6 @@ import * as S from './stats';
 import { SyncBuffer } from './sync_buffer';
 import { Unwrapper } from './wrap';
 
-/** Shortest pitch period searched: 2.5 ms (400 Hz), above most voices' F0. */
-const MIN_PERIOD: i32 = 120;
-/** Longest pitch period searched: 15 ms (67 Hz), below most voices' F0. */
-const MAX_PERIOD: i32 = 720;
 /** History kept behind the play point: two longest periods plus one sample for concealment's search. */
 const HISTORY_FRAMES: i32 = 2048;
 /** Longest packet accepted: 120 ms, Opus's maximum. */
@@ -35,8 +32,6 @@ export const MAX_PACKET_FRAMES: i32 = 5760;
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
 /** Cross-fade from concealment into real audio: 2.5 ms, one short pitch period. */
 const MERGE_FRAMES: i32 = 120;
-/** Correlation a stretch needs on voiced audio; NetEq's accelerate uses the same 0.9. */
-const CORRELATION_GATE: f32 = 0.9;
 /** Below −50 dBFS RMS audio counts as quiet (a pause, background noise): stretched without a period match. */
 const LOW_ENERGY_RMS: f32 = 0.00316;
 /** Shortest quiet stretch: below a third of a millisecond the bookkeeping is not worth it. */
@@ -47,8 +42,12 @@ const QUIET_FADE: i32 = 120;
 const MAX_QUIET_STRETCH: i32 = 4800;
 /** Most inserted into a pause at once: 40 ms, within the history kept behind the play point. */
 const MAX_QUIET_INSERT: i32 = 1920;
-/** The stretch allowance saves up to two longest periods, so a long period can always pass. */
-const STRETCH_BUDGET_CAP: f64 = 2 * <f64>MAX_PERIOD;
+/** The stretch allowance saves up to the longest voiced stretch, so a long period (or its multiple) can always pass. */
+const STRETCH_BUDGET_CAP: f64 = <f64>MAX_VOICED_STRETCH;
+/** A delay spike that lasts 2 s (twice the longest of a cellular path's) is a step of the path's delay. */
+const SPIKE_STEP_MS: f64 = 2000;
+/** The dead band grows with the target: 5 % of it (2 ms at 40 ms, 5 ms at 100 ms). */
+const DEADBAND_SHARE: f64 = 0.05;
 /** A packet further than 60 s from the playout point starts a new stream. */
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
@@ -100,7 +99,8 @@ export class Engine {
   private pendingWait: f64 = 0;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
-  private stretchBudget: f64 = 0;
+  /** Voiced stretching allowed now, frames; a stream starts with the whole allowance (nothing was stretched yet). */
+  private stretchBudget: f64 = STRETCH_BUDGET_CAP;
   /** Current target delay above the fastest recent packet, ms. */
   targetMs: f64 = 0;
   /** The delay estimate before clamping to the profile, ms: the body quantile, or above it the level recurring lateness calls for. */
@@ -249,36 +249,62 @@ export class Engine {
     const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
     this.bodyMs = this.tracker.quantileMs(p.quantile);
     const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
-    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs);
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs, this.tracker.baselineMs());
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
   }
 
   /**
    * The delay playout is steered to, ms: the target, or while a delay spike
-   * lasts the spike's level (its packets must still play), up to the ceiling.
+   * lasts the profile's floor above the spike's floor (the path is that much
+   * slower for now, its packets must still play, with the room for jitter the
+   * profile keeps on a calm path), up to the ceiling.
    */
   private steeredTargetMs(): f64 {
-    const spike = this.tracker.spikeLevelMs;
+    const spike = this.tracker.spikeFloorMs;
     if (spike <= 0) return this.targetMs;
-    const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
-    return Math.max(this.targetMs, Math.min(this.profile.ceilingMs, spike + marginMs));
+    return Math.min(this.profile.ceilingMs, Math.max(this.targetMs, spike + this.profile.floorMs));
+  }
+
+  /**
+   * How far the playout offset is outside the band it may sit in, in frames:
+   * above the steered target (positive: accelerate) or below the target
+   * (negative: expand); 0 between. A spike holds the delay up, it does not
+   * pull it up: the wait at the spike's onset raised it already. A spike that
+   * lasts is a step of the path's delay (a route change, a queue that stays),
+   * whose jitter room must be restored: then it pulls up too.
+   */
+  private errorFrames(): f64 {
+    const offset = this.offsetFrames();
+    const high = this.msToFrames(this.steeredTargetMs());
+    if (offset > high) return offset - high;
+    const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
+    const t = this.tracker;
+    const step = t.spikeFloorMs > 0 && nowMs - t.spikeSinceMs > SPIKE_STEP_MS;
+    return Math.min(0, offset - (step ? high : this.msToFrames(this.targetMs)));
   }
 
   private msToFrames(ms: f64): f64 {
     return (ms * <f64>SAMPLE_RATE) / 1000;
   }
 
-  /** Current delay minus target, in frames: how far the playout offset is above where it should be. */
-  private errorFrames(): f64 {
-    const offset = this.now + <f64>this.sync.unplayed() - this.nextPos;
-    return offset - (this.tracker.minTransit + this.msToFrames(this.steeredTargetMs()));
+  /**
+   * The dead band around the target, frames: the profile's, or 5 % of the
+   * target when that is wider: a correction smaller than that buys too little
+   * latency for the artefact a stretch is.
+   */
+  private deadbandFrames(): f64 {
+    return this.msToFrames(Math.max(this.profile.deadbandMs, DEADBAND_SHARE * this.targetMs));
+  }
+
+  /** The playout offset above the fastest recent packet, frames: the delay the engine steers. */
+  private offsetFrames(): f64 {
+    return this.now + <f64>this.sync.unplayed() - this.nextPos - this.tracker.minTransit;
   }
 
   /** Delay the engine steers: playout offset above the fastest recent packet, ms. */
   currentDelayMs(): f64 {
     if (!this.started) return 0;
-    const offset = this.now + <f64>this.sync.unplayed() - this.nextPos;
-    return ((offset - this.tracker.minTransit) * 1000) / <f64>SAMPLE_RATE;
+    return (this.offsetFrames() * 1000) / <f64>SAMPLE_RATE;
   }
 
   // ---- pull ----------------------------------------------------------------
@@ -322,7 +348,7 @@ export class Engine {
     s.started = this.started;
     s.packetAvailable = first >= 0;
     s.lastOutcome = this.lastOutcome;
-    s.deadbandFrames = this.msToFrames(p.deadbandMs);
+    s.deadbandFrames = this.deadbandFrames();
     s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
     s.stretchBudgetFrames = this.stretchBudget;
     s.minStretchFrames = <f64>MIN_PERIOD;
@@ -339,7 +365,7 @@ export class Engine {
       s.gapFrames = pos - this.nextPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
       const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
-      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.steeredTargetMs()) - (this.now + <f64>this.sync.unplayed());
+      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
       if (this.pendingConcealed > 0) {
         const dtxGap = pos - this.lastEndPos;
         this.commitPending(s.sequenceContiguous, dtxGap);
@@ -485,14 +511,14 @@ export class Engine {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    const wanted = this.errorFrames() + this.msToFrames(this.profile.deadbandMs);
+    const wanted = this.errorFrames() + this.deadbandFrames();
     // A long period needs two of them unplayed: decode the following packet too when it is there;
     // and while all that is decoded is quiet, as much more as the pause could lose.
     // (Decoding may compact the store: the play point's address is taken after it.)
     while (this.nextIsContiguous()) {
       const region = this.sync.unplayed();
       const quiet = quietRun(this.sync.ptr(0, this.sync.playIndex), 1, min(region, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
-      const wantMore = region < 2 * MAX_PERIOD || (quiet == region && <f64>region < Math.min(wanted, <f64>MAX_QUIET_STRETCH) + <f64>QUIET_FADE);
+      const wantMore = <f64>region < Math.min(2 * wanted, <f64>(2 * MAX_VOICED_STRETCH)) || region < 2 * MAX_PERIOD || (quiet == region && <f64>region < Math.min(wanted, <f64>MAX_QUIET_STRETCH) + <f64>QUIET_FADE);
       if (!wantMore || this.decodeNext() < 0) break;
     }
     const region = this.sync.unplayed();
@@ -504,12 +530,8 @@ export class Engine {
       this.stretched(-quiet, rate, false);
       return;
     }
-    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>(region / 2), Math.min(this.stretchBudget, wanted)));
-    let tau = 0;
-    if (maxLag >= MIN_PERIOD) {
-      searchPeriod(anchor, 0, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
-      if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
-    }
+    const maxLag = <i32>Math.min(<f64>(region / 2), Math.min(this.stretchBudget, wanted));
+    const tau = voicedStretchLag(anchor, 0, min(MAX_PERIOD, maxLag), maxLag, changetype<usize>(this.scratch));
     if (tau == 0) {
       this.lastOutcome = OUTCOME_STRETCH_FAILED;
       return;
@@ -547,7 +569,7 @@ export class Engine {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    const wanted = -this.errorFrames() + this.msToFrames(this.profile.deadbandMs);
+    const wanted = -this.errorFrames() + this.deadbandFrames();
     this.sync.reserve(MAX_QUIET_INSERT);
     const region = this.sync.unplayed();
     const anchor = this.sync.ptr(0, this.sync.playIndex);
@@ -558,12 +580,8 @@ export class Engine {
       this.stretched(quiet, this.profile.stretchRate, false);
       return;
     }
-    const maxLag = <i32>Math.min(<f64>MAX_PERIOD, Math.min(<f64>region, Math.min(this.stretchBudget, wanted)));
-    let tau = 0;
-    if (maxLag >= MIN_PERIOD) {
-      searchPeriod(anchor, 1, MIN_PERIOD, maxLag, changetype<usize>(this.scratch));
-      if (foundCorrelation >= CORRELATION_GATE) tau = foundLag;
-    }
+    const maxLag = <i32>Math.min(<f64>min(region, HISTORY_FRAMES), Math.min(this.stretchBudget, wanted));
+    const tau = voicedStretchLag(anchor, 1, min(MAX_PERIOD, maxLag), maxLag, changetype<usize>(this.scratch));
     if (tau == 0) {
       this.lastOutcome = OUTCOME_STRETCH_FAILED;
       return;
@@ -618,7 +636,7 @@ export class Engine {
       // audio was lost instead, the waited concealment is counted as standing in
       // for it (produce()), so a loss costs no delay. Beyond the ceiling (an
       // outage) it stands in for the audio in place.
-      const headroom = this.msToFrames(this.profile.ceilingMs - this.steeredTargetMs()) - s.errorFrames;
+      const headroom = this.msToFrames(this.profile.ceilingMs) - this.offsetFrames();
       if (<f64>frames <= headroom) {
         advance = 0;
         this.pendingWait += <f64>frames;

@@ -20,12 +20,16 @@
 const SLOTS: i32 = 64;
 /** The answer is recomputed when the base moved this much (the histogram's resolution below 32 ms). */
 const BASE_STEP_MS: f64 = 0.25;
+/** A baseline rise beyond 10 ms is the path changing, not the estimate's wander (its 500 ms buckets' minima move by a few ms). */
+const BASELINE_STEP_MS: f64 = 10;
 /** METRICS.md's exchange rate, per minute: concealing 1 ms a minute (1/600 %) costs 1/30 ms. */
 const CONCEALED_MS_PER_COST_MS: f64 = 30;
 
 /** Recent lateness episodes and the cover they call for. All times and heights in ms. */
 export class LatenessCover {
   private readonly height: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  /** The baseline each episode's height was measured above, ms. */
+  private readonly baseline: StaticArray<f64> = new StaticArray<f64>(SLOTS);
   private readonly time: StaticArray<f64> = new StaticArray<f64>(SLOTS);
   private readonly sorted: StaticArray<f64> = new StaticArray<f64>(SLOTS);
   private next: i32 = 0;
@@ -37,11 +41,13 @@ export class LatenessCover {
   /** Episodes inside the window and the base at the last computation: either changing changes the answer. */
   private lastInWindow: i32 = -1;
   private lastBase: f64 = -1;
+  private lastBaseline: f64 = -Infinity;
 
   /** Forgets every episode (new stream). */
   reset(): void {
     for (let i = 0; i < SLOTS; i++) {
       unchecked((this.height[i] = 0));
+      unchecked((this.baseline[i] = 0));
       unchecked((this.time[i] = -Infinity));
     }
     this.next = 0;
@@ -51,14 +57,17 @@ export class LatenessCover {
     this.dirty = true;
     this.lastInWindow = -1;
     this.lastBase = -1;
+    this.lastBaseline = -Infinity;
   }
 
   /**
-   * Records one packet of relative delay `relativeMs` at `nowMs`: late when it
-   * exceeds `bodyMs`. Consecutive late packets are one episode whose height is
-   * the highest of them.
+   * Records one packet of relative delay `relativeMs` (above a baseline of
+   * `baselineMs`) at `nowMs`: late when it exceeds `bodyMs`. Consecutive late
+   * packets are one episode whose height is the highest of them. Each height
+   * keeps the baseline it was measured above, so that a baseline that moves
+   * later (the path got slower for good) lowers it with it.
    */
-  observe(nowMs: f64, relativeMs: f64, bodyMs: f64): void {
+  observe(nowMs: f64, relativeMs: f64, bodyMs: f64, baselineMs: f64): void {
     if (relativeMs <= bodyMs) {
       this.running = -1;
       return;
@@ -66,12 +75,14 @@ export class LatenessCover {
     if (this.running >= 0) {
       if (relativeMs > unchecked(this.height[this.running])) {
         unchecked((this.height[this.running] = relativeMs));
+        unchecked((this.baseline[this.running] = baselineMs));
         this.dirty = true;
       }
       return;
     }
     const slot = this.next;
     unchecked((this.height[slot] = relativeMs));
+    unchecked((this.baseline[slot] = baselineMs));
     unchecked((this.time[slot] = nowMs));
     this.next = (slot + 1) % SLOTS;
     if (this.count < SLOTS) this.count++;
@@ -82,21 +93,25 @@ export class LatenessCover {
   /**
    * The delay estimate lateness calls for, ms: the T ≥ `baseMs` (the body)
    * minimising the cost above over the episodes of the last `windowMs` before
-   * `nowMs`, each counted at its height plus `marginMs` (a packet must arrive a
-   * render quantum before its audio plays).
+   * `nowMs`, each counted at its height, lowered by as much as the baseline
+   * (`baselineMs`) rose since, plus `marginMs` (a packet must arrive a render quantum before its audio plays).
    */
-  coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64): f64 {
+  coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64, baselineMs: f64): f64 {
     let n = 0;
     for (let i = 0; i < SLOTS; i++) {
-      const h = unchecked(this.height[i]) + marginMs;
+      // A baseline risen since by more than BASELINE_STEP_MS (the path got slower) lowers the height by as much;
+      // smaller wander, or a fall (a faster packet), leaves it.
+      const rise = baselineMs - unchecked(this.baseline[i]);
+      const h = unchecked(this.height[i]) - (rise > BASELINE_STEP_MS ? rise : 0) + marginMs;
       if (nowMs - unchecked(this.time[i]) <= windowMs && h > baseMs) {
         unchecked((this.sorted[n] = h));
         n++;
       }
     }
-    if (!this.dirty && n == this.lastInWindow && Math.abs(baseMs - this.lastBase) < BASE_STEP_MS) return this.cached;
+    if (!this.dirty && n == this.lastInWindow && Math.abs(baseMs - this.lastBase) < BASE_STEP_MS && Math.abs(baselineMs - this.lastBaseline) < BASE_STEP_MS) return this.cached;
     this.lastInWindow = n;
     this.lastBase = baseMs;
+    this.lastBaseline = baselineMs;
     this.dirty = false;
     // Highest first (insertion sort: n ≤ 64, and mostly sorted already).
     for (let i = 1; i < n; i++) {

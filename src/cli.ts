@@ -14,41 +14,80 @@ import type { ReplacementCodec } from './replay/opus_replacement.js';
 import { replayInBrowser } from './replay/browser_runtime.js';
 import { writeReplayOutputs } from './replay/outputs.js';
 import { metricsReport, qualityFigures } from './replay/quality.js';
-import { formatArtefacts, formatMetrics } from './replay/table.js';
+import { describeStreamReport, streamReport } from './replay/stream_report.js';
+import { formatArtefacts, formatMetrics, formatTable } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
-import { readTrace, TraceError } from './trace/index.js';
+import { NETEM_USAGE, runNetem } from './netem/netem_command.js';
+import { formatSsrc, readRtpPackets, readTrace, streamStatistics } from './trace/index.js';
 
-const USAGE = `usage:
-  jitterlane replay TRACE [--profile classic|l4s|auto] [--ecn FILE] [--ssrc N]
-                          [--frame-ms 20|10] [--audio auto|payload|replacement]
-                          [--replacement opus|opus-nofec|pcm]
-                          [--runtime node|browser] [--json] [--out DIR]
-  jitterlane compare [DIR] [--out DIR]
+/** Usage of each sub-command, printed by its --help and after a usage error. */
+const COMMAND_USAGE = {
+  replay: `jitterlane replay TRACE [--profile classic|l4s|auto] [--ecn FILE] [--ssrc N]
+                        [--frame-ms 20|10] [--audio auto|payload|replacement]
+                        [--replacement opus|opus-nofec|pcm]
+                        [--runtime node|browser] [--json] [--out DIR] [--list-streams]
 
-TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
-send_us,arrival_us), optionally gzip-compressed.
---profile auto: the ECN monitor chooses the profile as the replay runs, from FILE
-(CSV time_ms,ect0,ect1,ce,not_ect of cumulative counters) or the capture's own
-IP ECN bits; it starts on classic.
---replacement: what plays where the trace's payloads cannot (default opus: the
-shipped speech encoded by libopus with in-band FEC, as WebRTC sends it).
---runtime browser: the replay runs in headless Chromium's AudioWorklet (needs
-playwright-core and /usr/bin/chromium); same figures, same output bytes.
-compare: every trace of DIR (default ../shared/traces/raw, else the bundled
-sample set) under both profiles, with the comparison table.`;
+  Replays TRACE through the engine and prints the METRICS.md figures, the stream
+  it chose (SSRC, payload type, codec, clock rate, flow) and where the audio came
+  from: the stream's own payloads (G.711, L16 and Opus whose bytes fit the codec)
+  or the shipped speech, with the reason.
+  TRACE: pcap, pcapng, rtpdump, or CSV (arrival_us,seq,timestamp,payload_bytes or
+  send_us,arrival_us), optionally gzip-compressed; the format is read from the content.
+  --ssrc N: replay this SSRC (decimal or 0x hex); by default the main audio stream,
+  the longest clean one; an SSRC seen on two legs of a relay is one stream per leg.
+  --audio: auto (default) plays the payloads where they fit the codec; payload
+  insists (an error says why it cannot); replacement always plays the speech.
+  --replacement: what plays where the trace's payloads cannot (default opus: the
+  shipped speech encoded by libopus with in-band FEC, as WebRTC sends it).
+  --profile auto: the ECN monitor chooses the profile as the replay runs, from FILE
+  (CSV time_ms,ect0,ect1,ce,not_ect of cumulative counters) or the capture's own
+  IP ECN bits; it starts on classic.
+  --runtime browser: the replay runs in headless Chromium's AudioWorklet (needs
+  playwright-core and /usr/bin/chromium); same figures, same output bytes.
+  --json: one JSON object: the METRICS keys, stream, audioSource (and
+  audioSourceReason), telephoneEvents.
+  --list-streams: list the capture's streams instead (as jitterlane streams does).`,
+  streams: `jitterlane streams TRACE [--json]
 
-class UsageError extends Error {}
+  Lists every RTP stream of a capture (pcap, pcapng, rtpdump) as Wireshark's RTP
+  Streams dialog does: SSRC, flow, payload type, clock rate, packets, lost, max
+  delta, max and mean jitter (RFC 3550), duration, and whether it looks like audio.`,
+  compare: `jitterlane compare [DIR] [--out DIR]
+
+  Replays every trace of DIR (default ../shared/traces/raw, else the bundled
+  sample set) under both profiles and prints the comparison table. A file that
+  cannot be read is reported on stderr and the others go on; the exit status is
+  then 1.`,
+  netem: NETEM_USAGE.trimStart(),
+} as const;
+
+const USAGE = `usage:\n${Object.values(COMMAND_USAGE).map((usage) => `  ${usage.split('\n')[0]}`).join('\n')}\n\njitterlane COMMAND --help says more about each.`;
+
+/** A command line that cannot work; `command` names the sub-command whose usage to print. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command: keyof typeof COMMAND_USAGE | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** True when the arguments ask for help. */
+function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
 
 function parseProfile(value: string | undefined): ProfileName | 'auto' {
   const profile = value ?? 'classic';
-  if (profile !== 'classic' && profile !== 'l4s' && profile !== 'auto') throw new UsageError(`--profile must be classic, l4s or auto, not ${profile}`);
+  if (profile !== 'classic' && profile !== 'l4s' && profile !== 'auto') throw new UsageError(`--profile must be classic, l4s or auto, not ${profile}`, 'replay');
   return profile;
 }
 
 function parseInteger(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = value.startsWith('0x') ? Number.parseInt(value, 16) : Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, not ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, not ${value}`, 'replay');
   return n;
 }
 
@@ -85,25 +124,27 @@ async function runReplay(args: string[]): Promise<void> {
       runtime: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
+      'list-streams': { type: 'boolean' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('replay takes exactly one TRACE');
+  if (positionals.length !== 1) throw new UsageError('replay takes exactly one TRACE', 'replay');
+  if (values['list-streams']) return listStreams(positionals[0], values.json === true);
   const runtime = values.runtime ?? 'node';
-  if (runtime !== 'node' && runtime !== 'browser') throw new UsageError(`--runtime must be node or browser, not ${runtime}`);
+  if (runtime !== 'node' && runtime !== 'browser') throw new UsageError(`--runtime must be node or browser, not ${runtime}`, 'replay');
   const profile = parseProfile(values.profile);
   const frameMs = parseInteger('frame-ms', values['frame-ms']);
-  if (frameMs !== undefined && frameMs !== 10 && frameMs !== 20) throw new UsageError('--frame-ms must be 10 or 20');
+  if (frameMs !== undefined && frameMs !== 10 && frameMs !== 20) throw new UsageError('--frame-ms must be 10 or 20', 'replay');
   const audio = (values.audio ?? 'auto') as AudioSource;
-  if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement');
+  if (!['auto', 'payload', 'replacement'].includes(audio)) throw new UsageError('--audio must be auto, payload or replacement', 'replay');
   const replacement = (values.replacement ?? 'opus') as ReplacementCodec;
-  if (!['opus', 'opus-nofec', 'pcm'].includes(replacement)) throw new UsageError('--replacement must be opus, opus-nofec or pcm');
+  if (!['opus', 'opus-nofec', 'pcm'].includes(replacement)) throw new UsageError('--replacement must be opus, opus-nofec or pcm', 'replay');
   const trace = readTrace(positionals[0], { ssrc: parseInteger('ssrc', values.ssrc), frameMs });
   if (trace.malformedRtp) {
     const m = trace.malformedRtp;
     // On stderr, so --json output stays one JSON object.
     console.error(`${trace.path}: skipped ${m.count} malformed RTP datagrams (${m.inStream} of the chosen stream); the first at byte offset ${m.first.offset}: ${m.first.reason}`);
   }
-  if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto');
+  if (values.ecn && profile !== 'auto') throw new UsageError('--ecn goes with --profile auto', 'replay');
   const auto =
     profile === 'auto'
       ? ecnController(
@@ -112,7 +153,7 @@ async function runReplay(args: string[]): Promise<void> {
             : EcnTimeline.fromPackets(trace.packets.map((p) => ({ arrivalMs: p.arrivalUs / 1000, ecn: p.ecn }))),
         )
       : null;
-  if (runtime === 'browser' && profile === 'auto') throw new UsageError('--profile auto runs in the node runtime only');
+  if (runtime === 'browser' && profile === 'auto') throw new UsageError('--profile auto runs in the node runtime only', 'replay');
   const bar = progressBar(basename(positionals[0]));
   const result: ReplayOutput =
     runtime === 'browser'
@@ -128,12 +169,14 @@ async function runReplay(args: string[]): Promise<void> {
   bar.end();
   const figures = qualityFigures(result);
   const { metrics, artefacts } = figures;
-  const report = auto ? { ...metricsReport(figures), timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : metricsReport(figures);
+  const chosen = streamReport(trace, result.audio!);
+  const report = { ...metricsReport(figures), ...chosen, ...(auto ? { timeInProfileMs: result.timeInProfileMs, profileTimeline: result.profileChanges } : {}) };
   if (values.out) writeReplayOutputs(values.out, result, report);
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + '\n');
   } else {
     process.stdout.write(`${trace.name} (${trace.format}, ${trace.clockRate} Hz, ${trace.packets.length} packets), profile ${profile}\n`);
+    process.stdout.write(describeStreamReport(chosen) + '\n');
     process.stdout.write(formatMetrics(metrics) + '\n');
     process.stdout.write(formatArtefacts(artefacts) + '\n');
     if (auto) {
@@ -144,34 +187,90 @@ async function runReplay(args: string[]): Promise<void> {
   }
 }
 
-function runCompare(args: string[]): void {
+/** `jitterlane streams FILE`: every stream of the capture, as Wireshark's RTP Streams dialog lists them. */
+function listStreams(path: string, json: boolean): void {
+  const streams = streamStatistics(readRtpPackets(path));
+  if (json) {
+    process.stdout.write(JSON.stringify(streams) + '\n');
+    return;
+  }
+  const rows = streams.map((s) => ({
+    ssrc: formatSsrc(s.ssrc),
+    flow: s.flows.join(', '),
+    payloadType: s.payloadType,
+    clock: s.clockRate ?? '?',
+    packets: s.packets,
+    lost: s.packets + s.lost > 0 ? `${s.lost} (${((s.lost / (s.packets + s.lost)) * 100).toFixed(1)} %)` : String(s.lost),
+    maxDelta: s.maxDeltaMs,
+    maxJitter: s.maxJitterMs ?? '',
+    meanJitter: s.meanJitterMs ?? '',
+    duration: s.durationS,
+    audio: s.looksLikeAudio ? 'yes' : 'no',
+  }));
+  process.stdout.write(
+    formatTable(rows, [
+      { key: 'ssrc', title: 'SSRC' },
+      { key: 'flow', title: 'flow' },
+      { key: 'payloadType', title: 'PT' },
+      { key: 'clock', title: 'clock Hz' },
+      { key: 'packets', title: 'packets' },
+      { key: 'lost', title: 'lost', align: 'right' },
+      { key: 'maxDelta', title: 'max delta ms', digits: 2 },
+      { key: 'maxJitter', title: 'max jitter ms', digits: 2 },
+      { key: 'meanJitter', title: 'mean jitter ms', digits: 2 },
+      { key: 'duration', title: 'duration s', digits: 2 },
+      { key: 'audio', title: 'audio' },
+    ]) + '\n',
+  );
+}
+
+function runStreams(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UsageError('streams takes exactly one TRACE', 'streams');
+  listStreams(positionals[0], values.json === true);
+}
+
+/** Returns the exit status: 1 when some file could not be replayed (the others still were). */
+function runCompare(args: string[]): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  if (positionals.length > 1) throw new UsageError('compare takes at most one DIR', 'compare');
   const dir = positionals[0] ?? defaultTraceDir();
-  const rows = compareTraces(dir, values.out, (name) => {
+  const { rows, failures } = compareTraces(dir, values.out, (name) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[Kreplaying ${name}`);
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  for (const failure of failures) process.stderr.write(`jitterlane compare: skipped ${failure.reason}\n`);
   process.stdout.write(`Traces in ${dir}, both profiles. cost = added latency + 20 × concealment %; buffer cost leaves out network-lost packets (see README).\n\n`);
   process.stdout.write(formatComparison(rows) + '\n');
+  if (failures.length > 0) process.stdout.write(`\n${failures.length} file(s) could not be replayed (see stderr): ${failures.map((f) => basename(f.path)).join(', ')}\n`);
   if (values.out) process.stdout.write(`\noutputs: ${join(values.out, '<trace>', '<profile>')}/{metrics.json,timeline.svg,output.wav}\n`);
+  return failures.length > 0 ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (command !== undefined && Object.hasOwn(COMMAND_USAGE, command) && wantsHelp(rest)) {
+      process.stdout.write(`usage:\n  ${COMMAND_USAGE[command as keyof typeof COMMAND_USAGE]}\n`);
+      return 0;
+    }
     if (command === 'replay') await runReplay(rest);
-    else if (command === 'compare') runCompare(rest);
-    else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(USAGE + '\n');
+    else if (command === 'streams') runStreams(rest);
+    else if (command === 'compare') return runCompare(rest);
+    else if (command === 'netem') await runNetem(rest);
     else throw new UsageError(command ? `unknown command ${command}` : 'no command');
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`jitterlane: ${(error as Error).message}\n${USAGE}\n`);
+      // The usage of the command that was given (an unknown option of `replay` shows replay's), else the list.
+      const named = error instanceof UsageError ? error.command : command !== undefined && Object.hasOwn(COMMAND_USAGE, command) ? (command as keyof typeof COMMAND_USAGE) : null;
+      const usage = named ? `usage:\n  ${COMMAND_USAGE[named]}` : USAGE;
+      process.stderr.write(`jitterlane: ${(error as Error).message}\n${usage}\n`);
       return 2;
-    }
-    if (error instanceof TraceError) {
-      process.stderr.write(`jitterlane: ${error.message}\n`);
-      return 1;
     }
     process.stderr.write(`jitterlane: ${(error as Error).message}\n`);
     return 1;

@@ -6,13 +6,16 @@
 // batches over the node's MessagePort.
 
 import { DEFAULT_SLOT_BYTES } from './engine/contract.js';
-import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type CodecName, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
+import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
+import { flightFile, type FlightHeader } from './flight/recording.js';
+import { createAudioClockBuffer } from './transport/audio_clock.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
+import { checkNodeOptions, type NodeCodec } from './node_options.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
 
 /** Options of JitterlaneNode.create. */
 export interface JitterlaneNodeOptions {
-  codec?: CodecName;
+  codec?: NodeCodec;
   channels?: 1 | 2;
   clockRate?: number;
   payloadRate?: number;
@@ -31,6 +34,25 @@ export interface JitterlaneNodeOptions {
   slotBytes?: number;
   /** For tools: record a trace replay in an OfflineAudioContext (see replayResult()). */
   replay?: ReplayRecording;
+  /**
+   * Bytes for a flight recording of every engine call (see flightRecording()); default 0, off.
+   * An Opus call takes about 10 KiB a second (its payloads, plus 8 bytes a render quantum).
+   */
+  flightRecorderBytes?: number;
+}
+
+/**
+ * A producer's own path into the worklet, from attachProducer(): a shared ring
+ * to write records into (cross-origin isolated pages), or a port to post
+ * packet batches to; and the audio clock to stamp arrivals with (shared pages).
+ */
+export interface ProducerChannel {
+  ring?: SharedArrayBuffer;
+  port?: MessagePort;
+  /** Frames rendered so far, published by the worklet (src/transport/audio_clock.ts). */
+  clock?: SharedArrayBuffer;
+  /** The largest payload the engine takes. */
+  maxPayloadBytes: number;
 }
 
 /** RTP fields of a pushed packet. */
@@ -79,19 +101,52 @@ function defaultOpusWasmUrl(): URL {
   return new URL('../../build/libopus.wasm', import.meta.url);
 }
 
-/** Compiles a wasm file once per URL and page. */
+/** A thrown value's message, whatever was thrown. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+}
+
+/** Compiles a wasm file once per URL and page; rejects with a JitterlaneError naming the URL. */
 function compileOnce(url: string): Promise<WebAssembly.Module> {
   let compiling = wasmCache.get(url);
   if (!compiling) {
-    compiling = fetch(url).then(async (response) => {
-      if (!response.ok) throw new JitterlaneError(`cannot load ${url}: HTTP ${response.status}`);
-      return WebAssembly.compile(await response.arrayBuffer());
+    compiling = fetchBytes(url).then(async (bytes) => {
+      try {
+        return await WebAssembly.compile(bytes);
+      } catch (error) {
+        throw new JitterlaneError(`JitterlaneNode.create: ${url} is not a WebAssembly module this browser compiles: ${errorText(error)}`);
+      }
     });
     wasmCache.set(url, compiling);
     // A failed load is not cached: the next create() tries again (a network hiccup is not forever).
     compiling.catch(() => wasmCache.delete(url));
   }
   return compiling;
+}
+
+/** A file's bytes; rejects with a JitterlaneError naming the URL when it cannot be loaded. */
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new JitterlaneError(`JitterlaneNode.create: cannot load ${url}: ${errorText(error)}`);
+  }
+  if (!response.ok) throw new JitterlaneError(`JitterlaneNode.create: cannot load ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** Adds the worklet bundle to a context once; a failure is not cached and rejects with a JitterlaneError. */
+function loadWorkletOnce(context: BaseAudioContext, url: string): Promise<void> {
+  let loading = moduleCache.get(context);
+  if (!loading) {
+    loading = context.audioWorklet.addModule(url).catch((error: unknown) => {
+      moduleCache.delete(context);
+      throw new JitterlaneError(`JitterlaneNode.create: cannot load the worklet processor ${url}: ${errorText(error)}`);
+    });
+    moduleCache.set(context, loading);
+  }
+  return loading;
 }
 
 /**
@@ -103,6 +158,28 @@ function realtimeContextClosed(context: BaseAudioContext): boolean {
   if (context.state !== 'closed') return false;
   const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
   return !(typeof Offline === 'function' && context instanceof Offline);
+}
+
+/**
+ * True when `context` is a realtime context that is not rendering (suspended
+ * before a user gesture, suspended by the app or the browser, or 'interrupted'
+ * in Safari): its audio clock stands still, so a packet pushed now could only
+ * play late. An OfflineAudioContext is 'suspended' until startRendering(),
+ * and replays push every packet before that: it does not count.
+ */
+function realtimeContextStopped(context: BaseAudioContext): boolean {
+  if (context.state === 'running' || context.state === 'closed') return false;
+  const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
+  return !(typeof Offline === 'function' && context instanceof Offline);
+}
+
+/** Odd multiplier (2^32 / golden ratio) that spreads epochs over the SSRC space, so an epoch's SSRCs never meet another's by accident. */
+const EPOCH_SSRC_SPREAD = 0x9e3779b1;
+
+/** The SSRC the engine sees for a packet of `ssrc` (−1: none given) in stream epoch `epoch`: unchanged in epoch 0. */
+function ssrcForEngine(ssrc: number, epoch: number): number {
+  if (epoch === 0) return ssrc < 0 ? 0 : ssrc;
+  return ((ssrc < 0 ? 0 : ssrc) ^ Math.imul(epoch, EPOCH_SSRC_SPREAD)) >>> 0;
 }
 
 export class JitterlaneNode extends EventTarget {
@@ -120,6 +197,22 @@ export class JitterlaneNode extends EventTarget {
   private readonly maxPayloadBytes: number;
   /** Payloads push() refused as larger than maxPayloadBytes. */
   private packetsTooLarge = 0;
+  /** Packets push() dropped because the realtime context was not running (they could only have played late). */
+  private packetsDroppedSuspended = 0;
+  /** The realtime context was not rendering when it last changed state. */
+  private contextStopped = false;
+  /**
+   * Stream epoch: bumped each time the realtime context stops rendering. The
+   * audio clock then stands still while the sender's goes on, so the stream
+   * comes back after resume() ahead of where playout stopped, and what the
+   * engine held, or what waits in the processor's ring for its stamped arrival,
+   * would play that much late while the delay gauges read small. Every packet
+   * carries its epoch in the SSRC the engine sees (ssrcForEngine), so the first
+   * packet pushed after resume() is a new stream to the engine: it resyncs at
+   * once, counting what it held as discarded. Timer-free and ordered: the ring
+   * hands the engine every older packet before the first new one.
+   */
+  private epoch = 0;
 
   private constructor(context: BaseAudioContext, node: AudioWorkletNode, transport: 'shared-ring' | 'port', ring: PacketRing | null, profile: string, maxPayloadBytes: number) {
     super();
@@ -131,81 +224,136 @@ export class JitterlaneNode extends EventTarget {
     this.maxPayloadBytes = maxPayloadBytes;
     // A closed realtime context's node is done: settle the requests waiting, so no getStats() hangs.
     context.addEventListener?.('statechange', () => {
-      if (realtimeContextClosed(context)) this.rejectPending('the AudioContext was closed');
+      const stopped = realtimeContextStopped(context);
+      if (stopped && !this.contextStopped) this.epoch++;
+      this.contextStopped = stopped;
+      if (!realtimeContextClosed(context)) return;
+      this.rejectPending('the AudioContext was closed');
+      this.settleStart(new JitterlaneError('JitterlaneNode.create: the AudioContext was closed before the processor started'));
     });
+    // The processor threw (building its engine, compiling its wasm) or died later. The spec names
+    // the event 'processorerror'; Chromium 156 dispatches it as an ErrorEvent of type 'error'
+    // (checked in test/browser/create_bad_options.test.ts), so both are heard, once.
+    let processorFailed = false;
+    const onProcessorError = (event: Event) => {
+      if (processorFailed) return;
+      processorFailed = true;
+      const why = errorText((event as ErrorEvent).error ?? (event as ErrorEvent).message ?? 'no reason given');
+      if (this.readyReject) this.settleStart(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${why}`));
+      else this.dispatchEvent(new CustomEvent('error', { detail: `processorerror: ${why}` }));
+    };
+    node.addEventListener?.('processorerror', onProcessorError);
+    node.addEventListener?.('error', onProcessorError);
     this.batcher = ring ? null : new PacketBatcher((batch, transfer) => this.post({ type: 'packets', batch }, transfer));
     node.port.onmessage = (event: MessageEvent<ProcessorToMain>) => this.onMessage(event.data);
   }
 
-  /** Loads the worklet (once per context) and creates a node. */
+  /**
+   * Loads the worklet (once per context) and creates a node. Every option is
+   * checked here first (src/node_options.ts): a bad one rejects with a
+   * JitterlaneError naming it and the accepted values. The promise also
+   * rejects, never hangs, when the node cannot start: the worklet bundle or a
+   * wasm file cannot be loaded or compiled, the processor throws while it
+   * builds its engine ('processorerror'), it reports an error instead of
+   * 'ready', or the context closes first. No timeout is involved: the
+   * processor answers with 'ready' or fails in one of those ways.
+   */
   static async create(context: BaseAudioContext, options: JitterlaneNodeOptions = {}): Promise<JitterlaneNode> {
     if (!context || typeof context !== 'object' || !('audioWorklet' in context)) throw new JitterlaneError('JitterlaneNode.create: the first argument must be an AudioContext or OfflineAudioContext');
     if (context.state === 'closed') throw new JitterlaneError('JitterlaneNode.create: the AudioContext is closed (or, offline, has finished rendering)');
-    if (options === null || typeof options !== 'object') throw new JitterlaneError(`JitterlaneNode.create: options must be an object, got ${options === null ? 'null' : typeof options}`);
-    const codec = options.codec ?? 'PCM16LE';
-    const channels = options.channels ?? 1;
-    if (channels !== 1 && channels !== 2) throw new JitterlaneError(`channels must be 1 or 2, got ${channels}`);
-    const clockRate = options.clockRate ?? (codec === 'PCMU' || codec === 'PCMA' ? 8000 : 48000);
-    const profile = options.profile ?? 'classic';
+    const checked = checkNodeOptions(options);
+    const { codec, channels, clockRate, payloadRate, profile, ringBytes } = checked;
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-    const transport = options.transport === 'shared-ring' || (options.transport !== 'port' && isolated) ? 'shared-ring' : 'port';
-    if (transport === 'shared-ring' && !isolated) throw new JitterlaneError("transport 'shared-ring' needs a cross-origin isolated page (COOP same-origin + COEP require-corp)");
+    const transport = checked.transport === 'shared-ring' || (checked.transport !== 'port' && isolated) ? 'shared-ring' : 'port';
+    if (transport === 'shared-ring' && !isolated) throw new JitterlaneError("JitterlaneNode.create: transport 'shared-ring' needs a cross-origin isolated page (COOP same-origin + COEP require-corp)");
 
-    let loading = moduleCache.get(context);
-    if (!loading) {
-      loading = context.audioWorklet.addModule(String(options.processorUrl ?? defaultProcessorUrl(options.replay !== undefined)));
-      moduleCache.set(context, loading);
-    }
+    const processorUrl = String(options.processorUrl ?? defaultProcessorUrl(options.replay !== undefined));
     const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
     const opusWasmUrl = codec === 'opus' ? String(options.opusWasmUrl ?? defaultOpusWasmUrl()) : null;
-    const [, module, opusModule] = await Promise.all([loading, compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
-    const ringBytes = options.ringBytes ?? 256 * 1024;
+    const [, module, opusModule] = await Promise.all([loadWorkletOnce(context, processorUrl), compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
     const ring = transport === 'shared-ring' ? PacketRing.create(ringBytes, true) : null;
+    const clock = transport === 'shared-ring' ? createAudioClockBuffer() : null;
     // The polyfill (no native AudioWorkletNode) runs the processor in another realm on the main thread: hand it bytes.
     const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const processorOptions: ProcessorOptions = {
-      wasm: polyfilled ? await fetch(wasmUrl).then((r) => r.arrayBuffer()) : module,
-      opusWasm: opusWasmUrl === null ? undefined : polyfilled ? await fetch(opusWasmUrl).then((r) => r.arrayBuffer()) : opusModule!,
+      wasm: polyfilled ? await fetchBytes(wasmUrl) : module,
+      opusWasm: opusWasmUrl === null ? undefined : polyfilled ? await fetchBytes(opusWasmUrl) : opusModule!,
       codec,
       channels,
       clockRate,
-      payloadRate: options.payloadRate ?? clockRate,
+      payloadRate,
       profile,
       ring: ring ? (ring.buffer as SharedArrayBuffer) : undefined,
       ringBytes,
       sampleRate: context.sampleRate,
-      slots: options.slots,
-      slotBytes: options.slotBytes,
+      slots: checked.slots,
+      slotBytes: checked.slotBytes,
       replay: options.replay,
+      clock: clock ?? undefined,
+      flightRecorderBytes: checked.flightRecorderBytes || undefined,
     };
-    const node = new AudioWorkletNode(context, 'jitterlane', {
-      numberOfInputs: 0,
-      numberOfOutputs: 1,
-      outputChannelCount: [channels],
-      processorOptions,
-    });
-    const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom', options.slotBytes ?? DEFAULT_SLOT_BYTES);
+    let node: AudioWorkletNode;
+    try {
+      node = new AudioWorkletNode(context, 'jitterlane', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [channels], processorOptions });
+    } catch (error) {
+      // The polyfill builds the processor inside this call, so its constructor's throw lands here.
+      throw new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${errorText(error)}`);
+    }
+    const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom', checked.slotBytes ?? DEFAULT_SLOT_BYTES);
+    self.clock = clock;
+    self.flightOn = checked.flightRecorderBytes > 0;
+    self.engineOptions = { codec, channels, clockRate, payloadRate, profile, slots: checked.slots, slotBytes: checked.slotBytes };
     await self.ready();
     return self;
   }
 
   private readyResolve: (() => void) | null = null;
-  private readonly readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private readyReject: ((error: Error) => void) | null = null;
+  private readonly readyPromise = new Promise<void>((resolve, reject) => {
+    this.readyResolve = resolve;
+    this.readyReject = reject;
+  });
 
-  /** Resolves when the processor has built its engine. */
+  /** Settles the start: resolves on 'ready', rejects on the first failure; later calls do nothing. */
+  private settleStart(error: JitterlaneError | null): void {
+    const [resolve, reject] = [this.readyResolve, this.readyReject];
+    this.readyResolve = this.readyReject = null;
+    if (error) reject?.(error);
+    else resolve?.();
+  }
+
+  /**
+   * Resolves when the processor has built its engine; rejects with a
+   * JitterlaneError when it failed to ('processorerror', or an error message
+   * from the processor before 'ready', or the context closed first).
+   */
   ready(): Promise<void> {
     return this.readyPromise;
   }
 
   private onMessage(message: ProcessorToMain): void {
-    if (message.type === 'ready') this.readyResolve?.();
+    if (message.type === 'ready') this.settleStart(null);
     else if (message.type === 'stats') {
       this.pending.get(message.id)?.resolve(message.stats);
       this.pending.delete(message.id);
     } else if (message.type === 'replay-result') {
       this.pendingReplay.get(message.id)?.resolve(message.result);
       this.pendingReplay.delete(message.id);
-    } else if (message.type === 'error') this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
+    } else if (message.type === 'flight') {
+      const header: FlightHeader = {
+        engine: this.engineOptions!,
+        outputFnv1a: message.outputFnv1a,
+        stats: message.stats,
+        dropped: message.dropped,
+        contextRate: this.context.sampleRate,
+      };
+      this.pendingFlight.get(message.id)?.resolve(flightFile(header, message.records));
+      this.pendingFlight.delete(message.id);
+    } else if (message.type === 'error') {
+      // Before 'ready' the error is why the node never started: create() rejects with it.
+      if (this.readyReject) this.settleStart(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${message.message}`));
+      else this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
+    }
   }
 
   private post(message: MainToProcessor, transfer: Transferable[] = []): void {
@@ -223,6 +371,8 @@ export class JitterlaneNode extends EventTarget {
     this.pending.clear();
     for (const { reject } of this.pendingReplay.values()) reject(new JitterlaneError(`replayResult: ${why} before the processor answered`));
     this.pendingReplay.clear();
+    for (const { reject } of this.pendingFlight.values()) reject(new JitterlaneError(`flightRecording: ${why} before the processor answered`));
+    this.pendingFlight.clear();
   }
 
   /** Connects the output (AudioNode-like). */
@@ -238,9 +388,13 @@ export class JitterlaneNode extends EventTarget {
    * Hands one received packet to the worklet. Throws JitterlaneError on
    * arguments of the wrong type or range, and after close() or once the
    * AudioContext is closed. Returns false when the packet was dropped and
-   * counted: a full ring (`ringOverflow`), or a payload larger than the
-   * engine's slot (`slotBytes`, default 2048: `packetsTooLarge`). An empty
-   * payload is passed on and counted by the engine (`packetsInvalid`).
+   * counted: a full ring (`ringOverflow`), a payload larger than the
+   * engine's slot (`slotBytes`, default 2048: `packetsTooLarge`), or a
+   * realtime context that is not running (`packetsDroppedSuspended`: with
+   * the audio clock stopped the packet could only play late, and played
+   * after resume() it would add its wait to the latency while the delay
+   * gauges read small). An empty payload is passed on and counted by the
+   * engine (`packetsInvalid`).
    */
   push(payload: Uint8Array, info: PushInfo): boolean {
     this.live();
@@ -256,8 +410,13 @@ export class JitterlaneNode extends EventTarget {
       this.packetsTooLarge++;
       return false;
     }
-    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
-    this.batcher!.push(payload, sequenceNumber, timestamp, ssrc, info.marker === true, arrivalFrame);
+    if (realtimeContextStopped(this.context)) {
+      this.packetsDroppedSuspended++;
+      return false;
+    }
+    const engineSsrc = ssrcForEngine(ssrc, this.epoch);
+    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
+    this.batcher!.push(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
     return true;
   }
 
@@ -300,7 +459,7 @@ export class JitterlaneNode extends EventTarget {
       id: 'jitterlane-inbound-audio',
       timestamp: performance.timeOrigin + performance.now(),
       ...webrtc,
-      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge },
+      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge, packetsDroppedSuspended: this.packetsDroppedSuspended },
     };
   }
 
@@ -314,6 +473,48 @@ export class JitterlaneNode extends EventTarget {
       this.pendingReplay.set(id, { resolve, reject });
       this.post({ type: 'replay-result', id });
     });
+  }
+
+  private readonly pendingFlight = new Map<number, { resolve: (file: Uint8Array) => void; reject: (error: Error) => void }>();
+  /** The engine's creation options, for the flight recording's header. */
+  private engineOptions: FlightHeader['engine'] | null = null;
+  /** The worklet's published audio clock (shared pages), handed to producers. */
+  private clock: SharedArrayBuffer | null = null;
+
+  /**
+   * The flight recording so far, as a file (`jitterlane flight FILE` replays
+   * it in Node and compares): needs `flightRecorderBytes` at create. Rejects
+   * after close() or when the recorder is off.
+   */
+  flightRecording(): Promise<Uint8Array> {
+    this.live();
+    if (!this.flightOn) return Promise.reject(new JitterlaneError('flightRecording: the node was created without flightRecorderBytes'));
+    const id = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingFlight.set(id, { resolve, reject });
+      this.post({ type: 'flight', id });
+    });
+  }
+
+  private flightOn = false;
+
+  /**
+   * A path into the worklet of its own, for a producer on another thread (the
+   * receiver takeover's worker): a shared ring it writes straight into, with
+   * the worklet's audio clock to stamp arrivals by, on a cross-origin isolated
+   * page; else a MessagePort it posts packet batches (encodeBatch) to. Either
+   * way the main thread is no longer on the packets' path.
+   */
+  attachProducer(ringBytes = 64 * 1024): ProducerChannel {
+    this.live();
+    if (this.transport === 'shared-ring') {
+      const ring = PacketRing.create(ringBytes, true).buffer as SharedArrayBuffer;
+      this.post({ type: 'add-source', ring, ringBytes });
+      return { ring, clock: this.clock ?? undefined, maxPayloadBytes: this.maxPayloadBytes };
+    }
+    const channel = new MessageChannel();
+    this.post({ type: 'add-source', port: channel.port2, ringBytes }, [channel.port2]);
+    return { port: channel.port1, maxPayloadBytes: this.maxPayloadBytes };
   }
 
   /**

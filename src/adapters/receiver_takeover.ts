@@ -4,18 +4,34 @@
 // the browser's decoder, so NetEq plays silence and jitterlane plays the audio.
 // The app plays jitterlane's node, not the remote track.
 
-import type { TakenFrame } from './transform_worker.js';
+import type { TakenFrame, TakeoverCounters, TakeoverWorkerMessage } from './transform_worker.js';
 
 /** What the frames go to: JitterlaneNode. */
 export interface TakeoverSink {
-  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; arrivalTime?: number }): boolean;
+  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
   readonly context: { currentTime: number };
+  /** A path of the worker's own into the worklet (JitterlaneNode has it): frames then skip the main thread. */
+  attachProducer?(): { ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number };
+}
+
+/** The takeover's own counts, apart from the engine's. */
+export interface TakeoverStats {
+  /** Frames the receiver's transform handed over. */
+  frames: number;
+  /** Frames without payload (bandwidth probes: padding-only RTP packets), dropped, not invalid. */
+  emptyFrames: number;
+  /** Frames that went straight from the worker into the worklet. */
+  direct: number;
+  /** Frames the worker's ring had no room for. */
+  ringFull: number;
 }
 
 export interface ReceiverTakeover {
   /** Frames received from the transform. */
   readonly frames: () => number;
-  /** Gives the receiver back to the browser. */
+  /** The takeover's counts (updated twice a second when the worker writes straight into the worklet). */
+  stats(): TakeoverStats;
+  /** Gives the receiver back to the browser: its own decoder plays the frames again. */
   release(): void;
 }
 
@@ -29,7 +45,11 @@ export function receiverTakeoverSupported(): boolean {
 }
 
 /**
- * Routes `receiver`'s encoded audio to `sink`. Throws when the browser lacks
+ * Routes `receiver`'s encoded audio to `sink`. With a sink that has
+ * attachProducer() (JitterlaneNode), the transform's worker writes every frame
+ * straight into the worklet, stamped on the audio clock where the page is
+ * cross-origin isolated; otherwise frames come through the page and are
+ * stamped with the context's time there. Throws when the browser lacks
  * RTCRtpScriptTransform (check receiverTakeoverSupported() first).
  */
 export function takeOverReceiver(
@@ -40,28 +60,40 @@ export function takeOverReceiver(
   const Transform = (globalThis as { RTCRtpScriptTransform?: new (worker: Worker, options?: unknown) => unknown }).RTCRtpScriptTransform;
   if (!Transform) throw new Error('RTCRtpScriptTransform is not available in this browser');
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
-  let frames = 0;
-  worker.onmessage = (event: MessageEvent<TakenFrame>) => {
-    const frame = event.data;
-    if (frame?.type !== 'frame') return;
-    frames++;
+  let viaPage = 0;
+  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
+  worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters>) => {
+    const message = event.data;
+    if (message?.type === 'counters') {
+      counters = message;
+      return;
+    }
+    if (message?.type !== 'frame') return;
+    viaPage++;
     try {
-      sink.push(new Uint8Array(frame.payload), {
-        sequenceNumber: frame.sequenceNumber,
-        timestamp: frame.timestamp,
-        ssrc: frame.ssrc,
+      sink.push(new Uint8Array(message.payload), {
+        sequenceNumber: message.sequenceNumber,
+        timestamp: message.timestamp,
+        ssrc: message.ssrc,
+        marker: message.marker,
         arrivalTime: sink.context.currentTime,
       });
     } catch {
-      // An empty or malformed frame: the sink counts what it can; one bad frame must not stop the stream.
+      // A malformed frame: the sink counts what it can; one bad frame must not stop the stream.
     }
   };
+  if (typeof sink.attachProducer === 'function') {
+    const channel = sink.attachProducer();
+    const sinkMessage: TakeoverWorkerMessage = { type: 'sink', ...channel };
+    worker.postMessage(sinkMessage, channel.port ? [channel.port] : []);
+  }
   (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover', passThrough: options.passThrough === true });
   return {
-    frames: () => frames,
+    frames: () => Math.max(counters.frames, viaPage),
+    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull }),
     release() {
-      (receiver as unknown as { transform: unknown }).transform = null;
-      worker.terminate();
+      const release: TakeoverWorkerMessage = { type: 'release' };
+      worker.postMessage(release);
     },
   };
 }

@@ -1,10 +1,19 @@
 // The Worker side of the receiver takeover: an RTCRtpScriptTransform hands it
-// the receiver's encoded audio frames; it sends each frame's payload and RTP
-// fields to the page (which pushes them into JitterlaneNode) and does not pass
-// the frame on, so the browser's own jitter buffer and decoder get nothing
-// and play silence. Bundled to dist/worklet/jitterlane-transform-worker.js.
+// the receiver's encoded audio frames. Once the page has handed it a path of
+// its own into the worklet (JitterlaneNode.attachProducer()), it writes each
+// frame straight there — into a shared ring, stamped with its arrival on the
+// worklet's audio clock, or as packet batches on a port — so neither the main
+// thread's task queue nor its coarse clock sits between the network and the
+// jitter buffer. Before that (or for sinks without attachProducer) it posts
+// frames to the page as before. It does not pass frames on, so the browser's
+// own jitter buffer and decoder get nothing (unless passThrough, for
+// comparisons). Bundled to dist/worklet/jitterlane-transform-worker.js.
 
-/** What the worker posts for each frame. */
+import { AudioClockEstimator } from '../transport/audio_clock.js';
+import { encodeBatch, type TransportPacket } from '../transport/packet_batch.js';
+import { PacketRing } from '../transport/packet_ring.js';
+
+/** What the worker posts for each frame when it has no path of its own yet. */
 export interface TakenFrame {
   type: 'frame';
   payload: ArrayBuffer;
@@ -12,49 +21,122 @@ export interface TakenFrame {
   timestamp: number;
   ssrc: number;
   payloadType: number;
+  marker: boolean;
 }
+
+/** What the worker reports to the page now and then. */
+export interface TakeoverCounters {
+  type: 'counters';
+  /** Frames the transform handed over. */
+  frames: number;
+  /** Frames without payload (Chromium's bandwidth probes: padding-only RTP packets), dropped. */
+  emptyFrames: number;
+  /** Frames written into the worklet's path. */
+  written: number;
+  /** Frames the shared ring had no room for. */
+  ringFull: number;
+}
+
+/** The page's messages to the worker. */
+export type TakeoverWorkerMessage =
+  | { type: 'sink'; ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number }
+  /** Give the receiver back: every frame goes on to the browser's decoder, none to jitterlane. */
+  | { type: 'release' };
 
 interface EncodedAudioFrame {
   data: ArrayBuffer;
   timestamp?: number;
-  getMetadata(): { synchronizationSource?: number; payloadType?: number; sequenceNumber?: number; rtpTimestamp?: number };
+  getMetadata(): { synchronizationSource?: number; payloadType?: number; sequenceNumber?: number; rtpTimestamp?: number; marker?: boolean };
 }
 
 interface TransformEvent extends Event {
   transformer: { readable: ReadableStream<EncodedAudioFrame>; writable: WritableStream<EncodedAudioFrame>; options?: unknown };
 }
 
-const scope = globalThis as unknown as { onrtctransform: ((event: TransformEvent) => void) | null; postMessage(message: unknown, transfer?: Transferable[]): void };
+/** How often the counters reach the page: often enough for getStats, rarely enough to cost nothing. */
+const COUNTERS_EVERY_MS = 500;
+
+const scope = globalThis as unknown as {
+  onrtctransform: ((event: TransformEvent) => void) | null;
+  onmessage: ((event: MessageEvent<TakeoverWorkerMessage>) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+};
+
+let ring: PacketRing | null = null;
+let port: MessagePort | null = null;
+let clock: AudioClockEstimator | null = null;
+let maxPayloadBytes = Infinity;
+const counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
+let countersSentAt = 0;
+let released = false;
+
+scope.onmessage = (event: MessageEvent<TakeoverWorkerMessage>) => {
+  const m = event.data;
+  if (m?.type === 'release') {
+    released = true;
+    return;
+  }
+  if (m?.type !== 'sink') return;
+  ring = m.ring ? new PacketRing(m.ring) : null;
+  port = m.port ?? null;
+  clock = m.clock ? new AudioClockEstimator(m.clock) : null;
+  maxPayloadBytes = m.maxPayloadBytes;
+};
+
+/** Writes one frame into the worklet's path; false when the page has given none yet. */
+function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean): boolean {
+  if (!ring && !port) return false;
+  // The arrival on the audio clock when the page is isolated; else the worklet stamps it when it drains.
+  const arrivalFrame = clock?.running ? clock.frameAt(performance.now()) : Number.NaN;
+  if (payload.length > maxPayloadBytes) return true; // the node counts oversize payloads it sees; this one it cannot
+  if (ring) {
+    if (ring.write(payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame)) counters.written++;
+    else counters.ringFull++;
+  } else {
+    const packet: TransportPacket = { payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame };
+    const batch = encodeBatch([packet]);
+    port!.postMessage({ batch }, [batch]);
+    counters.written++;
+  }
+  return true;
+}
 
 scope.onrtctransform = (event: TransformEvent) => {
   const reader = event.transformer.readable.getReader();
   // passThrough (comparisons only): the browser's decoder gets the frames too.
   const passThrough = (event.transformer.options as { passThrough?: boolean } | undefined)?.passThrough === true;
-  const writer = passThrough ? event.transformer.writable.getWriter() : null;
+  // Released, the transform stays and passes every frame on: Chromium 156 does not start decoding
+  // again when a receiver's transform is removed after it took frames away.
+  const writer = event.transformer.writable.getWriter();
   // Browsers that do not expose the sequence number get a count per frame: frames come in order.
   let counted = 0;
   const pump = async (): Promise<void> => {
     for (;;) {
       const { value: frame, done } = await reader.read();
       if (done || !frame) return;
-      const meta = frame.getMetadata();
-      const timestamp = meta.rtpTimestamp ?? frame.timestamp ?? 0;
-      const sequenceNumber = meta.sequenceNumber ?? counted;
-      counted = (sequenceNumber + 1) & 0xffff;
-      const message: TakenFrame = {
-        type: 'frame',
-        payload: frame.data,
-        sequenceNumber: sequenceNumber & 0xffff,
-        timestamp: timestamp >>> 0,
-        ssrc: (meta.synchronizationSource ?? 0) >>> 0,
-        payloadType: meta.payloadType ?? -1,
-      };
-      if (writer) {
-        message.payload = frame.data.slice(0);
-        scope.postMessage(message, [message.payload]);
+      if (released) {
         await writer.write(frame);
-      } else {
-        scope.postMessage(message, [frame.data]);
+        continue;
+      }
+      counters.frames++;
+      const meta = frame.getMetadata();
+      const timestamp = (meta.rtpTimestamp ?? frame.timestamp ?? 0) >>> 0;
+      const sequenceNumber = (meta.sequenceNumber ?? counted) & 0xffff;
+      counted = (sequenceNumber + 1) & 0xffff;
+      const ssrc = (meta.synchronizationSource ?? 0) >>> 0;
+      const marker = meta.marker === true;
+      if (frame.data.byteLength === 0) {
+        // A padding-only packet (a bandwidth probe): no audio, nothing lost.
+        counters.emptyFrames++;
+      } else if (!writeToWorklet(new Uint8Array(frame.data), sequenceNumber, timestamp, ssrc, marker)) {
+        const message: TakenFrame = { type: 'frame', payload: passThrough ? frame.data.slice(0) : frame.data, sequenceNumber, timestamp, ssrc, payloadType: meta.payloadType ?? -1, marker };
+        scope.postMessage(message, [message.payload]);
+      }
+      if (passThrough) await writer.write(frame);
+      const now = performance.now();
+      if (now - countersSentAt >= COUNTERS_EVERY_MS) {
+        countersSentAt = now;
+        scope.postMessage({ ...counters });
       }
     }
   };

@@ -5,7 +5,11 @@
 // messages are left to the app (onText). Malformed messages are counted,
 // never thrown.
 
+import { JitterlaneError } from '../engine/errors.js';
 import { parseRtp } from '../trace/rtp.js';
+
+/** For servers and tests: one RTP packet (12-byte header + payload), the framing this feed reads. */
+export { buildRtpPacket, type RtpFields } from './rtp_packet.js';
 
 /** What the helper pushes into: JitterlaneNode (or anything with its push and context). */
 export interface PacketSink {
@@ -35,8 +39,23 @@ export interface WebSocketFeed {
   close(): void;
 }
 
-/** Feeds every binary message of `socket` (one RTP packet each) to `sink`. */
+/** True for something with a `then` method: a promise handed over where its value was meant. */
+function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Feeds every binary message of `socket` (one RTP packet each) to `sink`.
+ * Throws a JitterlaneError at once when the arguments cannot work: a sink
+ * without push() (a forgotten `await` hands over the promise of
+ * JitterlaneNode.create, whose every packet would otherwise be counted as
+ * malformed), or a socket without addEventListener.
+ */
 export function feedFromWebSocket(socket: WebSocket, sink: PacketSink, options: WebSocketFeedOptions = {}): WebSocketFeed {
+  if (isThenable(sink)) throw new JitterlaneError('feedFromWebSocket: the node is a promise; await JitterlaneNode.create(...) before feeding it');
+  if (!sink || typeof (sink as Partial<PacketSink>).push !== 'function') throw new JitterlaneError(`feedFromWebSocket: the second argument must be a JitterlaneNode (or anything with push()), got ${sink === null ? 'null' : typeof sink}`);
+  if (!socket || typeof (socket as Partial<WebSocket>).addEventListener !== 'function') throw new JitterlaneError(`feedFromWebSocket: the first argument must be a WebSocket, got ${socket === null ? 'null' : typeof socket}`);
+  if (options === null || typeof options !== 'object') throw new JitterlaneError(`feedFromWebSocket: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const stats: WebSocketFeedStats = { messages: 0, packets: 0, malformed: 0, dropped: 0, textMessages: 0 };
   socket.binaryType = 'arraybuffer';
   const stamp = options.stampArrival !== false;

@@ -26,6 +26,13 @@ interface LibOpusExports {
 export const OPUS_MAX_PAYLOAD_BYTES = 8192;
 /** libopus conceals (and decodes) in steps of 2.5 ms. */
 export const OPUS_CONCEAL_STEP_FRAMES = 120;
+/**
+ * Concealment is asked of libopus 10 ms at a time (the engine carries what it
+ * did not need): measured on the speech fixtures (README, "Concealment
+ * quality"), 10 ms calls score 4–10 dB better log-spectral distance than
+ * 2.5 ms calls, whose SILK PLC restarts every step, and as well as 20 ms ones.
+ */
+export const OPUS_CONCEAL_CHUNK_FRAMES = 480;
 const OPUS_RESET_STATE = 4028;
 const OPUS_SET_BITRATE = 4002;
 const OPUS_SET_INBAND_FEC = 4012;
@@ -117,8 +124,8 @@ export class LibOpusDecoder implements HostCodec {
   }
 
   conceal(heap: EngineHeap, out: number, frames: number, stride: number): number {
-    // libopus conceals whole 2.5 ms steps, up to 120 ms per call.
-    const total = Math.ceil(frames / OPUS_CONCEAL_STEP_FRAMES) * OPUS_CONCEAL_STEP_FRAMES;
+    // Whole 10 ms chunks (libopus takes up to 120 ms per call).
+    const total = Math.ceil(frames / OPUS_CONCEAL_CHUNK_FRAMES) * OPUS_CONCEAL_CHUNK_FRAMES;
     if (total > stride) return 0;
     let made = 0;
     while (made < total) {

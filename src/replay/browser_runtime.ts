@@ -8,7 +8,7 @@
 import { packageRoot } from '../engine/build_files.js';
 import { decodeEvents, statsFromBlock, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import type { Trace } from '../trace/types.js';
-import { launchChromium, type ChromiumOptions } from './chromium.js';
+import { launchChromium, type ChromiumLaunchOptions } from './chromium.js';
 import { startStaticServer } from './static_server.js';
 import { profileLabel, timelineEveryQuanta } from './driver.js';
 import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
@@ -31,7 +31,7 @@ interface PageResult {
  */
 export async function replayInBrowser(
   trace: Trace,
-  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; replacement?: ReplacementCodec; transport?: 'shared-ring' | 'port'; chromium?: ChromiumOptions } = {},
+  options: { profile?: ProfileName | ProfileRecord; audio?: AudioSource; replacement?: ReplacementCodec; transport?: 'shared-ring' | 'port'; chromium?: ChromiumLaunchOptions } = {},
 ): Promise<ReplayResult> {
   const transport = options.transport ?? 'shared-ring';
   const profile = options.profile ?? 'classic';

@@ -12,7 +12,7 @@ import type { BrowserContext } from 'playwright-core';
 
 /** Environment variable naming the Chromium (or Chrome) executable. */
 export const CHROMIUM_PATH_ENV = 'JITTERLANE_CHROMIUM';
-/** Environment variable with extra flags, space-separated (e.g. `--no-sandbox` where Chromium runs as root). */
+/** Environment variable with extra flags, space-separated (e.g. `--no-sandbox` where Chromium runs as root); added to every launch. */
 export const CHROMIUM_FLAGS_ENV = 'JITTERLANE_CHROMIUM_FLAGS';
 
 /** Executable names looked up on PATH, in this order: Debian's package, older Ubuntu's, Google's builds. */
@@ -33,11 +33,13 @@ const HEADLESS_FLAGS = [
 ];
 
 /** How to start Chromium. */
-export interface ChromiumOptions {
+export interface ChromiumLaunchOptions {
   /** The executable. Default: $JITTERLANE_CHROMIUM, else the first of chromium, chromium-browser, google-chrome-stable, google-chrome on PATH, else /usr/bin/chromium. */
   executablePath?: string;
-  /** Flags added to the headless set, e.g. ['--no-sandbox']. Default: $JITTERLANE_CHROMIUM_FLAGS, split on spaces. */
+  /** Flags added to the headless set and to those of $JITTERLANE_CHROMIUM_FLAGS, e.g. ['--no-sandbox']. */
   extraArgs?: string[];
+  /** Permissions granted to every page (e.g. 'microphone'). */
+  permissions?: string[];
 }
 
 function isExecutableFile(path: string): boolean {
@@ -50,7 +52,7 @@ function isExecutableFile(path: string): boolean {
 }
 
 /** The executable `options` (or the environment, or PATH) name: the path to launch, which may not exist. */
-export function chromiumPath(options: ChromiumOptions = {}, env: NodeJS.ProcessEnv = process.env): string {
+export function chromiumPath(options: ChromiumLaunchOptions = {}, env: NodeJS.ProcessEnv = process.env): string {
   if (options.executablePath) return options.executablePath;
   if (env[CHROMIUM_PATH_ENV]) return env[CHROMIUM_PATH_ENV]!;
   for (const dir of (env.PATH ?? '').split(delimiter)) {
@@ -60,19 +62,19 @@ export function chromiumPath(options: ChromiumOptions = {}, env: NodeJS.ProcessE
   return DEBIAN_CHROMIUM;
 }
 
-/** Every flag a launch with `options` passes: the headless set, then the caller's. */
-export function chromiumArgs(options: ChromiumOptions = {}, env: NodeJS.ProcessEnv = process.env): string[] {
-  const extra = options.extraArgs ?? (env[CHROMIUM_FLAGS_ENV] ?? '').split(' ').filter((flag) => flag !== '');
-  return [...HEADLESS_FLAGS, ...extra];
+/** Every flag a launch with `options` passes: the headless set, then $JITTERLANE_CHROMIUM_FLAGS, then the caller's. */
+export function chromiumArgs(options: ChromiumLaunchOptions = {}, env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = (env[CHROMIUM_FLAGS_ENV] ?? '').split(' ').filter((flag) => flag !== '');
+  return [...HEADLESS_FLAGS, ...fromEnv, ...(options.extraArgs ?? [])];
 }
 
 /** True when the Chromium that `options` name is installed (an executable file). */
-export function chromiumAvailable(options: ChromiumOptions = {}): boolean {
+export function chromiumAvailable(options: ChromiumLaunchOptions = {}): boolean {
   return isExecutableFile(chromiumPath(options));
 }
 
 /** Launches headless Chromium with a fresh profile; close() removes the profile. */
-export async function launchChromium(options: ChromiumOptions = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(options: ChromiumLaunchOptions = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const executablePath = chromiumPath(options);
   if (!isExecutableFile(executablePath)) {
     throw new Error(`no Chromium at ${executablePath}: install one (Debian: apt-get install chromium), or name it with ${CHROMIUM_PATH_ENV} or the executablePath option`);
@@ -85,7 +87,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<{ c
   }
   const profile = mkdtempSync(join(tmpdir(), 'jitterlane-chromium-'));
   // chromiumSandbox: true, or playwright adds --no-sandbox by itself: the sandbox is off only when the caller's flags say so.
-  const context = await playwright.chromium.launchPersistentContext(profile, { executablePath, headless: true, chromiumSandbox: true, args: chromiumArgs(options) });
+  const context = await playwright.chromium.launchPersistentContext(profile, { executablePath, headless: true, chromiumSandbox: true, args: chromiumArgs(options), permissions: options.permissions });
   return {
     context,
     close: async () => {

@@ -3,13 +3,14 @@
 // each replay's outputs under out/TRACE/PROFILE/.
 
 import { join } from 'node:path';
-import { readTrace } from '../trace/index.js';
+import { readTrace, TraceError } from '../trace/index.js';
 import { replay } from './driver.js';
 import { fixedOracle, windowOracle } from './oracle.js';
 import { writeReplayOutputs } from './outputs.js';
 import { metricsReport, qualityFigures, referenceBound, type QualityFigures } from './quality.js';
 import { formatTable } from './table.js';
-import { traceFiles } from './trace_set.js';
+import { streamReport } from './stream_report.js';
+import { traceFiles, type TraceFile } from './trace_set.js';
 
 /** Output WAVs are written for traces up to this long: longer ones would be hundreds of MB of float32. */
 const WAV_LIMIT_SECONDS = 180;
@@ -24,28 +25,55 @@ export interface CompareRow {
   windowOracleMs: number;
 }
 
-/** Replays every trace in `dir` under both profiles; writes outputs under `outDir` when given. */
-export function compareTraces(dir: string, outDir?: string, onTrace?: (name: string) => void): CompareRow[] {
+/** A trace of the folder that could not be replayed, and why. */
+export interface CompareFailure {
+  path: string;
+  reason: string;
+}
+
+/** The comparison: a row per trace and profile, and the files that could not be read or replayed. */
+export interface Comparison {
+  rows: CompareRow[];
+  failures: CompareFailure[];
+}
+
+/**
+ * Replays every trace in `dir` under both profiles; writes outputs under `outDir` when given.
+ * A file that cannot be read or replayed is listed in `failures` and the others go on.
+ */
+export function compareTraces(dir: string, outDir?: string, onTrace?: (name: string) => void): Comparison {
   const rows: CompareRow[] = [];
+  const failures: CompareFailure[] = [];
   for (const file of traceFiles(dir)) {
     onTrace?.(file.name);
-    const trace = readTrace(file.path);
-    for (const profile of ['l4s', 'classic'] as const) {
-      const result = replay(trace, { profile, keepOutput: outDir !== undefined });
-      const figures = qualityFigures(result);
-      if (outDir) {
-        if (result.audioSeconds > WAV_LIMIT_SECONDS) result.output = undefined;
-        writeReplayOutputs(join(outDir, file.name, profile), result, metricsReport(figures));
-      }
-      rows.push({
-        trace: file.name,
-        profile,
-        figures,
-        reference: referenceBound(file.name),
-        fixedOracleMs: fixedOracle(result.records).meanAddedLatencyMs,
-        windowOracleMs: windowOracle(result.records).meanAddedLatencyMs,
-      });
+    try {
+      rows.push(...compareOne(file, outDir));
+    } catch (error) {
+      failures.push({ path: file.path, reason: error instanceof TraceError ? error.message : `${file.path}: ${(error as Error).message}` });
     }
+  }
+  return { rows, failures };
+}
+
+/** Both profiles' rows of one trace. */
+function compareOne(file: TraceFile, outDir: string | undefined): CompareRow[] {
+  const rows: CompareRow[] = [];
+  const trace = readTrace(file.path);
+  for (const profile of ['l4s', 'classic'] as const) {
+    const result = replay(trace, { profile, keepOutput: outDir !== undefined });
+    const figures = qualityFigures(result);
+    if (outDir) {
+      if (result.audioSeconds > WAV_LIMIT_SECONDS) result.output = undefined;
+      writeReplayOutputs(join(outDir, file.name, profile), result, { ...metricsReport(figures), ...streamReport(trace, result.audio!) });
+    }
+    rows.push({
+      trace: file.name,
+      profile,
+      figures,
+      reference: referenceBound(file.name),
+      fixedOracleMs: fixedOracle(result.records).meanAddedLatencyMs,
+      windowOracleMs: windowOracle(result.records).meanAddedLatencyMs,
+    });
   }
   return rows;
 }

@@ -8,8 +8,10 @@ import type { CodecName, EngineEvent } from '../engine/index.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
 import { opusFitsPacket, opusReplacementPayload, type ReplacementCodec } from './opus_replacement.js';
+import { judgePayloads, type PayloadVerdict } from '../rtp/payload_codec.js';
+import { l16AsPcm16le48k } from './pcm_payloads.js';
 import { replacementPayload } from './replacement_audio.js';
-import type { EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
+import type { AudioChoice, EngineStats, OperationEvent, OperationKind, PacketRecord, ReplayResult, TimelinePoint } from './types.js';
 
 /** Where the audio of a replay comes from. */
 export type AudioSource = 'auto' | 'payload' | 'replacement';
@@ -53,13 +55,8 @@ export interface PreparedReplay {
   packetRange: number;
   /** Stop at this output frame at the latest. */
   endLimitFrames: number;
-}
-
-/** Whether the trace's own payloads can be played: G.711 captured whole. */
-function payloadCodec(trace: Trace): 'PCMU' | 'PCMA' | null {
-  const codec = trace.payloadType === 0 ? 'PCMU' : trace.payloadType === 8 ? 'PCMA' : null;
-  if (!codec || trace.clockRate !== 8000) return null;
-  return trace.packets.every((p) => p.payload !== null && p.payload.length > 0) ? codec : null;
+  /** What the stream's payloads are and whether they or the replacement play. */
+  audio: AudioChoice;
 }
 
 /** Packets in arrival order with sequence numbers and timestamps unwrapped (the anchor moves only forward, as in the engine). */
@@ -102,19 +99,45 @@ function typicalStep(packets: { seq: number; ts: number }[], fallback: number): 
   return steps[steps.length >> 1];
 }
 
+/** Engine payload rates an L16 stream plays at directly (48 kHz divided by an upsampling factor the engine has). */
+const ENGINE_PCM_RATES = [48000, 24000, 16000, 8000];
+
+/** How the trace's own payloads are played: the engine's codec and rates, and the payloads as the engine takes them. */
+interface PayloadPlayback {
+  codec: CodecName;
+  clockRate: number;
+  payloadRate: number;
+  payloads: Uint8Array[];
+}
+
+/** The engine setup and payloads that play the trace's own audio (verdict.playable must be set). */
+function payloadPlayback(trace: Trace, verdict: PayloadVerdict, unwrapped: { packet: TracePacket; ts: number }[], ts0: number): PayloadPlayback {
+  const { codec, channels } = verdict.playable!;
+  const own = unwrapped.map(({ packet }) => packet.payload ?? new Uint8Array(0));
+  if (codec === 'PCMU' || codec === 'PCMA') return { codec, clockRate: 8000, payloadRate: 8000, payloads: own };
+  if (codec === 'opus') return { codec, clockRate: 48000, payloadRate: 48000, payloads: own };
+  if (channels === 1 && ENGINE_PCM_RATES.includes(trace.clockRate)) return { codec: 'L16', clockRate: trace.clockRate, payloadRate: trace.clockRate, payloads: own };
+  const pcm = l16AsPcm16le48k(unwrapped.map(({ packet, ts }) => ({ payload: packet.payload ?? new Uint8Array(0), ticks: ts - ts0 })), trace.clockRate, channels);
+  return { codec: 'PCM16LE', clockRate: trace.clockRate, payloadRate: SAMPLE_RATE, payloads: pcm };
+}
+
 /** Works out what a replay of `trace` inserts. */
 export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replacementCodec: ReplacementCodec = 'opus'): PreparedReplay {
   const unwrapped = unwrapInArrivalOrder(trace.packets);
   if (unwrapped.length === 0) throw new Error(`${trace.path}: no packets to replay`);
-  const own = payloadCodec(trace);
-  if (audio === 'payload' && !own) throw new Error(`${trace.path}: payloads are not decodable here (need G.711 captured whole); use --audio replacement`);
-  const usePayload = audio !== 'replacement' && own !== null;
+  const verdict: PayloadVerdict =
+    trace.format === 'csv-rtp' || trace.format === 'csv-delay'
+      ? { codec: null, playable: null, reason: trace.format === 'csv-delay' ? 'a delay-only trace carries no audio' : 'a CSV trace carries no payloads' }
+      : judgePayloads(trace.packets, trace.payloadType, trace.clockRate);
+  if (audio === 'payload' && !verdict.playable) throw new Error(`${trace.path}: the payloads cannot be played: ${verdict.reason}; use --audio replacement`);
+  const usePayload = audio !== 'replacement' && verdict.playable !== null;
   const framesPerTick = SAMPLE_RATE / trace.clockRate;
   const packetFrames = Math.max(1, Math.round(typicalStep(unwrapped, trace.clockRate / 50) * framesPerTick));
   const ts0 = Math.min(...unwrapped.map((p) => p.ts));
+  const own = usePayload ? payloadPlayback(trace, verdict, unwrapped, ts0) : null;
   let firstSeq = Infinity;
   let lastSeq = -Infinity;
-  const packets = unwrapped.map(({ packet, seq, ts }): PreparedPacket => {
+  const packets = unwrapped.map(({ packet, seq, ts }, i): PreparedPacket => {
     firstSeq = Math.min(firstSeq, seq);
     lastSeq = Math.max(lastSeq, seq);
     return {
@@ -125,22 +148,28 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replace
       arrivalMs: packet.arrivalUs / 1000,
       sendMs: ((ts - ts0) * 1000) / trace.clockRate,
       ecn: packet.ecn,
-      payload: usePayload ? packet.payload : null,
+      payload: own ? own.payloads[i] : null,
       replacementStart: (ts - ts0) * framesPerTick,
     };
   });
   const replacement = replacementCodec !== 'pcm' && !opusFitsPacket(packetFrames) ? 'pcm' : replacementCodec;
+  const largestPayload = own ? own.payloads.reduce((largest, p) => Math.max(largest, p.length), 0) : replacement === 'pcm' ? packetFrames * 2 : 0;
   return {
     traceName: trace.name,
-    codec: usePayload ? own! : replacement === 'pcm' ? 'PCM16LE' : 'opus',
-    clockRate: trace.clockRate,
-    payloadRate: usePayload ? 8000 : SAMPLE_RATE,
-    slotBytes: Math.max(2048, usePayload || replacement !== 'pcm' ? 2048 : packetFrames * 2),
+    codec: own ? own.codec : replacement === 'pcm' ? 'PCM16LE' : 'opus',
+    clockRate: own ? own.clockRate : trace.clockRate,
+    payloadRate: own ? own.payloadRate : SAMPLE_RATE,
+    slotBytes: Math.max(2048, largestPayload),
     packetFrames,
     replacement,
     packets,
     packetRange: lastSeq - firstSeq + 1,
     endLimitFrames: packets[packets.length - 1].arrivalFrame + (TAIL_LIMIT_MS * SAMPLE_RATE) / 1000,
+    audio: {
+      streamCodec: verdict.codec,
+      audioSource: usePayload ? 'payload' : 'replacement',
+      reason: usePayload ? null : audio === 'replacement' ? '--audio replacement' : verdict.reason,
+    },
   };
 }
 
@@ -227,6 +256,7 @@ export class ReplayRecorder {
       records: [...this.records.values()].sort((a, b) => a.seq - b.seq),
       events: this.operations,
       packetMs: (this.prepared.packetFrames * 1000) / SAMPLE_RATE,
+      audio: this.prepared.audio,
       ...fields,
     };
   }

@@ -1,13 +1,19 @@
 // Which files of a trace folder to replay: one per trace, the capture itself
-// where the replay can read it (pcap, pcapng, rtpdump, gzipped or not), else
-// its CSV conversion (delay-only sources: irtt JSON, ping logs, mahimahi).
+// where the replay can read it (pcap, pcapng, rtpdump under every ending
+// tools give them, gzipped or not), else its CSV conversion (delay-only
+// sources: irtt JSON, ping logs, mahimahi). The readers recognise a format
+// from the content; the endings only say which files of a folder are traces.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Capture endings the readers take directly, preferred over a CSV. */
-const CAPTURE_ENDINGS = ['.pcapng.gz', '.pcap.gz', '.rtpdump.gz', '.pcapng', '.pcap', '.rtpdump'];
+/**
+ * Capture endings the readers take directly, preferred over a CSV: pcap and pcapng, `.cap`
+ * (tcpdump and Wireshark's older name), `.rtpdump`, `.rtp` and `.dump` (what rtptools and
+ * Wireshark's RTP export write), each maybe gzipped. Longest first, so `.pcap.gz` wins over `.gz`.
+ */
+const CAPTURE_ENDINGS = ['.pcapng', '.pcap', '.cap', '.rtpdump', '.rtp', '.dump'].flatMap((ending) => [`${ending}.gz`, ending]);
 
 export interface TraceFile {
   /** Trace name: the file name without its capture or CSV ending. */
@@ -24,8 +30,9 @@ export function traceFiles(dir: string): TraceFile[] {
     if (capture) chosen.set(file.slice(0, -capture.length), file);
   }
   for (const file of files) {
-    if (!file.endsWith('.csv')) continue;
-    const name = file.slice(0, -'.csv'.length);
+    const csv = ['.csv.gz', '.csv'].find((ending) => file.endsWith(ending));
+    if (!csv) continue;
+    const name = file.slice(0, -csv.length);
     if (!chosen.has(name)) chosen.set(name, file);
   }
   return [...chosen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, file]) => ({ name, path: join(dir, file) }));

@@ -89,6 +89,8 @@ export interface ReplayResult {
   packetMs?: number;
   /** Output time spent in each profile, ms. */
   timeInProfileMs?: Record<string, number>;
+  /** What the stream's payloads are and whether they or the replacement audio played. */
+  audio?: AudioChoice;
 }
 
 /** The figures of shared/METRICS.md, under exactly those names. */
@@ -115,4 +117,14 @@ export interface Metrics {
   profileSwitches: number;
   outputSha256: string;
   realtimeFactor: number;
+}
+
+/** The codec of the stream and where a replay's audio comes from, as the CLI and the JSON say it. */
+export interface AudioChoice {
+  /** What the stream's payloads are (PCMU, PCMA, opus, L16, G722...), or null when unknown (or a CSV trace). */
+  streamCodec: string | null;
+  /** 'payload': the trace's own audio is decoded; 'replacement': the shipped speech plays through its timing. */
+  audioSource: 'payload' | 'replacement';
+  /** Why the replacement plays, when it does. */
+  reason: string | null;
 }

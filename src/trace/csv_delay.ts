@@ -26,6 +26,7 @@ export function readCsvDelayTrace(bytes: Uint8Array, source: TraceSource, option
     ssrc: null,
     clockRate: SYNTHESISED_CLOCK_RATE,
     clockRateSource: 'synthesised',
+    flows: [],
     payloadType: -1,
     packets: synthesiseVoiceStream(probes, frameMs).packets,
   };

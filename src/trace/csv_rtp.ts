@@ -46,6 +46,7 @@ export function readCsvRtpTrace(bytes: Uint8Array, source: TraceSource): Trace {
     ssrc: null,
     clockRate,
     clockRateSource: 'inferred',
+    flows: [],
     payloadType: -1,
     packets,
   };

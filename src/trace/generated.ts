@@ -71,6 +71,7 @@ export function traceFromDelays(name: string, delaysMs: readonly DelayMs[], fram
     name,
     format: 'csv-delay',
     ssrc: null,
+    flows: [],
     clockRate: SYNTHESISED_CLOCK_RATE,
     clockRateSource: 'synthesised',
     payloadType: -1,

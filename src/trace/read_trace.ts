@@ -6,11 +6,11 @@ import { readCsvDelayTrace } from './csv_delay.js';
 import { readCsvRtpTrace } from './csv_rtp.js';
 import { readPcapFrames } from './pcap.js';
 import { readPcapngFrames } from './pcapng.js';
-import { rtpPacketsOfFrames, type MalformedRtp } from './received_rtp.js';
+import { rtpPacketsOfFrames, type MalformedRtp, type ReceivedRtpPacket } from './received_rtp.js';
 import { readRtpdumpPackets } from './rtpdump.js';
 import { buildRtpTrace, type TraceSource } from './rtp_trace.js';
 import { detectTraceFormat } from './trace_format.js';
-import { TraceError, type ReadTraceOptions, type Trace } from './types.js';
+import { TraceError, type ReadTraceOptions, type Trace, type TraceFormat } from './types.js';
 
 /** Extensions removed from the file name to name a trace; removed repeatedly, so "x.pcap.gz" gives "x". */
 const TRACE_EXTENSIONS = ['.gz', '.pcap', '.pcapng', '.rtpdump', '.csv'];
@@ -49,15 +49,8 @@ function describeStart(bytes: Uint8Array): string {
   return bytes.length === 0 ? 'the file is empty' : `it starts with ${hex}`;
 }
 
-/**
- * Reads a trace held in memory. Gzip-compressed data is decompressed first (byte offsets in
- * errors then refer to the decompressed data). The format is recognised from the content, not
- * from the name: pcap, pcapng, rtpdump, or one of the two CSV forms.
- * `path` names the trace and appears in errors.
- *
- * @throws TraceError when the data is not a trace, is malformed or truncated, or holds no RTP stream
- */
-export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOptions = {}): Trace {
+/** The data of a trace file: decompressed, its format recognised from the content (not the name). */
+function openTrace(bytes: Uint8Array, path: string): { data: Uint8Array; format: TraceFormat } {
   const compressed = isGzip(bytes);
   const data = compressed ? gunzip(bytes, path) : bytes;
   const format = detectTraceFormat(data);
@@ -69,19 +62,59 @@ export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOp
       `not a trace file: ${inside}${describeStart(data)}, which is neither pcap, pcapng, rtpdump nor a CSV with header "arrival_us,seq,timestamp,payload_bytes" or "send_us,arrival_us"`,
     );
   }
-  const source: TraceSource = { path, name: traceName(path), format };
-  const malformed: MalformedRtp[] = [];
+  return { data, format };
+}
+
+/** Every RTP packet of a capture or rtpdump file, in capture order; null for the CSV forms (which hold one stream and no RTP headers). */
+function capturedRtp(data: Uint8Array, format: TraceFormat, path: string, malformed: MalformedRtp[]): ReceivedRtpPacket[] | null {
   switch (format) {
     case 'pcap':
-      return buildRtpTrace(rtpPacketsOfFrames(readPcapFrames(data, path), malformed), source, options, malformed);
+      return rtpPacketsOfFrames(readPcapFrames(data, path), malformed);
     case 'pcapng':
-      return buildRtpTrace(rtpPacketsOfFrames(readPcapngFrames(data, path), malformed), source, options, malformed);
+      return rtpPacketsOfFrames(readPcapngFrames(data, path), malformed);
     case 'rtpdump':
-      return buildRtpTrace(readRtpdumpPackets(data, path), source, options);
-    case 'csv-rtp':
-      return readCsvRtpTrace(data, source);
-    case 'csv-delay':
-      return readCsvDelayTrace(data, source, options);
+      return readRtpdumpPackets(data, path);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads a trace held in memory. Gzip-compressed data is decompressed first (byte offsets in
+ * errors then refer to the decompressed data). The format is recognised from the content, not
+ * from the name: pcap, pcapng, rtpdump, or one of the two CSV forms.
+ * `path` names the trace and appears in errors.
+ *
+ * @throws TraceError when the data is not a trace, is malformed or truncated, or holds no RTP stream
+ */
+export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOptions = {}): Trace {
+  const { data, format } = openTrace(bytes, path);
+  const source: TraceSource = { path, name: traceName(path), format };
+  const malformed: MalformedRtp[] = [];
+  const rtp = capturedRtp(data, format, path, malformed);
+  if (rtp !== null) return buildRtpTrace(rtp, source, options, malformed);
+  return format === 'csv-rtp' ? readCsvRtpTrace(data, source) : readCsvDelayTrace(data, source, options);
+}
+
+/**
+ * Every RTP packet of a capture (pcap, pcapng) or rtpdump file, in capture order, for listing
+ * its streams. Malformed RTP is skipped (and listed in `malformed` when given).
+ *
+ * @throws TraceError when the file cannot be read, is not a trace, or is a CSV trace (one stream, no RTP headers)
+ */
+export function readRtpPackets(path: string, malformed: MalformedRtp[] = []): ReceivedRtpPacket[] {
+  const { data, format } = openTrace(readBytes(path), path);
+  const rtp = capturedRtp(data, format, path, malformed);
+  if (rtp === null) throw new TraceError(path, 0, `a ${format === 'csv-rtp' ? 'CSV RTP' : 'delay-only CSV'} trace holds one stream and no RTP headers: there are no streams to list`);
+  return rtp;
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TraceError(path, 0, `cannot read the file: ${reason}`);
   }
 }
 
@@ -91,12 +124,5 @@ export function parseTrace(bytes: Uint8Array, path: string, options: ReadTraceOp
  * @throws TraceError also when the file cannot be read
  */
 export function readTrace(path: string, options: ReadTraceOptions = {}): Trace {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TraceError(path, 0, `cannot read the file: ${reason}`);
-  }
-  return parseTrace(bytes, path, options);
+  return parseTrace(readBytes(path), path, options);
 }

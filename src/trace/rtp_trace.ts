@@ -1,3 +1,4 @@
+import { audioPayloadType } from '../rtp/payload_types.js';
 import { inferClockRate, staticClockRate } from './clock_rate.js';
 import type { MalformedRtp, ReceivedRtpPacket } from './received_rtp.js';
 import { dominantPayloadType, formatSsrc, selectStream, timestampSamples } from './stream_selection.js';
@@ -50,7 +51,11 @@ export function buildRtpTrace(received: readonly ReceivedRtpPacket[], source: Tr
       `SSRC ${formatSsrc(stream.ssrc)} has packets without a capture time (pcapng Simple Packet Block), so it cannot be replayed`,
     );
   }
-  const payloadType = dominantPayloadType(stream.packets);
+  // The codec's payload type, not DTMF's or comfort noise's (src/rtp/payload_types.ts); its packets alone tell the clock.
+  const typed = stream.packets.map((packet) => ({ payloadType: packet.rtp.payloadType, timestamp: packet.rtp.timestamp, payload: packet.rtp.payload }));
+  const audioType = audioPayloadType(typed);
+  const payloadType = audioType >= 0 ? audioType : dominantPayloadType(stream.packets);
+  const audioPackets = stream.packets.filter((packet) => packet.rtp.payloadType === payloadType);
   const firstArrivalUs = stream.packets[0].arrivalUs as number;
   const packets: TracePacket[] = stream.packets.map((packet) => ({
     arrivalUs: (packet.arrivalUs as number) - firstArrivalUs,
@@ -67,7 +72,8 @@ export function buildRtpTrace(received: readonly ReceivedRtpPacket[], source: Tr
     name: source.name,
     format: source.format,
     ssrc: stream.ssrc,
-    ...clockRateOf(payloadType, stream.packets, source.path, stream.ssrc),
+    flows: stream.flows,
+    ...clockRateOf(payloadType, audioPackets, source.path, stream.ssrc),
     payloadType,
     packets,
     ...(malformed.length > 0

@@ -6,13 +6,22 @@ import {
   type TimestampSample,
 } from './clock_rate.js';
 import { median } from './median.js';
+import { mostFrequent } from './most_frequent.js';
 import { describeEndpoints, type ReceivedRtpPacket } from './received_rtp.js';
 import { sequenceDelta, timestampDelta } from './rtp_arithmetic.js';
 import { TraceError } from './types.js';
 
-/** The packets of one SSRC, in capture order. */
+/**
+ * The packets of one stream, in capture order: one SSRC, on the UDP flows that
+ * carried it. A capture taken at a media relay carries every SSRC twice, once
+ * on each leg, at the same time: the legs are two streams, never merged (each
+ * packet would otherwise look duplicated). An SSRC that moves to another flow
+ * (a NAT rebinding, an ICE restart) stays one stream, on several flows.
+ */
 export interface RtpStream {
   ssrc: number;
+  /** "source:port → destination:port" of its datagrams; empty when the format records no addresses (rtpdump). */
+  flows: string[];
   packets: ReceivedRtpPacket[];
 }
 
@@ -23,8 +32,10 @@ export interface RtpStreamSummary {
   /** Most frequent payload type. */
   dominantPayloadType: number;
   medianPayloadBytes: number;
-  /** Distinct "source:port → destination:port" flows that carried the SSRC. */
+  /** The stream's "source:port → destination:port" flows (one, unless its SSRC moved); empty when the format records no addresses (rtpdump). */
   flows: string[];
+  /** Packets once duplicates are left out: how long the stream is, cleanly. */
+  distinctPackets: number;
   /** Sequence numbers mostly advance by small steps: a real RTP stream, not stray UDP that happens to parse. */
   isRtpStream: boolean;
   /** An RTP stream with an audio payload type, or a dynamic one whose timing and sizes look like audio. */
@@ -47,33 +58,68 @@ const MAX_REPEATED_TIMESTAMP_SHARE = 0.2;
 /** 90 kHz is the video clock; every other candidate rate is an audio rate. */
 const VIDEO_CLOCK_RATE = 90000;
 
-/** Groups packets by SSRC, streams in order of first appearance, packets in capture order. */
-export function groupBySsrc(packets: readonly ReceivedRtpPacket[]): RtpStream[] {
-  const streams = new Map<number, RtpStream>();
-  for (const packet of packets) {
-    let stream = streams.get(packet.rtp.ssrc);
-    if (stream === undefined) {
-      stream = { ssrc: packet.rtp.ssrc, packets: [] };
-      streams.set(packet.rtp.ssrc, stream);
+/** The flow of a packet, or '' when the format records no addresses. */
+function flowOf(packet: ReceivedRtpPacket): string {
+  return packet.endpoints ? describeEndpoints(packet.endpoints) : '';
+}
+
+/**
+ * Arrivals of one sequence number on two flows closer than this are the same
+ * packet on two legs of a relay (a relay forwards within milliseconds); farther
+ * apart they are a stream that moved and later wrapped its sequence numbers
+ * (65 536 packets: 22 minutes at 20 ms).
+ */
+const SAME_PACKET_WITHIN_US = 2_000_000;
+
+/** True when two flows of one SSRC carry the same packets at the same time: legs of a relay, not a flow that changed. */
+function flowsOverlap(byFlow: Map<string, ReceivedRtpPacket[]>): boolean {
+  const seen = new Map<number, { flow: string; arrivalUs: number | null }>();
+  for (const [flow, packets] of byFlow) {
+    for (const packet of packets) {
+      const other = seen.get(packet.rtp.sequenceNumber);
+      const near = other && (other.arrivalUs === null || packet.arrivalUs === null || Math.abs(other.arrivalUs - packet.arrivalUs) < SAME_PACKET_WITHIN_US);
+      if (other !== undefined && other.flow !== flow && near) return true;
+      seen.set(packet.rtp.sequenceNumber, { flow, arrivalUs: packet.arrivalUs });
     }
-    stream.packets.push(packet);
   }
-  return [...streams.values()];
+  return false;
+}
+
+/**
+ * Groups packets into streams: by SSRC, and by flow (addresses and ports) where
+ * one SSRC's flows carry the same sequence numbers (the legs of a relay).
+ * Streams in order of first appearance, packets in capture order.
+ */
+export function groupStreams(packets: readonly ReceivedRtpPacket[]): RtpStream[] {
+  const bySsrc = new Map<number, Map<string, ReceivedRtpPacket[]>>();
+  for (const packet of packets) {
+    let byFlow = bySsrc.get(packet.rtp.ssrc);
+    if (byFlow === undefined) bySsrc.set(packet.rtp.ssrc, (byFlow = new Map()));
+    const flow = flowOf(packet);
+    const list = byFlow.get(flow);
+    if (list) list.push(packet);
+    else byFlow.set(flow, [packet]);
+  }
+  const streams: { stream: RtpStream; firstOffset: number }[] = [];
+  for (const [ssrc, byFlow] of bySsrc) {
+    if (byFlow.size > 1 && flowsOverlap(byFlow)) {
+      for (const [flow, list] of byFlow) streams.push({ stream: { ssrc, flows: flow ? [flow] : [], packets: list }, firstOffset: list[0].fileOffset });
+    } else {
+      const all = [...byFlow.values()].flat().sort((a, b) => a.fileOffset - b.fileOffset);
+      streams.push({ stream: { ssrc, flows: [...byFlow.keys()].filter((flow) => flow !== ''), packets: all }, firstOffset: all[0].fileOffset });
+    }
+  }
+  return streams.sort((a, b) => a.firstOffset - b.firstOffset).map(({ stream }) => stream);
+}
+
+/** Distinct sequence numbers of the packets: its length once duplicates are left out. */
+export function distinctSequenceNumbers(packets: readonly ReceivedRtpPacket[]): number {
+  return new Set(packets.map((packet) => packet.rtp.sequenceNumber)).size;
 }
 
 /** Most frequent payload type of the packets (the first seen wins a tie). */
 export function dominantPayloadType(packets: readonly ReceivedRtpPacket[]): number {
-  const counts = new Map<number, number>();
-  for (const packet of packets) counts.set(packet.rtp.payloadType, (counts.get(packet.rtp.payloadType) ?? 0) + 1);
-  let best = -1;
-  let bestCount = 0;
-  for (const [payloadType, count] of counts) {
-    if (count > bestCount) {
-      best = payloadType;
-      bestCount = count;
-    }
-  }
-  return best;
+  return mostFrequent(packets.map((packet) => packet.rtp.payloadType), -1);
 }
 
 /** Packets with a capture time, as clock-rate inference wants them. */
@@ -124,7 +170,7 @@ export function summariseStream(stream: RtpStream): RtpStreamSummary {
   const packets = stream.packets;
   const payloadType = dominantPayloadType(packets);
   const medianPayloadBytes = median(packets.map((packet) => packet.rtp.payloadBytes));
-  const flows = [...new Set(packets.flatMap((packet) => (packet.endpoints ? [describeEndpoints(packet.endpoints)] : [])))];
+  const flows = stream.flows;
   const rtpStream = isRtpStream(packets);
   const looksLikeAudio =
     rtpStream &&
@@ -139,6 +185,7 @@ export function summariseStream(stream: RtpStream): RtpStreamSummary {
     dominantPayloadType: payloadType,
     medianPayloadBytes,
     flows,
+    distinctPackets: distinctSequenceNumbers(packets),
     isRtpStream: rtpStream,
     looksLikeAudio,
     receivedFromInternet,
@@ -168,17 +215,25 @@ function preference(summary: RtpStreamSummary): number {
   return 1;
 }
 
+/** True when `a` ranks above `b` as the stream to replay: more preferred, then longer once duplicates are left out; the first seen wins a tie. */
+function ranksAbove(a: RtpStreamSummary, b: RtpStreamSummary): boolean {
+  const pa = preference(a);
+  const pb = preference(b);
+  return pa !== pb ? pa > pb : a.distinctPackets > b.distinctPackets;
+}
+
 /**
- * Chooses the stream to replay: `requestedSsrc` when given, else the most preferred stream,
- * and among equals the one with the most packets (the first seen on a tie).
+ * Chooses the stream to replay: among the streams of `requestedSsrc` when given
+ * (an SSRC seen on several legs of a relay gives one stream per leg), else
+ * among all; the most preferred, then the longest clean one (most distinct
+ * sequence numbers), then the first seen.
  * Fails with a TraceError listing the streams when the requested SSRC is absent,
  * and when nothing in the capture forms an RTP stream.
  */
 export function selectStream(packets: readonly ReceivedRtpPacket[], requestedSsrc: number | undefined, file: string): RtpStream {
-  const streams = groupBySsrc(packets);
-  if (requestedSsrc !== undefined) {
-    const requested = streams.find((stream) => stream.ssrc === requestedSsrc >>> 0);
-    if (requested !== undefined) return requested;
+  const streams = groupStreams(packets);
+  const candidates = requestedSsrc === undefined ? streams : streams.filter((stream) => stream.ssrc === requestedSsrc >>> 0);
+  if (requestedSsrc !== undefined && candidates.length === 0) {
     const available = streams
       .map(summariseStream)
       .sort((a, b) => b.packetCount - a.packetCount)
@@ -188,20 +243,12 @@ export function selectStream(packets: readonly ReceivedRtpPacket[], requestedSsr
     throw new TraceError(file, 0, `no RTP stream with SSRC ${formatSsrc(requestedSsrc >>> 0)}: ${listing}`);
   }
 
-  let best: RtpStream | null = null;
-  let bestPreference = 0;
-  for (const stream of streams) {
+  let best: { stream: RtpStream; summary: RtpStreamSummary } | null = null;
+  for (const stream of candidates) {
     const summary = summariseStream(stream);
-    const streamPreference = preference(summary);
-    if (streamPreference === 0) continue;
-    if (
-      best === null ||
-      streamPreference > bestPreference ||
-      (streamPreference === bestPreference && stream.packets.length > best.packets.length)
-    ) {
-      best = stream;
-      bestPreference = streamPreference;
-    }
+    // A requested SSRC is replayed even when it does not look like a stream: the user said so.
+    if (preference(summary) === 0 && requestedSsrc === undefined) continue;
+    if (best === null || ranksAbove(summary, best.summary)) best = { stream, summary };
   }
   if (best === null) {
     throw new TraceError(
@@ -212,5 +259,5 @@ export function selectStream(packets: readonly ReceivedRtpPacket[], requestedSsr
         : `no RTP stream: ${packets.length} UDP datagrams parse as RTP, but no SSRC has ${MIN_STREAM_PACKETS} or more packets with advancing sequence numbers`,
     );
   }
-  return best;
+  return best.stream;
 }

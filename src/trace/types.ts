@@ -30,11 +30,13 @@ export interface Trace {
   format: TraceFormat;
   /** Chosen SSRC, or null for CSV forms. */
   ssrc: number | null;
+  /** The chosen stream's UDP flow ("source:port → destination:port"); empty when the format records none (rtpdump, CSV). */
+  flows: string[];
   /** RTP clock rate in Hz: from the payload type when static (0 PCMU, 8 PCMA, 9 G722→8000, 10/11 L16→44100), else inferred from timestamp steps against arrival times (snapped to 8000, 12000, 16000, 24000, 32000, 44100, 48000 or 90000). 48000 for delay traces. */
   clockRate: number;
   /** How clockRate was found. */
   clockRateSource: 'payload-type' | 'inferred' | 'synthesised';
-  /** Dominant payload type of the stream, or -1 when unknown. */
+  /** The stream's audio payload type (its most frequent one that is not DTMF or comfort noise), or -1 when unknown. */
   payloadType: number;
   /** Packets of the chosen stream in capture order. */
   packets: TracePacket[];

@@ -11,9 +11,11 @@
 // the replay tool's processor (src/replay/replay_processor.ts) extends it.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { MAX_PULL_FRAMES, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
-import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL } from '../transport/index.js';
+import { FlightRecorder } from '../flight/recording.js';
+import { AudioClockPublisher } from '../transport/audio_clock.js';
+import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
 
@@ -35,6 +37,28 @@ function toModule(wasm: NonNullable<ProcessorOptions['opusWasm']>): WebAssembly.
   return new WebAssembly.Module(new Uint8Array(view));
 }
 
+/**
+ * One way packets reach the engine: a ring (the node's own, or one a producer
+ * such as the takeover worker writes straight into), and the packet read from
+ * it that is not due yet, kept in this source's own bytes until its arrival.
+ */
+class PacketSource {
+  readonly ring: PacketRing;
+  readonly header = new Float64Array(HEADER_FIELDS);
+  readonly held: Uint8Array;
+  heldLength = -1;
+
+  constructor(ring: PacketRing, payloadBytes: number) {
+    this.ring = ring;
+    this.held = new Uint8Array(payloadBytes);
+  }
+
+  /** True when nothing is waiting in this source. */
+  empty(): boolean {
+    return this.ring.unreadBytes() === 0 && this.heldLength < 0;
+  }
+}
+
 /** Registers a processor class under the name JitterlaneNode creates its AudioWorkletNode with. */
 export function registerJitterlaneProcessor(processor: typeof JitterlaneProcessor): void {
   registerProcessor('jitterlane', processor);
@@ -43,8 +67,12 @@ export function registerJitterlaneProcessor(processor: typeof JitterlaneProcesso
 /** The product processor: the engine, fed from the packet ring, pulled once per render quantum. */
 export class JitterlaneProcessor extends AudioWorkletProcessor {
   protected readonly engine: Engine;
+  /** The node's own ring (shared, or fed by port batches). */
   private readonly ring: PacketRing;
-  private readonly header = new Float64Array(HEADER_FIELDS);
+  /** Every source drained at each quantum: the node's ring first, then those producers attached. */
+  private readonly sources: PacketSource[] = [];
+  /** Publishes the frames rendered so far, for producers that stamp arrivals on the audio clock. */
+  private readonly clock: AudioClockPublisher | null;
   private readonly resampler: OutputResampler | null;
   private readonly pullEngine: (frames: number) => Float32Array[];
   private readonly scratch: Float32Array[];
@@ -53,8 +81,6 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
   /** The context frame of the first process(): the engine clock starts there. */
   private startFrame = -1;
   protected renderErrors = 0;
-  /** Length of a packet read from the ring but not yet due (its bytes wait in the engine's input), or −1. */
-  private heldLength = -1;
   private closed = false;
 
   constructor(options: { processorOptions: ProcessorOptions; outputChannelCount?: number[] }) {
@@ -75,13 +101,17 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       slotBytes: o.slotBytes,
     });
     this.ring = o.ring ? new PacketRing(o.ring) : PacketRing.create(o.ringBytes, false);
+    this.sources.push(new PacketSource(this.ring, this.engine.inputView.length));
+    this.clock = o.clock ? new AudioClockPublisher(o.clock, rate) : null;
     this.resampler = rate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, rate, o.channels);
     this.engineFramesPerContextFrame = SAMPLE_RATE / rate;
     this.scratch = [];
     for (let c = 0; c < o.channels; c++) this.scratch.push(new Float32Array(MAX_PULL_FRAMES));
+    this.flight = o.flightRecorderBytes ? new FlightRecorder(o.flightRecorderBytes) : null;
     // Bound once: the resampler calls it inside process() without allocating a closure.
     this.pullEngine = (frames: number) => {
       this.engine.pullInto(this.scratch, frames);
+      this.flight?.pull(frames, this.scratch, this.engine.channels);
       return this.scratch;
     };
     this.port.onmessage = (event: MessageEvent<MainToProcessor>) => this.onMessage(event.data);
@@ -90,18 +120,37 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
 
   /** libopus, for codec 'opus': its memory is reported with the engine's. */
   private readonly opus: LibOpus | null;
+  /** Every call on the engine, when the page asked for a flight recording (off by default). */
+  private readonly flight: FlightRecorder | null;
 
   /** Rare commands; runs between render calls, where allocation is fine. */
   protected onMessage(message: MainToProcessor): void {
     try {
       if (message.type === 'packets') appendBatchToRing(message.batch, this.ring);
-      else if (message.type === 'profile') this.engine.setProfile(message.profile);
-      else if (message.type === 'reset') this.engine.reset();
+      else if (message.type === 'add-source') this.addSource(message.ring, message.port, message.ringBytes);
+      else if (message.type === 'profile') {
+        this.engine.setProfile(message.profile);
+        const p = message.profile;
+        if (this.flight) this.flight.profile(typeof p === 'string' ? PROFILE_IDS[p] : 0, typeof p === 'string' ? null : PROFILE_FIELDS.map((f) => (p as Record<string, number>)[f]));
+      } else if (message.type === 'reset') {
+        this.engine.reset();
+        this.flight?.reset();
+      } else if (message.type === 'flight') {
+        const f = this.flight;
+        this.port.postMessage({
+          type: 'flight',
+          id: message.id,
+          records: f ? f.bytes.slice(0, f.length) : new Uint8Array(0),
+          dropped: f ? f.dropped : 0,
+          outputFnv1a: f ? f.hash : 0,
+          stats: { ...this.engine.stats() },
+        });
+      }
       else if (message.type === 'stats') {
         const stats = {
           ...this.engine.stats(),
-          ringOverflow: this.ring.overflowCount,
-          ringOversize: this.ring.oversizeCount,
+          ringOverflow: this.sources.reduce((n, source) => n + source.ring.overflowCount, 0),
+          ringOversize: this.sources.reduce((n, source) => n + source.ring.oversizeCount, 0),
           renderErrors: this.renderErrors,
           wasmMemoryBytes: this.engine.memoryBytes,
           opusMemoryBytes: this.opus ? this.opus.exports.memory.buffer.byteLength : 0,
@@ -117,38 +166,57 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
   }
 
   /**
-   * Moves packets from the ring into the engine (payload copied straight into
-   * engine memory). A packet stamped with an arrival still in the future (a
-   * replay, or a sender ahead of the audio clock) is held, its bytes left in
-   * the engine's input area, until the clock passes it: packets enter the
-   * engine when the audio clock passes their arrival, as in the Node replay.
+   * A producer's own path to the engine: a shared ring it writes into, or a
+   * port it posts packet batches to (written into a ring of this thread's).
+   */
+  private addSource(shared: SharedArrayBuffer | undefined, port: MessagePort | undefined, ringBytes: number): void {
+    const ring = shared ? new PacketRing(shared) : PacketRing.create(ringBytes, false);
+    if (port) port.onmessage = (event: MessageEvent<{ batch: ArrayBuffer }>) => appendBatchToRing(event.data.batch, ring);
+    this.sources.push(new PacketSource(ring, this.engine.inputView.length));
+  }
+
+  /**
+   * Moves packets from every source into the engine. A packet stamped with an
+   * arrival still in the future (a replay, or a producer stamping on the
+   * audio clock between render bursts) is held in its source until the clock
+   * passes it: packets enter the engine when the audio clock passes their
+   * arrival, as in the Node replay.
    */
   private drain(): void {
-    const input = this.engine.inputView;
-    const h = this.header;
     // Read straight from the stats block (a view, no allocation): a getter returning a double would box it.
     const now = this.engine.statsView[STAT_NOW_FRAMES];
+    for (let i = 0; i < this.sources.length; i++) this.drainSource(this.sources[i], now);
+  }
+
+  private drainSource(source: PacketSource, now: number): void {
+    const h = source.header;
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
-      if (this.heldLength < 0) {
-        const length = this.ring.read(input, h);
+      if (source.heldLength < 0) {
+        const length = source.ring.read(source.held, h);
         if (length === READ_EMPTY) return;
         if (length < 0) continue; // too large for the engine: the ring counted it
-        this.heldLength = length;
+        source.heldLength = length;
       }
-      // A main-thread arrival is in context frames; the engine clock starts at startFrame.
+      // An arrival stamp is in context frames; the engine clock starts at startFrame.
       // Unstamped packets pass −1 (the engine takes its own clock): a Smi, where passing a
       // double to a call that is not inlined would box it, an allocation per packet.
       const stamped = h[HEADER_ARRIVAL];
       const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return;
-      this.engine.insertWritten(this.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
-      this.heldLength = -1;
+      const input = this.engine.inputView;
+      const length = source.heldLength;
+      const held = source.held;
+      for (let b = 0; b < length; b++) input[b] = held[b];
+      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      this.flight?.insert(input, length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, h[HEADER_MARKER] === 1);
+      source.heldLength = -1;
     }
   }
 
-  /** True when every packet the ring held has entered the engine (none unread, none held for its arrival). */
+  /** True when every packet the sources held has entered the engine (none unread, none held for its arrival). */
   protected allInserted(): boolean {
-    return this.ring.unreadBytes() === 0 && this.heldLength < 0;
+    for (let i = 0; i < this.sources.length; i++) if (!this.sources[i].empty()) return false;
+    return true;
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
@@ -160,7 +228,11 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       if (this.startFrame < 0) this.startFrame = typeof currentFrame === 'number' ? currentFrame : 0;
       this.drain();
       if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
-      else this.engine.pullInto(out, frames);
+      else {
+        this.engine.pullInto(out, frames);
+        this.flight?.pull(frames, out, this.engine.channels);
+      }
+      this.clock?.publish((typeof currentFrame === 'number' ? currentFrame : 0) + frames);
     } catch {
       this.renderErrors++;
       for (const channel of out) channel.fill(0);

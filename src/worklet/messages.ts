@@ -26,6 +26,10 @@ export interface ProcessorOptions {
   /** Packet slots and their size (engine defaults when absent). */
   slots?: number;
   slotBytes?: number;
+  /** Where the processor publishes the frames it has rendered (src/transport/audio_clock.ts); shared pages only. */
+  clock?: SharedArrayBuffer;
+  /** Bytes of the flight recorder (every engine call, for src/flight/replay.ts); absent or 0: off. */
+  flightRecorderBytes?: number;
   /** Trace replay in an OfflineAudioContext: record events and the stopping point, as the Node driver does. */
   replay?: ReplayRecording;
 }
@@ -60,6 +64,8 @@ export type MainToProcessor =
   | { type: 'profile'; profile: ProfileName | ProfileRecord }
   | { type: 'stats'; id: number }
   | { type: 'replay-result'; id: number }
+  | { type: 'flight'; id: number }
+  | { type: 'add-source'; ring?: SharedArrayBuffer; port?: MessagePort; ringBytes: number }
   | { type: 'reset' }
   | { type: 'close' };
 
@@ -67,4 +73,5 @@ export type ProcessorToMain =
   | { type: 'ready' }
   | { type: 'stats'; id: number; stats: Record<string, number> }
   | { type: 'replay-result'; id: number; result: ReplayRecordingResult }
+  | { type: 'flight'; id: number; records: Uint8Array; dropped: number; outputFnv1a: number; stats: Record<string, number> }
   | { type: 'error'; message: string };

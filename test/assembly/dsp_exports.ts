@@ -326,12 +326,13 @@ export function delayTrackerQuantileMs(handle: i32, quantile: f64): f64 {
 
 /** DelayTracker.lateness.coverMs for `handle`. */
 export function delayTrackerCoverMs(handle: i32, nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64): f64 {
-  return delayTrackers.at(handle).lateness.coverMs(nowMs, windowMs, episodeCostMs, marginMs, baseMs);
+  const t = delayTrackers.at(handle);
+  return t.lateness.coverMs(nowMs, windowMs, episodeCostMs, marginMs, baseMs, t.baselineMs());
 }
 
-/** DelayTracker.spikeLevelMs for `handle`. */
-export function delayTrackerSpikeLevelMs(handle: i32): f64 {
-  return delayTrackers.at(handle).spikeLevelMs;
+/** DelayTracker.spikeFloorMs for `handle`. */
+export function delayTrackerSpikeFloorMs(handle: i32): f64 {
+  return delayTrackers.at(handle).spikeFloorMs;
 }
 
 /** DelayTracker.minTransit for `handle`: fastest transit in the window, in frames. */

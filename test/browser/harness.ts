@@ -7,13 +7,13 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, type ChromiumOptions } from '../../src/replay/chromium.js';
+import { chromiumAvailable, launchChromium, type ChromiumLaunchOptions } from '../../src/replay/chromium.js';
 import { startStaticServer } from '../../src/replay/static_server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How the tests start Chromium: the one chromium.ts finds, without the sandbox (root in a container). */
-export const TEST_CHROMIUM: ChromiumOptions = { extraArgs: ['--no-sandbox'] };
+export const TEST_CHROMIUM: ChromiumLaunchOptions = { extraArgs: ['--no-sandbox'] };
 
 /** True when the browser tests can run here (Chromium installed). */
 export function browserAvailable(): boolean {
@@ -25,9 +25,9 @@ export function startServer(): Promise<{ server: Server; origin: string }> {
   return startStaticServer(ROOT);
 }
 
-/** Launches headless Chromium with a fresh profile. */
-export function launchBrowser(): ReturnType<typeof launchChromium> {
-  return launchChromium(TEST_CHROMIUM);
+/** Launches headless Chromium with a fresh profile, the tests' flags first, then `launch`'s flags and permissions. */
+export function launchBrowser(launch: ChromiumLaunchOptions = {}): ReturnType<typeof launchChromium> {
+  return launchChromium({ ...launch, extraArgs: [...(TEST_CHROMIUM.extraArgs ?? []), ...(launch.extraArgs ?? [])] });
 }
 
 /** Opens a page and forwards its console errors to the test output. */
@@ -43,15 +43,17 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
 
 /**
  * Inside a describe(): serves the repository and launches Chromium once for the
- * block, and opens pages that are ready (their script set window.pageReady).
+ * block (with `launch`'s extra flags and permissions, if any), and opens pages
+ * that are ready (their script set window.pageReady). `context()` and
+ * `origin()` are for tests that drive pages themselves.
  */
-export function withBrowser(): { open(path: string): Promise<Page> } {
+export function withBrowser(launch: ChromiumLaunchOptions = {}): { open(path: string): Promise<Page>; context(): BrowserContext; origin(): string } {
   let server: Server | undefined;
   let origin = '';
   let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
   beforeAll(async () => {
     ({ server, origin } = await startServer());
-    browser = await launchBrowser();
+    browser = await launchBrowser(launch);
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,5 +65,7 @@ export function withBrowser(): { open(path: string): Promise<Page> } {
       await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
       return page;
     },
+    context: () => browser!.context,
+    origin: () => origin,
   };
 }

@@ -1,70 +1,52 @@
-// The claim to the user, measured: the same PCMU call, leaving the sender with
-// a shared trace's jitter and loss (the sender's encoded transform holds each
-// frame for its packet's delay), played by Chromium's own jitter buffer
-// (NetEq, from getStats) and by jitterlane (l4s profile), side by side.
-// Whatever it shows is printed (README, closing note); the test asserts that
-// both buffers played the call and that the figures are complete.
+// The live comparison (npm run versus-neteq) on a 20 s subset: two shared
+// traces played through the network emulator into Chromium's NetEq and
+// jitterlane's l4s profile at once (passThrough: the same frames at the same
+// moment). Realtime on a shared machine: the bounds are generous and honest
+// (audio at the sent level, delays measured and finite, jitterlane earlier);
+// the figures are printed, and the README's table comes from the command.
 
 import { describe, expect, it } from 'vitest';
-import { prepareReplay } from '../../src/replay/prepared.js';
+import { compareLive, RELAYED_CALL_BROWSER, type LiveComparison } from '../../src/netem/live_comparison.js';
+import { scheduleFromTrace } from '../../src/netem/network_schedule.js';
 import { defaultTraceDir, traceFiles } from '../../src/replay/trace_set.js';
 import { readTrace } from '../../src/trace/index.js';
 import { browserAvailable, withBrowser } from './harness.js';
 
-const SECONDS = 15;
+const SECONDS = 20;
+const WARMUP_SECONDS = 3;
 
-interface Side {
-  packetsReceived: number;
-  jitterBufferDelay: number;
-  jitterBufferEmittedCount: number;
-  concealedSamples: number;
-  totalSamplesReceived: number;
-}
+describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane against Chromium\u2019s own jitter buffer, live through the emulator', () => {
+  const browser = withBrowser(RELAYED_CALL_BROWSER);
 
-/** Per packet of the first `seconds` of a trace, in sequence order: its delay above the fastest packet, or null where it was lost. */
-function delaySchedule(name: string, seconds: number): { delaysMs: (number | null)[]; meanDelayMs: number } {
-  const prepared = prepareReplay(readTrace(traceFiles(defaultTraceDir()).find((f) => f.name === name)!.path));
-  const transit = new Map(prepared.packets.map((p) => [p.seq, p.arrivalMs - p.sendMs]));
-  const fastest = Math.min(...transit.values());
-  const first = Math.min(...transit.keys());
-  const delaysMs: (number | null)[] = [];
-  for (let k = 0; k < seconds * 50; k++) {
-    const t = transit.get(first + k);
-    delaysMs.push(t === undefined ? null : t - fastest);
-  }
-  const present = delaysMs.filter((d): d is number => d !== null);
-  return { delaysMs, meanDelayMs: present.reduce((a, b) => a + b, 0) / present.length };
-}
-
-/** Mean buffer delay, concealment and METRICS.md's cost, added latency taken as buffer delay + mean network delay above the fastest packet. */
-function figures(side: Side, meanDelayMs: number) {
-  const bufferMs = (1000 * side.jitterBufferDelay) / side.jitterBufferEmittedCount;
-  const concealedPercent = (100 * side.concealedSamples) / side.totalSamplesReceived;
-  return { bufferMs, concealedPercent, cost: bufferMs + meanDelayMs + 20 * concealedPercent };
-}
-
-describe.runIf(browserAvailable() || process.env.CI === 'true')('jitterlane against Chromium\u2019s own jitter buffer', () => {
-  const browser = withBrowser();
-
-  it.each(['wswiki_rtp_conversacion', 'l4stests_irtt_up_dualpi2_l', 'd6g_5g_ping-cloud-mmWave'])('plays %s through both and reports both', async (name) => {
-    const { delaysMs, meanDelayMs } = delaySchedule(name, SECONDS);
-    const page = await browser.open(`/test/browser/pages/versus_neteq.html`);
-    const result = await page.evaluate(
-      (o) => (window as unknown as { compare: (o: unknown) => Promise<{ neteq: Side | null; jitterlane: Side; frames: number }> }).compare(o),
-      { delaysMs, seconds: SECONDS, profile: 'l4s' },
-    );
-    await page.close();
-    expect(result.neteq).not.toBeNull();
-    // Both decoded most of the call (the first frames go before ICE and DTLS are up). NetEq
-    // counts samples at the codec's rate (8 kHz for PCMU), jitterlane at its output rate.
-    expect(result.neteq!.jitterBufferEmittedCount).toBeGreaterThan(8000 * (SECONDS / 2));
-    expect(result.jitterlane.jitterBufferEmittedCount).toBeGreaterThan(48000 * (SECONDS / 2));
-    const neteq = figures(result.neteq!, meanDelayMs);
-    const ours = figures(result.jitterlane, meanDelayMs);
-    for (const value of [neteq.bufferMs, neteq.concealedPercent, ours.bufferMs, ours.concealedPercent]) expect(Number.isFinite(value)).toBe(true);
-    console.log(
-      `versus NetEq | ${name} | NetEq: buffer ${neteq.bufferMs.toFixed(1)} ms, concealed ${neteq.concealedPercent.toFixed(2)} %, cost ${neteq.cost.toFixed(1)} | ` +
-        `jitterlane l4s: buffer ${ours.bufferMs.toFixed(1)} ms, concealed ${ours.concealedPercent.toFixed(2)} %, cost ${ours.cost.toFixed(1)}`,
-    );
-  }, 60_000);
+  // A clean L4S-test path and a jittery home LAN (shared/traces/SOURCES.md §7–9, §4).
+  it.each(['l4stests_irtt_up_fq_codel', 'wswiki_rtp_conversacion'])('plays %s through both at the speech\u2019s level, and jitterlane plays it earlier', async (name) => {
+    const file = traceFiles(defaultTraceDir()).find((f) => f.name === name);
+    expect(file, `${name} in ${defaultTraceDir()}`).toBeDefined();
+    const run: LiveComparison = await compareLive(browser.context(), browser.origin(), scheduleFromTrace(readTrace(file!.path), SECONDS + WARMUP_SECONDS), {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      profiles: ['l4s'],
+    });
+    const neteq = run.players.find((p) => p.player === 'NetEq')!;
+    const ours = run.players.find((p) => p.player === 'jitterlane l4s')!;
+    for (const p of [neteq, ours]) {
+      console.log(
+        `versus NetEq | ${name} | ${p.player}: conceal ${p.concealedPercent.toFixed(2)} % (${p.concealmentEventsPerMinute.toFixed(1)}/min), buffer ${p.bufferDelayMs.toFixed(1)} ms, ` +
+          `cost ${p.cost.toFixed(1)}, end-to-end ${p.endToEnd?.medianMs.toFixed(1)} ms, level ${p.levelDb.toFixed(1)} dB | load ${run.loadBefore[0].toFixed(2)}`,
+      );
+      // Both played the call: 20 s of 20 ms packets (the relay forwarded them all; the trace loses few).
+      expect(p.packetsReceived).toBeGreaterThan(0.8 * SECONDS * 50);
+      // At the sent speech's level: Opus and both players keep it within a few dB (measured: within 1 dB).
+      expect(Math.abs(p.levelDb)).toBeLessThan(6);
+      // The end-to-end delay was measured on most of the speech and is finite (within the 2 s searched).
+      expect(p.endToEnd).not.toBeNull();
+      expect(p.endToEnd!.matched).toBeGreaterThanOrEqual(0.5 * p.endToEnd!.windows);
+      expect(Number.isFinite(p.endToEnd!.medianMs)).toBe(true);
+      expect(Number.isFinite(p.bufferDelayMs)).toBe(true);
+    }
+    // The product's promise, live: jitterlane l4s plays earlier than NetEq (by 5–230 ms in the runs the README reports, a loaded machine).
+    expect(ours.endToEnd!.medianMs).toBeLessThan(neteq.endToEnd!.medianMs);
+    // Every packet was played, concealed or counted: the relay emulated the trace's losses and nothing else.
+    expect(run.relay.streams.reduce((n, s) => n + s.overflow, 0)).toBe(0);
+  }, 90_000);
 });

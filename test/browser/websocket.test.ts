@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import { buildRtpPacket } from '../helpers/rtp_packet.js';
+import { buildRtpPacket } from '../../src/adapters/rtp_packet.js';
 import { startRtpWebSocketServer, type ScheduledPacket } from '../helpers/ws_test_server.js';
 import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page

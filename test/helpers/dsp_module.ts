@@ -105,7 +105,7 @@ export interface DspExports {
   delayTrackerObserve(handle: number, arrivalFrame: number, posFrame: number, memoryPackets: number, currentEstimateMs: number): void;
   delayTrackerQuantileMs(handle: number, quantile: number): number;
   delayTrackerCoverMs(handle: number, nowMs: number, windowMs: number, episodeCostMs: number, marginMs: number): number;
-  delayTrackerSpikeLevelMs(handle: number): number;
+  delayTrackerSpikeFloorMs(handle: number): number;
   delayTrackerMinTransit(handle: number): number;
   delayTrackerLastRelativeMs(handle: number): number;
   delayTrackerPackets(handle: number): number;

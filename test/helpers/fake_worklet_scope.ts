@@ -5,13 +5,15 @@
 // pin the node's API edge (bad arguments, close, a closed context) without a
 // browser; the browser tests run the same node in Chromium.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { buildFile, packageFile } from '../../src/engine/build_files.js';
 
 const PROCESSOR_URL = pathToFileURL(packageFile('dist/worklet/jitterlane-processor.js'));
 const WASM_URL = pathToFileURL(buildFile('jitterlane.wasm'));
+/** What the stand-in fetch serves: the built files. */
+const SERVED_FOLDERS = ['build', 'dist'].map((folder) => `${pathToFileURL(packageFile(folder)).href}/`);
 
 interface Processor {
   port: MessagePort;
@@ -71,14 +73,20 @@ export class FakeAudioContext extends EventTarget {
   }
 }
 
-/** The AudioWorkletNode stand-in: constructs the registered processor with the other end of its port. */
-export class FakeAudioWorkletNode {
+/**
+ * The AudioWorkletNode stand-in: constructs the registered processor with the
+ * other end of its port. As in a browser, a processor whose constructor throws
+ * does not make the node's constructor throw: the node fires 'processorerror'
+ * (an ErrorEvent) a task later and never renders.
+ */
+export class FakeAudioWorkletNode extends EventTarget {
   readonly port: MessagePort;
   readonly processor: Processor;
   alive = true;
   connections = 0;
 
   constructor(context: FakeAudioContext, name: string, options: { processorOptions: unknown }) {
+    super();
     if (context.state === 'closed') throw new DOMException('The context is closed', 'InvalidStateError');
     const Processor = registry.get(name);
     if (!Processor) throw new DOMException(`no processor '${name}'`, 'InvalidStateError');
@@ -86,7 +94,15 @@ export class FakeAudioWorkletNode {
     this.port = port1;
     nextProcessorPort = port2;
     // The browser clones processorOptions into the worklet's realm; here both share one realm.
-    this.processor = new Processor({ processorOptions: options.processorOptions, outputChannelCount: [1] });
+    let processor: Processor;
+    try {
+      processor = new Processor({ processorOptions: options.processorOptions, outputChannelCount: [1] });
+    } catch (error) {
+      processor = { port: port2, process: () => false };
+      this.alive = false;
+      setTimeout(() => this.dispatchEvent(Object.assign(new Event('processorerror'), { error, message: String((error as Error)?.message ?? error) })), 0);
+    }
+    this.processor = processor;
     context.nodes.push(this);
   }
 
@@ -101,7 +117,7 @@ export class FakeAudioWorkletNode {
 
 /**
  * Installs the stand-ins on globalThis (AudioWorkletNode, a fetch that serves
- * the built wasm from disk; crossOriginIsolated when `isolated`) and returns
+ * the built files from disk; crossOriginIsolated when `isolated`) and returns
  * what to pass to JitterlaneNode.create. `restore()` puts the globals back.
  */
 export function installFakeWorkletScope(isolated = false): { options: { processorUrl: string; wasmUrl: string }; restore(): void } {
@@ -110,9 +126,12 @@ export function installFakeWorkletScope(isolated = false): { options: { processo
   g.AudioWorkletNode = FakeAudioWorkletNode;
   // Not '[native code]': JitterlaneNode would take the polyfill path and fetch bytes; both paths work here.
   g.crossOriginIsolated = isolated;
+  // Serves the built files (build/, dist/) from disk, 404 for anything else.
   globalThis.fetch = (async (url: string | URL) => {
-    if (String(url) !== WASM_URL.href) return new Response(null, { status: 404 });
-    return new Response(readFileSync(fileURLToPath(WASM_URL)), { headers: { 'content-type': 'application/wasm' } });
+    const href = String(url);
+    const served = SERVED_FOLDERS.some((prefix) => href.startsWith(prefix));
+    if (!served || !existsSync(fileURLToPath(href))) return new Response(null, { status: 404 });
+    return new Response(readFileSync(fileURLToPath(href)), { headers: { 'content-type': href.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' } });
   }) as typeof fetch;
   return {
     options: { processorUrl: PROCESSOR_URL.href, wasmUrl: WASM_URL.href },
@@ -127,4 +146,17 @@ export function installFakeWorkletScope(isolated = false): { options: { processo
 /** Lets posted messages (port batches, stats requests and replies) be delivered. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A FakeAudioContext that is an OfflineAudioContext (installed as the global one while `run` runs). */
+export async function withFakeOfflineAudioContext<T>(run: (context: FakeAudioContext) => Promise<T>): Promise<T> {
+  class FakeOfflineAudioContext extends FakeAudioContext {}
+  const g = globalThis as Record<string, unknown>;
+  const saved = g.OfflineAudioContext;
+  g.OfflineAudioContext = FakeOfflineAudioContext;
+  try {
+    return await run(new FakeOfflineAudioContext());
+  } finally {
+    g.OfflineAudioContext = saved;
+  }
 }

@@ -30,11 +30,12 @@ describe.each(['speech-20ms-fec', 'speech-10ms-fec'] as const)('concealment of l
 
   it.each(losses.filter((l) => l.includes('random')))('recovers the waveform only with FEC: segmental SNR (%s)', (loss) => {
     const m = byMode(rows, loss);
-    // One lost packet at a time: FEC rebuilds it (5.4 to 12.3 dB measured); concealment
-    // only guesses the waveform and scores about 0 dB, like silence (which is 0 by definition).
+    // One lost packet at a time: FEC rebuilds it (6.4 to 12.3 dB measured); concealment
+    // only guesses the waveform: libopus's PLC asked 10 ms at a time carries its first
+    // milliseconds on (1.2 to 3.2 dB measured), silence is 0 by definition.
     expect(m['FEC']!.segmentalSnrDb).toBeGreaterThan(m['codec PLC']!.segmentalSnrDb + 4);
     expect(m['FEC']!.segmentalSnrDb).toBeGreaterThan(m['silence']!.segmentalSnrDb + 4);
-    expect(Math.abs(m['codec PLC']!.segmentalSnrDb)).toBeLessThan(2);
+    expect(Math.abs(m['codec PLC']!.segmentalSnrDb)).toBeLessThan(4);
     // Most losses are recovered; the rest follow another loss (FEC reaches back one packet)
     // or precede a packet without LBRR. Measured: 70 % (20 ms, 20 % loss) to 90 %.
     expect(m['FEC']!.fecRecovered).toBeGreaterThan(0.6 * m['FEC']!.lostPackets);

@@ -48,8 +48,8 @@ describe('chromiumArgs', () => {
     expect(args).not.toContain('--no-sandbox');
   });
 
-  it('adds the flags of $JITTERLANE_CHROMIUM_FLAGS, or the extraArgs option instead', () => {
+  it('adds the flags of $JITTERLANE_CHROMIUM_FLAGS, then those of the extraArgs option', () => {
     expect(chromiumArgs({}, { [CHROMIUM_FLAGS_ENV]: '--no-sandbox  --lang=en' }).slice(-2)).toEqual(['--no-sandbox', '--lang=en']);
-    expect(chromiumArgs({ extraArgs: ['--mute-audio'] }, { [CHROMIUM_FLAGS_ENV]: '--no-sandbox' }).slice(-1)).toEqual(['--mute-audio']);
+    expect(chromiumArgs({ extraArgs: ['--mute-audio'] }, { [CHROMIUM_FLAGS_ENV]: '--no-sandbox' }).slice(-2)).toEqual(['--no-sandbox', '--mute-audio']);
   });
 });

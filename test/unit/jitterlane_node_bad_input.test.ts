@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JitterlaneError } from '../../src/engine/index.js';
 import { JitterlaneNode } from '../../src/jitterlane_node.js';
-import { FakeAudioContext, installFakeWorkletScope } from '../helpers/fake_worklet_scope.js';
+import { FakeAudioContext, installFakeWorkletScope, withFakeOfflineAudioContext } from '../helpers/fake_worklet_scope.js';
 import { pcm16le, tone } from '../helpers/engine_stream.js';
 
 /** One 20 ms packet of a 0.5 tone (1920 bytes of PCM16LE). */
@@ -182,12 +182,8 @@ describe('JitterlaneNode after close() and with a closed AudioContext', () => {
   });
 
   it('still answers getStats once an OfflineAudioContext finished rendering (its state reads closed too)', async () => {
-    class FakeOfflineAudioContext extends FakeAudioContext {}
-    const g = globalThis as Record<string, unknown>;
-    const saved = g.OfflineAudioContext;
-    g.OfflineAudioContext = FakeOfflineAudioContext;
-    try {
-      context = new FakeOfflineAudioContext();
+    await withFakeOfflineAudioContext(async (offline) => {
+      context = offline;
       const node = await createNode();
       pushStream(node, 5);
       await node.getStats();
@@ -196,9 +192,7 @@ describe('JitterlaneNode after close() and with a closed AudioContext', () => {
       context.dispatchEvent(new Event('statechange'));
       expect((await node.getStats()).packetsReceived).toBe(5);
       expect(() => node.push(PAYLOAD, { sequenceNumber: 6, timestamp: 6 * 960 })).not.toThrow();
-    } finally {
-      g.OfflineAudioContext = saved;
-    }
+    });
   });
 
   it('refuses to create a node on a closed AudioContext with a JitterlaneError', async () => {

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// npm run versus-neteq: every shared trace that carries or implies a 20 ms
+// voice stream, played live through the network emulator into Chromium's
+// NetEq and jitterlane (both profiles) at once; writes the table (markdown)
+// and every figure (JSON) into out/. See README "Against the browser's own
+// jitter buffer" for the method.
+//
+//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--out out/versus-neteq]
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchChromium } from '../dist/src/replay/chromium.js';
+import { startStaticServer } from '../dist/src/replay/static_server.js';
+import { defaultTraceDir, traceFiles } from '../dist/src/replay/trace_set.js';
+import { readTrace } from '../dist/src/trace/index.js';
+import { compareLive, RELAYED_CALL_BROWSER } from '../dist/src/netem/live_comparison.js';
+import { comparisonMarkdown } from '../dist/src/netem/comparison_table.js';
+import { scheduleFromTrace, zeroJitterSchedule } from '../dist/src/netem/network_schedule.js';
+
+/**
+ * Traces left out by default: d6g's pings are 1 s apart, too sparse to stand
+ * for a 20 ms stream packet by packet (shared/traces/SOURCES.md §10).
+ */
+const LEFT_OUT = new Set(['d6g_5g_ping-cloud-mmWave']);
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '120' },
+    warmup: { type: 'string', default: '5' },
+    traces: { type: 'string' },
+    profiles: { type: 'string', default: 'l4s,classic' },
+    busy: { type: 'boolean', default: false },
+    isolated: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'out/versus-neteq' },
+  },
+});
+const seconds = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
+if (!(seconds > 0) || !(warmupSeconds >= 0)) throw new Error('--seconds must be > 0 and --warmup ≥ 0');
+const profiles = values.profiles.split(',');
+if (profiles.some((p) => p !== 'l4s' && p !== 'classic')) throw new Error('--profiles is a list of l4s and classic');
+
+const files = traceFiles(defaultTraceDir());
+const names = values.traces ? values.traces.split(',') : ['zero-jitter', ...files.map((f) => f.name).filter((n) => !LEFT_OUT.has(n))];
+const schedules = names.map((name) => {
+  if (name === 'zero-jitter') return zeroJitterSchedule();
+  const file = files.find((f) => f.name === name);
+  if (!file) throw new Error(`no trace ${name} in ${defaultTraceDir()} (there are: zero-jitter, ${files.map((f) => f.name).join(', ')})`);
+  // The call's packet k takes the trace's packet k from the call's first packet on, the warm-up included.
+  return scheduleFromTrace(readTrace(file.path), seconds + warmupSeconds);
+});
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { server, origin } = await startStaticServer(root);
+const browser = await launchChromium(RELAYED_CALL_BROWSER);
+const runs = [];
+try {
+  for (const schedule of schedules) {
+    process.stderr.write(`${schedule.name}: ${seconds} s${values.busy ? ', main thread busy' : ''}…\n`);
+    runs.push(await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated }));
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+const when = new Date().toISOString();
+const title = `jitterlane against NetEq, live through the emulator (${when}; ${seconds} s per trace after ${warmupSeconds} s warm-up${values.busy ? '; main thread busy: 20 ms task every 50 ms' : ''}; ${values.isolated ? 'shared ring (isolated page)' : 'port (non-isolated page)'})`;
+const markdown = comparisonMarkdown(title, runs);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(`${values.out}.md`, markdown);
+writeFileSync(`${values.out}.json`, JSON.stringify({ when, seconds, warmupSeconds, busy: values.busy, isolated: values.isolated, runs }, null, 2) + '\n');
+process.stdout.write(markdown + `\nwritten: ${values.out}.md, ${values.out}.json\n`);
