@@ -17,6 +17,7 @@ import { metricsReport, qualityFigures } from './replay/quality.js';
 import { describeStreamReport, streamReport } from './replay/stream_report.js';
 import { formatArtefacts, formatMetrics, formatTable } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
+import { replayFlight } from './flight/replay.js';
 import { NETEM_USAGE, runNetem } from './netem/netem_command.js';
 import { formatSsrc, readRtpPackets, readTrace, streamStatistics } from './trace/index.js';
 
@@ -59,6 +60,13 @@ const COMMAND_USAGE = {
   cannot be read is reported on stderr and the others go on; the exit status is
   then 1.`,
   netem: NETEM_USAGE.trimStart(),
+  flight: `jitterlane flight FILE [--json]
+
+  Replays a flight recording (JitterlaneNode's flightRecording(), saved to FILE)
+  through a fresh engine: the same inserts, arrivals, pulls and profile changes
+  as the live call. Prints whether the output fingerprint matches the live one
+  and the live and replayed counters side by side; exit status 1 when they
+  differ. Then \`jitterlane replay\`'s tools apply to the call as to a trace.`,
 } as const;
 
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).map((usage) => `  ${usage.split('\n')[0]}`).join('\n')}\n\njitterlane COMMAND --help says more about each.`;
@@ -224,6 +232,26 @@ function listStreams(path: string, json: boolean): void {
   );
 }
 
+/** Returns the exit status: 1 when the replay did not reproduce the live run. */
+function runFlight(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UsageError('flight takes exactly one FILE', 'flight');
+  const result = replayFlight(new Uint8Array(readFileSync(positionals[0])));
+  const names = ['packetsReceived', 'packetsDiscarded', 'concealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration', 'removedSamplesForAcceleration', 'totalSamplesEmitted'] as const;
+  const live = result.header.stats;
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ matches: result.matches, inserts: result.inserts, pulls: result.pulls, dropped: result.header.dropped, live: Object.fromEntries(names.map((n) => [n, live[n]])), replay: Object.fromEntries(names.map((n) => [n, result.stats[n]])) }) + '\n');
+  } else {
+    process.stdout.write(`${positionals[0]}: ${result.inserts} inserts, ${result.pulls} pulls; output ${result.matches ? 'matches' : 'DIFFERS from'} the live run${result.header.dropped > 0 ? ` (the recording dropped ${result.header.dropped} records when its store filled)` : ''}\n`);
+    process.stdout.write(formatTable(names.map((n) => ({ counter: n, live: String(live[n]), replay: String(result.stats[n]) })), [
+      { key: 'counter', title: 'counter' },
+      { key: 'live', title: 'live', align: 'right' },
+      { key: 'replay', title: 'replay', align: 'right' },
+    ]) + '\n');
+  }
+  return result.matches ? 0 : 1;
+}
+
 function runStreams(args: string[]): void {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('streams takes exactly one TRACE', 'streams');
@@ -262,6 +290,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'streams') runStreams(rest);
     else if (command === 'compare') return runCompare(rest);
     else if (command === 'netem') await runNetem(rest);
+    else if (command === 'flight') return runFlight(rest);
     else throw new UsageError(command ? `unknown command ${command}` : 'no command');
     return 0;
   } catch (error) {

@@ -1,0 +1,79 @@
+// The flight recorder: a JitterlaneNode created with flightRecorderBytes
+// records every call its processor makes on the engine; replayed through a
+// fresh engine in Node (src/flight/replay.ts) the recording gives the live
+// run's output fingerprint and stats exactly. Run here with the real
+// processor bundle in the fake worklet scope; the browser test runs it live.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JitterlaneNode } from '../../src/jitterlane_node.js';
+import { readFlightRecords, parseFlightFile } from '../../src/flight/recording.js';
+import { replayFlight } from '../../src/flight/replay.js';
+import { FakeAudioContext, installFakeWorkletScope } from '../helpers/fake_worklet_scope.js';
+import { PACKET_FRAMES, framesOfMs, pcm16Source, planStream, seededRandom, speech } from '../helpers/engine_stream.js';
+
+let scope: ReturnType<typeof installFakeWorkletScope>;
+let context: FakeAudioContext;
+
+beforeEach(() => {
+  scope = installFakeWorkletScope();
+  context = new FakeAudioContext();
+});
+
+afterEach(() => scope.restore());
+
+/** 6 s of speech with jitter up to 30 ms and 3 % loss, pushed quantum by quantum with their arrival frames. */
+async function playRough(node: JitterlaneNode): Promise<void> {
+  const random = seededRandom(5);
+  const packets = planStream({ count: 300, payload: pcm16Source(speech()), arrival: (_i, send) => send + framesOfMs(5 + 30 * random() ** 3) })
+    .filter(() => random() > 0.03)
+    .sort((a, b) => a.arrivalFrame - b.arrivalFrame);
+  let next = 0;
+  for (let frame = 0; frame < 300 * PACKET_FRAMES + framesOfMs(500); frame += 128) {
+    while (next < packets.length && packets[next]!.arrivalFrame <= frame) {
+      const p = packets[next++]!;
+      node.push(p.payload, { sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, arrivalFrame: p.arrivalFrame });
+    }
+    if (frame === framesOfMs(3000)) node.setProfile('l4s');
+    // Port batches reach the processor on a message task: let them arrive before the quantum renders.
+    await new Promise((resolve) => setImmediate(resolve));
+    context.render(1);
+  }
+}
+
+describe('the flight recorder', () => {
+  it('replays a live run to the same output fingerprint and the same concealment', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 4 << 20 });
+    await playRough(node);
+    const file = await node.flightRecording();
+    const live = parseFlightFile(file).header;
+    expect(live.dropped).toBe(0);
+    const records = [...readFlightRecords(parseFlightFile(file).records)];
+    expect(records.filter((r) => r.kind === 'profile')).toHaveLength(1);
+
+    const replayed = replayFlight(file);
+    expect(replayed.matches).toBe(true);
+    expect(replayed.outputFnv1a).toBe(live.outputFnv1a);
+    // The run was rough enough to conceal and stretch; the replay did the same, to the sample.
+    expect(live.stats.concealedSamples).toBeGreaterThan(0);
+    for (const name of ['concealedSamples', 'concealmentEvents', 'packetsReceived', 'packetsDiscarded', 'insertedSamplesForDeceleration', 'removedSamplesForAcceleration']) {
+      expect(replayed.stats[name as keyof typeof replayed.stats], name).toBe(live.stats[name]);
+    }
+    node.close();
+  });
+
+  it('stops recording when its store is full, keeping the start, and says how many records it dropped', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 64 * 1024 });
+    await playRough(node);
+    const { header, records } = parseFlightFile(await node.flightRecording());
+    expect(header.dropped).toBeGreaterThan(0);
+    expect(records.length).toBeLessThanOrEqual(64 * 1024);
+    expect(records.length).toBeGreaterThan(60 * 1024);
+    node.close();
+  });
+
+  it('refuses to give a recording when the node was created without the recorder', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE' });
+    await expect(node.flightRecording()).rejects.toThrow(/flightRecorderBytes/);
+    node.close();
+  });
+});
