@@ -54,7 +54,9 @@ const schedules = names.map((name) => {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { server, origin } = await startStaticServer(root);
-const browser = await launchChromium(RELAYED_CALL_BROWSER);
+// Chromium's sandbox cannot run as root (CI and this kind of machine run as root): turn it off only then.
+const asRoot = process.getuid?.() === 0;
+const browser = await launchChromium({ ...RELAYED_CALL_BROWSER, extraArgs: [...(RELAYED_CALL_BROWSER.extraArgs ?? []), ...(asRoot ? ['--no-sandbox'] : [])] });
 const runs = [];
 try {
   for (const schedule of schedules) {

@@ -95,9 +95,11 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the demo page',
 
     // The page is cross-origin isolated, so the node took the SharedArrayBuffer ring.
     expect(after.transport).toBe('shared-ring');
-    // Every plot took new points and was redrawn differently.
+    // Every plot took new points; those whose values move every poll (arrivals, buffer) were redrawn
+    // differently. The events and profile plots can be flat for a second (no stretch, no switch), and a
+    // flat strip redraws to the same picture.
     for (const name of ['arrivals', 'buffer', 'events', 'profiles']) expect(after.chartPoints[name]).toBeGreaterThan(before.chartPoints[name]);
-    imagesAfter.forEach((image, i) => expect(image).not.toBe(imagesBefore[i]));
+    for (const i of [0, 1]) expect(imagesAfter[i]).not.toBe(imagesBefore[i]);
     // The stats table is the node's getStats(), and its counters moved.
     expect(tableAfter).not.toBe(tableBefore);
     expect(tableAfter).toContain('packetsReceived');
