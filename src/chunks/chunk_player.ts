@@ -1,0 +1,406 @@
+// The chunk-stream player: AI-voice servers send audio chunks (of any length,
+// often seconds ahead of real time at a response's start, then at the pace of
+// generation), not RTP. The player keeps what has arrived in a store sized by
+// duration (chunk_store.ts), cuts it into packets as playout needs them and
+// feeds the same engine the packet path uses, so gaps of slow generation are
+// concealed or stretched like network jitter, with the same profiles; audio
+// ahead of real time is never seen as jitter. Between responses the engine
+// rests (it is not pulled: silence is silence, and a response's end is no
+// loss); each response starts a fresh stream. interrupt() fades out within
+// 5 ms and tells how much of the response played, for a truncate call; marks
+// fire when playout reaches them.
+//
+// The same class runs in Node (server-side agents pull it themselves) and
+// inside the chunk worklet (chunk_processor.ts). pull() allocates nothing; the
+// other calls (pushChunk, done, mark, interrupt, clear) are for the thread that
+// receives chunks.
+
+import type { Engine, EngineModule, ProfileName, ProfileRecord } from '../engine/index.js';
+import { JitterlaneError } from '../engine/errors.js';
+import { STAT_BUFFERED_MS, STAT_NOW_FRAMES, STAT_PACKETS_BUFFERED } from '../engine/contract.js';
+import type { LibOpus } from '../codecs/libopus.js';
+import { chunkFormat, type ChunkEncoding, type ChunkFormat } from './chunk_format.js';
+import { ChunkResampler } from './chunk_resampler.js';
+import { ChunkStore } from './chunk_store.js';
+
+/** The engine's rate: what media positions count in. */
+const ENGINE_RATE = 48000;
+/** 20 ms packets, the size RTP voice uses: small enough to follow, large enough to cost little. */
+const PACKET_MS = 20;
+/** The fade of interrupt(): 5 ms (the issue's bound), long enough not to click. */
+const FADE_FRAMES = 240;
+/** Silence played after a response's last sample so it ends whole, then the engine rests. */
+const TAIL_PACKETS = 1;
+/** Marks remembered at once. */
+const MAX_MARKS = 256;
+/** Events kept between drains. */
+const MAX_EVENTS = 256;
+
+/** Options of a chunk player. */
+export interface ChunkPlayerOptions {
+  encoding: ChunkEncoding;
+  sampleRate: number;
+  profile?: ProfileName | ProfileRecord;
+  /** Seconds of audio the store holds ahead of playout (default 180: three minutes of speech). */
+  storeSeconds?: number;
+}
+
+/** What happened, in order, for the thread that listens. */
+export type ChunkEvent =
+  | { kind: 'mark'; name: string; responseId: string }
+  | { kind: 'response-start'; responseId: string }
+  | { kind: 'response-end'; responseId: string; playedMs: number };
+
+/** Per-response figures. */
+export interface ResponseStats {
+  responseId: string;
+  /** Engine ms from the response's first chunk to its first played sample (null until then). */
+  timeToFirstAudioMs: number | null;
+  /** Times the response's audio came later than real time needed it: generation too slow to keep up. */
+  underruns: number;
+  playedMs: number;
+  /** Audio of the response never played (interrupted or cleared), and chunks refused after an interrupt. */
+  droppedMs: number;
+  state: 'queued' | 'playing' | 'ended' | 'interrupted' | 'cleared';
+}
+
+interface Response {
+  stats: ResponseStats;
+  /** Store positions (bytes): where the response starts, and where it ends once done(). */
+  startByte: number;
+  endByte: number | null;
+  /** Engine frames of the response fed to the engine, and of it pushed so far. */
+  fedFrames: number;
+  pushedFrames: number;
+  firstChunkAtFrames: number;
+}
+
+interface Mark {
+  name: string;
+  response: Response;
+  /** Media position in the response, engine frames. */
+  atFrames: number;
+}
+
+/** Plays chunk streams through an engine (see the file comment). */
+export class ChunkPlayer {
+  readonly format: ChunkFormat;
+  readonly engine: Engine;
+  private readonly store: ChunkStore;
+  private readonly resampler: ChunkResampler | null;
+  private readonly packetBytes: number;
+  /** Engine frames per stored byte. */
+  private readonly framesPerByte: number;
+  private readonly responses: Response[] = [];
+  private readonly marks: Mark[] = [];
+  private readonly events: ChunkEvent[] = [];
+  private readonly interrupted = new Set<string>();
+  /** When chunks reached the store: their end's store position and the player's clock then (frames). */
+  private readonly arrivals: { endByte: number; atFrames: number }[] = [];
+  /** The engine frame the current response's first packet was due at, and packets of it fed. */
+  private responseDueFrame = 0;
+  private packetsFed = 0;
+  private readonly packetFrames = (ENGINE_RATE * PACKET_MS) / 1000;
+  private current: Response | null = null;
+  private sequence = 0;
+  private timestamp = 0;
+  private tailToFeed = 0;
+  /** Frames left of an interrupt's fade. */
+  private fadeLeft = 0;
+  /** Frames the player emitted: its clock (the engine's stops while it rests). */
+  private clockFrames = 0;
+  private nextAnonymous = 1;
+  private droppedChunks = 0;
+
+  constructor(module: EngineModule, options: ChunkPlayerOptions, opus?: LibOpus) {
+    this.format = chunkFormat(options.encoding, options.sampleRate);
+    const seconds = options.storeSeconds ?? 180;
+    if (!(seconds > 0 && seconds <= 3600)) throw new JitterlaneError(`storeSeconds must be in (0, 3600], got ${seconds}`);
+    const f = this.format;
+    this.packetBytes = ((f.storeRate * PACKET_MS) / 1000) * f.bytesPerSample;
+    this.engine = module.createEngine({ codec: f.codec, clockRate: f.storeRate, payloadRate: f.storeRate, profile: options.profile ?? 'l4s', opus, slotBytes: Math.max(2048, this.packetBytes) });
+    this.store = new ChunkStore(Math.ceil(seconds * f.storeRate) * f.bytesPerSample);
+    this.resampler = f.resampled ? new ChunkResampler(f.sampleRate) : null;
+    this.framesPerByte = ENGINE_RATE / f.storeRate / f.bytesPerSample;
+  }
+
+  /** The last response not done, if any. */
+  private lastOpen(responseId?: string): Response | undefined {
+    for (let i = this.responses.length - 1; i >= 0; i--) {
+      const r = this.responses[i];
+      if (r.endByte === null && (responseId === undefined || r.stats.responseId === responseId)) return r;
+    }
+    return undefined;
+  }
+
+  /** The response chunks go to: the named one, or the last one not done. */
+  private responseFor(responseId: string | undefined): Response | null {
+    const id = responseId ?? this.lastOpen()?.stats.responseId ?? `response-${this.nextAnonymous++}`;
+    if (this.interrupted.has(id)) return null;
+    let r = this.responses.find((x) => x.stats.responseId === id && x.endByte === null);
+    if (!r) {
+      r = {
+        stats: { responseId: id, timeToFirstAudioMs: null, underruns: 0, playedMs: 0, droppedMs: 0, state: 'queued' },
+        startByte: this.store.writePosition,
+        endByte: null,
+        fedFrames: 0,
+        pushedFrames: 0,
+        firstChunkAtFrames: this.clockFrames,
+      };
+      this.responses.push(r);
+    }
+    return r;
+  }
+
+  /**
+   * Queues a chunk of the stream's encoding (bytes; for 'f32', little-endian
+   * float32) for `responseId` (default: the response still open). Returns
+   * false, counting it, when the response was interrupted. Throws
+   * JitterlaneError when the store is full.
+   */
+  pushChunk(bytes: Uint8Array, responseId?: string): boolean {
+    const r = this.responseFor(responseId);
+    if (!r) {
+      this.droppedChunks++;
+      const ir = this.responses.find((x) => x.stats.responseId === responseId);
+      if (ir) ir.stats.droppedMs += (bytes.length / this.sampleBytes() / this.format.sampleRate) * 1000;
+      return false;
+    }
+    let stored = bytes;
+    if (this.resampler) stored = new Uint8Array(this.resampler.push(this.toFloat(bytes)).buffer);
+    else if (bytes.length % this.format.bytesPerSample !== 0) throw new JitterlaneError(`a ${this.format.encoding} chunk must hold whole samples (${this.format.bytesPerSample} bytes each), got ${bytes.length} bytes`);
+    this.store.append(stored);
+    this.arrivals.push({ endByte: this.store.writePosition, atFrames: this.clockFrames });
+    r.pushedFrames += stored.length * this.framesPerByte;
+    return true;
+  }
+
+  /** The response's last chunk has come: it ends when its audio has played (no concealment after it). */
+  done(responseId?: string): void {
+    const r = this.lastOpen(responseId);
+    if (!r) return;
+    if (this.resampler) {
+      const tail = this.resampler.flush();
+      this.resampler.reset();
+      if (tail.length > 0) {
+        this.store.append(new Uint8Array(tail.buffer));
+        r.pushedFrames += tail.length;
+      }
+    }
+    r.endByte = this.store.writePosition;
+  }
+
+  /** A mark at the end of what was pushed for the open response: fires when playout reaches it. */
+  mark(name: string, responseId?: string): void {
+    if (this.marks.length >= MAX_MARKS) throw new JitterlaneError(`more than ${MAX_MARKS} marks wait to fire`);
+    const r = this.responseFor(responseId);
+    if (!r) return;
+    this.marks.push({ name, response: r, atFrames: r.pushedFrames });
+  }
+
+  /** Drops everything queued (telephony `clear`): what plays now fades out; marks not reached never fire. */
+  clear(): void {
+    this.stop('cleared');
+  }
+
+  /**
+   * Barge-in: playout fades out within 5 ms, everything queued is dropped, and
+   * chunks that come later for the interrupted response are dropped and
+   * counted. Returns the response and how much of it played, in ms of its
+   * audio (counted to the last sample of the fade).
+   */
+  interrupt(): { responseId: string | null; playedMs: number } {
+    const r = this.current;
+    const playedFrames = r ? this.playedFrames(r) + Math.min(FADE_FRAMES, this.aheadFrames()) : 0;
+    this.stop('interrupted');
+    return { responseId: r ? r.stats.responseId : null, playedMs: (playedFrames * 1000) / ENGINE_RATE };
+  }
+
+  private stop(state: 'interrupted' | 'cleared'): void {
+    const r = this.current;
+    if (r) this.fadeLeft = FADE_FRAMES;
+    for (const x of this.responses) {
+      if (x.stats.state === 'ended' || x.stats.state === 'interrupted' || x.stats.state === 'cleared') continue;
+      if (state === 'interrupted') this.interrupted.add(x.stats.responseId);
+      const played = x === r ? this.playedFrames(x) + Math.min(FADE_FRAMES, this.aheadFrames()) : 0;
+      x.stats.playedMs = (played * 1000) / ENGINE_RATE;
+      x.stats.droppedMs += ((x.pushedFrames - played) * 1000) / ENGINE_RATE;
+      x.stats.state = state;
+      if (x.endByte === null) x.endByte = this.store.writePosition;
+    }
+    this.store.discardTo();
+    this.marks.length = 0;
+    this.tailToFeed = 0;
+    this.resampler?.reset();
+    this.current = null;
+  }
+
+  /** Engine frames buffered ahead of the play point (refreshed by the last pull). */
+  private aheadFrames(): number {
+    return (this.engine.statsView[STAT_BUFFERED_MS] * ENGINE_RATE) / 1000;
+  }
+
+  /** Media frames of `r` played: what was fed to the engine less what waits in it. */
+  private playedFrames(r: Response): number {
+    return Math.max(0, r.fedFrames - this.aheadFrames());
+  }
+
+  private sampleBytes(): number {
+    return this.format.encoding === 'pcm16' ? 2 : this.format.encoding === 'f32' ? 4 : 1;
+  }
+
+  private toFloat(bytes: Uint8Array): Float32Array {
+    if (this.format.encoding === 'f32') return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length - (bytes.length % 4)));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const out = new Float32Array(bytes.length >> 1);
+    for (let i = 0; i < out.length; i++) out[i] = view.getInt16(2 * i, true) / 32768;
+    return out;
+  }
+
+  /** Moves the next response into play when the engine rests. */
+  private startNext(): void {
+    // Finished responses are kept for stats, the latest 64 of them.
+    while (this.responses.length > 64 && this.responses[0].stats.state !== 'queued' && this.responses[0] !== this.current) this.responses.shift();
+    const next = this.responses.find((r) => r.stats.state === 'queued' && (r.endByte === null ? this.store.writePosition > r.startByte : true));
+    if (!next) return;
+    this.engine.reset();
+    this.responseDueFrame = this.engine.statsView[STAT_NOW_FRAMES];
+    this.packetsFed = 0;
+    this.current = next;
+    next.stats.state = 'playing';
+    if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-start', responseId: next.stats.responseId });
+  }
+
+  /**
+   * The player's clock when the bytes up to absolute store position `end`
+   * had all arrived (chunk arrivals are kept in order; older ones are let go).
+   */
+  private arrivedAt(end: number): number {
+    while (this.arrivals.length > 1 && this.arrivals[1].endByte <= this.store.readPosition) this.arrivals.shift();
+    for (const a of this.arrivals) if (a.endByte >= end) return a.atFrames;
+    return Infinity;
+  }
+
+  /**
+   * Inserts each packet when it is due: as a sender at real-time pace would
+   * deliver it (the response's start + its media time), or when its bytes
+   * arrived if generation was slower. Audio ahead of real time so waits in
+   * the store and reaches the engine without jitter; slow generation reaches
+   * it late, as network lateness does, and is concealed or stretched.
+   */
+  private feed(): void {
+    const r = this.current!;
+    const now = this.engine.statsView[STAT_NOW_FRAMES];
+    // The player's clock runs on while the engine rests: map arrivals onto the engine's clock.
+    const engineMinusPlayer = now - this.clockFrames;
+    for (;;) {
+      const due = this.responseDueFrame + this.packetsFed * this.packetFrames;
+      if (due > now) return;
+      const end = r.endByte ?? Infinity;
+      const left = Math.min(this.store.available, end - this.store.readPosition);
+      const whole = left >= this.packetBytes;
+      const last = r.endByte !== null && left > 0 && !whole;
+      let length = 0;
+      let arrival = due;
+      if (whole || last) {
+        const upTo = this.store.readPosition + Math.min(this.packetBytes, left);
+        arrival = Math.max(due, this.arrivedAt(upTo) + engineMinusPlayer);
+        if (arrival > now) return;
+        // The payload goes straight into the engine's input area.
+        length = this.store.readInto(this.engine.inputView, Math.min(this.packetBytes, left));
+        r.fedFrames += length * this.framesPerByte;
+        if (r.endByte !== null && this.store.readPosition >= end) this.tailToFeed = TAIL_PACKETS;
+      } else if (this.tailToFeed > 0) {
+        this.tailToFeed--;
+      } else {
+        return;
+      }
+      // Generation was slower than real time: the media paused. The packet says so as a sender
+      // pausing would (its timestamp moves on by the pause, a sequence-contiguous gap), so the
+      // engine plays the pause (concealment fading out, then silence) instead of finding every
+      // later packet late.
+      if (arrival > due) {
+        this.timestamp = (this.timestamp + Math.round(((arrival - due) * this.format.storeRate) / ENGINE_RATE)) >>> 0;
+        r.stats.underruns++;
+      }
+      // A short last packet plays whole: the rest of it is silence, as is the tail.
+      this.engine.inputView.fill(this.format.silenceByte, length, this.packetBytes);
+      this.engine.insertWritten(this.packetBytes, this.sequence, this.timestamp, -1, arrival);
+      this.sequence = (this.sequence + 1) & 0xffff;
+      this.timestamp = (this.timestamp + this.packetBytes / this.format.bytesPerSample) >>> 0;
+      // A late packet moves the schedule: the sender's pace resumes from it.
+      this.packetsFed = Math.max(this.packetsFed + 1, Math.ceil((arrival - this.responseDueFrame) / this.packetFrames) + 1);
+      this.engine.refreshStats();
+    }
+  }
+
+  /**
+   * Emits `frames` frames per channel (the player's output; the engine's
+   * arrays, or zeros while it rests). No allocation.
+   */
+  pull(frames: number, out: Float32Array[]): void {
+    if (!this.current && this.fadeLeft === 0) this.startNext();
+    const r = this.current;
+    if (r) this.engine.refreshStats();
+    if (r && r.stats.state === 'playing') this.feed();
+    if (r || this.fadeLeft > 0) {
+      this.engine.pullInto(out, frames);
+      this.engine.refreshStats();
+      if (this.fadeLeft > 0) this.applyFade(out, frames);
+    } else {
+      for (const channel of out) channel.fill(0, 0, frames);
+    }
+    this.clockFrames += frames;
+    if (r) this.afterPull(r);
+  }
+
+  private applyFade(out: Float32Array[], frames: number): void {
+    for (let i = 0; i < frames; i++) {
+      const gain = this.fadeLeft > 0 ? this.fadeLeft / FADE_FRAMES : 0;
+      for (const channel of out) channel[i] *= gain;
+      if (this.fadeLeft > 0) this.fadeLeft--;
+    }
+  }
+
+  private afterPull(r: Response): void {
+    const played = this.playedFrames(r);
+    if (r.stats.timeToFirstAudioMs === null && played > 0) r.stats.timeToFirstAudioMs = ((this.clockFrames - r.firstChunkAtFrames) * 1000) / ENGINE_RATE;
+    r.stats.playedMs = (played * 1000) / ENGINE_RATE;
+    for (let i = 0; i < this.marks.length; ) {
+      const m = this.marks[i];
+      if (m.response === r && played >= m.atFrames) {
+        if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'mark', name: m.name, responseId: r.stats.responseId });
+        this.marks.splice(i, 1);
+      } else {
+        i++;
+      }
+    }
+    // The response has played out (its tail of silence is all that is left): the engine rests.
+    const st = this.engine.statsView;
+    if (r.endByte !== null && this.store.readPosition >= r.endByte && this.tailToFeed === 0 && st[STAT_PACKETS_BUFFERED] === 0) {
+      r.stats.state = 'ended';
+      r.stats.playedMs = (Math.min(r.fedFrames, r.pushedFrames) * 1000) / ENGINE_RATE;
+      if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-end', responseId: r.stats.responseId, playedMs: r.stats.playedMs });
+      this.current = null;
+    }
+  }
+
+  /** Events since the last drain (allocates: not for process()). */
+  drainEvents(): ChunkEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  /** The engine's webrtc-stats counters, the player's own and every response's. */
+  stats(): { engine: ReturnType<Engine['stats']>; responses: ResponseStats[]; droppedChunks: number; storedMs: number } {
+    return {
+      engine: this.engine.stats(),
+      responses: this.responses.map((r) => ({ ...r.stats })),
+      droppedChunks: this.droppedChunks,
+      storedMs: (this.store.available * this.framesPerByte * 1000) / ENGINE_RATE,
+    };
+  }
+
+  destroy(): void {
+    this.engine.destroy();
+  }
+}
