@@ -1,0 +1,35 @@
+// Messages between JitterlaneChunkNode (main thread) and its processor. The
+// chunks themselves cross in messages too: they arrive in bursts far ahead of
+// playout, so the processor's message handler (between render calls, where
+// allocation is fine) stores them; process() only reads the store.
+
+import type { ProfileName, ProfileRecord } from '../engine/index.js';
+import type { ChunkEncoding } from './chunk_format.js';
+import type { ChunkEvent, ResponseStats } from './chunk_player.js';
+
+export interface ChunkProcessorOptions {
+  wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  encoding: ChunkEncoding;
+  chunkRate: number;
+  profile: ProfileName | ProfileRecord;
+  storeSeconds: number;
+  /** The context's rate, for scopes that lack the global sampleRate. */
+  sampleRate: number;
+}
+
+export type MainToChunkProcessor =
+  | { type: 'chunk'; bytes: ArrayBuffer; responseId?: string }
+  | { type: 'done'; responseId?: string }
+  | { type: 'mark'; name: string; responseId?: string }
+  | { type: 'clear' }
+  | { type: 'interrupt'; id: number }
+  | { type: 'poll' }
+  | { type: 'stats'; id: number }
+  | { type: 'close' };
+
+export type ChunkProcessorToMain =
+  | { type: 'ready' }
+  | { type: 'events'; events: ChunkEvent[] }
+  | { type: 'interrupted'; id: number; responseId: string | null; playedMs: number }
+  | { type: 'stats'; id: number; stats: { engine: Record<string, number>; responses: ResponseStats[]; droppedChunks: number; storedMs: number; renderErrors: number } }
+  | { type: 'error'; message: string };
