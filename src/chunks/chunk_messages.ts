@@ -17,6 +17,20 @@ export interface ChunkProcessorOptions {
   sampleRate: number;
 }
 
+/** What JitterlaneChunkNode.getStats() resolves to. */
+export interface ChunkNodeStats {
+  /** The engine's webrtc-stats counters. */
+  engine: Record<string, number>;
+  /** Every response's figures, oldest first. */
+  responses: ResponseStats[];
+  /** Chunks that arrived for a response already interrupted (counted, never played). */
+  droppedChunks: number;
+  /** Audio held in the store, in ms. */
+  storedMs: number;
+  /** Render quanta that failed and played silence instead. */
+  renderErrors: number;
+}
+
 export type MainToChunkProcessor =
   | { type: 'chunk'; bytes: ArrayBuffer; responseId?: string }
   | { type: 'done'; responseId?: string }
@@ -31,5 +45,5 @@ export type ChunkProcessorToMain =
   | { type: 'ready' }
   | { type: 'events'; events: ChunkEvent[] }
   | { type: 'interrupted'; id: number; responseId: string | null; playedMs: number }
-  | { type: 'stats'; id: number; stats: { engine: Record<string, number>; responses: ResponseStats[]; droppedChunks: number; storedMs: number; renderErrors: number } }
+  | { type: 'stats'; id: number; stats: ChunkNodeStats }
   | { type: 'error'; message: string };

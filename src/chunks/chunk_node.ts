@@ -6,8 +6,8 @@
 
 import { JitterlaneError, validateProfile, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { chunkFormat, type ChunkEncoding } from './chunk_format.js';
-import type { ChunkProcessorOptions, ChunkProcessorToMain, MainToChunkProcessor } from './chunk_messages.js';
-import type { ChunkEvent, ResponseStats } from './chunk_player.js';
+import type { ChunkNodeStats, ChunkProcessorOptions, ChunkProcessorToMain, MainToChunkProcessor } from './chunk_messages.js';
+import type { ChunkEvent } from './chunk_player.js';
 
 /** Options of JitterlaneChunkNode.create. */
 export interface ChunkNodeOptions {
@@ -134,7 +134,7 @@ export class JitterlaneChunkNode extends EventTarget {
   }
 
   /** The engine's webrtc-stats counters and every response's figures. */
-  getStats(): Promise<{ engine: Record<string, number>; responses: ResponseStats[]; droppedChunks: number; storedMs: number; renderErrors: number }> {
+  getStats(): Promise<ChunkNodeStats> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve as (value: never) => void);
