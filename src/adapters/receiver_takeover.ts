@@ -31,6 +31,8 @@ export interface ReceiverTakeover {
   readonly frames: () => number;
   /** The takeover's counts (updated twice a second when the worker writes straight into the worklet). */
   stats(): TakeoverStats;
+  /** The takeover's counts as the worker has them now; rejects if the worker does not answer within 2 s. */
+  refreshStats(): Promise<TakeoverStats>;
   /** Gives the receiver back to the browser: its own decoder plays the frames again. */
   release(): void;
 }
@@ -62,10 +64,12 @@ export function takeOverReceiver(
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
   let viaPage = 0;
   let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
+  const waiting: (() => void)[] = [];
   worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters>) => {
     const message = event.data;
     if (message?.type === 'counters') {
       counters = message;
+      for (const resolve of waiting.splice(0)) resolve();
       return;
     }
     if (message?.type !== 'frame') return;
@@ -88,9 +92,20 @@ export function takeOverReceiver(
     worker.postMessage(sinkMessage, channel.port ? [channel.port] : []);
   }
   (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover', passThrough: options.passThrough === true });
+  const stats = (): TakeoverStats => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull });
   return {
     frames: () => Math.max(counters.frames, viaPage),
-    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull }),
+    stats,
+    refreshStats: () =>
+      new Promise<TakeoverStats>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('takeover: the transform worker did not answer within 2 s')), 2000);
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve(stats());
+        });
+        const ask: TakeoverWorkerMessage = { type: 'counters' };
+        worker.postMessage(ask);
+      }),
     release() {
       const release: TakeoverWorkerMessage = { type: 'release' };
       worker.postMessage(release);
