@@ -11,7 +11,7 @@
 // the replay tool's processor (src/replay/replay_processor.ts) extends it.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { INSERT_FLAG_MARKER, MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
 import { FlightRecorder } from '../flight/recording.js';
 import { AudioClockPublisher } from '../transport/audio_clock.js';
@@ -207,7 +207,8 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       const length = source.heldLength;
       const held = source.held;
       for (let b = 0; b < length; b++) input[b] = held[b];
-      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      // The marker bit goes in: it ends a pause (DTX) or starts a restarted stream.
+      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0);
       this.flight?.insert(input, length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, h[HEADER_MARKER] === 1);
       source.heldLength = -1;
     }
