@@ -4,11 +4,13 @@
 // the browser's decoder, so NetEq plays silence and jitterlane plays the audio.
 // The app plays jitterlane's node, not the remote track.
 
-import type { TakenFrame, TakeoverCounters, TakeoverWorkerMessage } from './transform_worker.js';
+import { CN_PAYLOAD_TYPE } from '../rtp/comfort_noise.js';
+import { checkPayloadTypeOptions, type PayloadTypeOptions } from '../rtp/payload_type_rule.js';
+import type { TakenFrame, TakenTelephoneEvent, TakeoverCounters, TakeoverTransformOptions, TakeoverWorkerMessage } from './transform_worker.js';
 
 /** What the frames go to: JitterlaneNode. */
 export interface TakeoverSink {
-  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
+  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; payloadType?: number; arrivalTime?: number }): boolean;
   readonly context: { currentTime: number };
   /** A path of the worker's own into the worklet (JitterlaneNode has it): frames then skip the main thread. */
   attachProducer?(): { ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number };
@@ -55,17 +57,27 @@ export function receiverTakeoverSupported(): boolean {
 export function takeOverReceiver(
   receiver: RTCRtpReceiver,
   sink: TakeoverSink,
-  options: { workerUrl?: string | URL; /** Also let the browser decode (to compare the two buffers). */ passThrough?: boolean } = {},
+  options: {
+    workerUrl?: string | URL;
+    /** Also let the browser decode (to compare the two buffers). */
+    passThrough?: boolean;
+  } & PayloadTypeOptions = {},
 ): ReceiverTakeover {
   const Transform = (globalThis as { RTCRtpScriptTransform?: new (worker: Worker, options?: unknown) => unknown }).RTCRtpScriptTransform;
   if (!Transform) throw new Error('RTCRtpScriptTransform is not available in this browser');
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
   let viaPage = 0;
-  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
-  worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters>) => {
+  checkPayloadTypeOptions('takeOverReceiver', options);
+  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+  worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters | TakenTelephoneEvent>) => {
     const message = event.data;
     if (message?.type === 'counters') {
       counters = message;
+      return;
+    }
+    if (message?.type === 'telephone-event') {
+      // Reported on the node, as push() reports the telephone-events it takes.
+      (sink as Partial<EventTarget>).dispatchEvent?.(new CustomEvent('telephoneevent', { detail: message.event }));
       return;
     }
     if (message?.type !== 'frame') return;
@@ -76,6 +88,8 @@ export function takeOverReceiver(
         timestamp: message.timestamp,
         ssrc: message.ssrc,
         marker: message.marker,
+        // Only audio and comfort noise come this way (the worker sorted the frames): PT 13 tells push() which.
+        payloadType: message.payloadType === CN_PAYLOAD_TYPE ? CN_PAYLOAD_TYPE : undefined,
         arrivalTime: sink.context.currentTime,
       });
     } catch {
@@ -87,10 +101,18 @@ export function takeOverReceiver(
     const sinkMessage: TakeoverWorkerMessage = { type: 'sink', ...channel };
     worker.postMessage(sinkMessage, channel.port ? [channel.port] : []);
   }
-  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover', passThrough: options.passThrough === true });
+  const transformOptions: TakeoverTransformOptions = {
+    kind: 'jitterlane-takeover',
+    passThrough: options.passThrough === true,
+    payloadType: options.payloadType,
+    telephoneEventPayloadType: options.telephoneEventPayloadType,
+    // A receiver's audio here is Opus, whose RTP clock (and its telephone-event's, as Chromium negotiates them) is 48 kHz.
+    clockRate: 48000,
+  };
+  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, transformOptions);
   return {
     frames: () => Math.max(counters.frames, viaPage),
-    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull }),
+    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull, foreignFrames: counters.foreignFrames, telephoneEventFrames: counters.telephoneEventFrames }),
     release() {
       const release: TakeoverWorkerMessage = { type: 'release' };
       worker.postMessage(release);

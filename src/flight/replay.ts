@@ -5,7 +5,7 @@
 // run's; where they do not, the recording was cut short (dropped records) or
 // the engine build differs.
 
-import { INSERT_FLAG_MARKER, PROFILE_FIELDS, PROFILE_IDS, type ProfileFieldName } from '../engine/contract.js';
+import { PROFILE_FIELDS, PROFILE_IDS, type ProfileFieldName } from '../engine/contract.js';
 import { loadEngineModule, sharedLibOpus } from '../engine/node_loader.js';
 import type { CodecName, EngineStats, ProfileName, ProfileRecord } from '../engine/index.js';
 import { fingerprintPull, parseFlightFile, readFlightRecords, type FlightHeader } from './recording.js';
@@ -52,7 +52,7 @@ export function replayFlight(file: Uint8Array): FlightReplayResult {
     if (r.kind === 'insert') {
       const input = engine.inputView;
       input.set(r.payload);
-      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame, r.marker ? INSERT_FLAG_MARKER : 0);
+      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame, r.flags);
       inserts++;
     } else if (r.kind === 'pull') {
       const out = engine.pull(r.frames);

@@ -121,6 +121,22 @@ function unwrapInArrivalOrder(packets: TracePacket[], clockRate: number): Unwrap
   return out;
 }
 
+/**
+ * Packets that start a talkspurt in a trace that does not record the marker
+ * bit (CSV: arrival_us,seq,timestamp,payload_bytes): a timestamp advance of
+ * more than the usual step without a sequence gap, the pause the sender took
+ * (what the engine takes as signalled DTX only with the marker: issue #13).
+ */
+function inferredTalkspurtStarts(unwrapped: readonly UnwrappedPacket[], stepTicks: number): Set<UnwrappedPacket> {
+  const bySeq = new Map(unwrapped.map((p) => [p.seq, p]));
+  const starts = new Set<UnwrappedPacket>();
+  for (const p of unwrapped) {
+    const before = bySeq.get(p.seq - 1);
+    if (before && p.ts - before.ts > stepTicks) starts.add(p);
+  }
+  return starts;
+}
+
 /** What each packet is to the replay (PreparedPacket.kind), by its payload type's role in the stream. */
 function packetKinds(trace: Trace, decodesPayloads: boolean): (packet: TracePacket) => PreparedPacket['kind'] {
   const roles = payloadRoles(trace.packets);
@@ -185,10 +201,12 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replace
   const audioPackets = unwrapped.filter(({ packet }) => kindOf(packet) === 'audio');
   const packetFrames = Math.max(1, Math.round(typicalStep(audioPackets, trace.clockRate / 50) * framesPerTick));
   const ts0 = Math.min(...unwrapped.map((p) => p.ts));
+  const talkspurtStarts = trace.format === 'csv-rtp' ? inferredTalkspurtStarts(unwrapped, packetFrames / framesPerTick) : null;
   const own = usePayload ? payloadPlayback(trace, verdict, unwrapped, ts0) : null;
   let firstSeq = Infinity;
   let lastSeq = -Infinity;
-  const packets = unwrapped.map(({ packet, seq, ts, restart }, i): PreparedPacket => {
+  const packets = unwrapped.map((u, i): PreparedPacket => {
+    const { packet, seq, ts, restart } = u;
     firstSeq = Math.min(firstSeq, seq);
     lastSeq = Math.max(lastSeq, seq);
     const kind = kindOf(packet);
@@ -200,7 +218,7 @@ export function prepareReplay(trace: Trace, audio: AudioSource = 'auto', replace
       arrivalMs: packet.arrivalUs / 1000,
       sendMs: ((ts - ts0) * 1000) / trace.clockRate,
       ecn: packet.ecn,
-      marker: packet.marker,
+      marker: packet.marker || (talkspurtStarts?.has(u) ?? false),
       kind,
       restart,
       // Comfort noise is its own bytes whatever plays the audio (a SID is not speech).
