@@ -453,8 +453,8 @@ export class Engine {
    * packet shows: inside a signalled pause (sequence-contiguous, timestamp gap,
    * the sender said so) it stood in for the pause; otherwise, or beyond the
    * pause (the packet after it came late), it covered missing audio. The
-   * concealment's silent frames (faded out) are its last, so they fall in the
-   * pause first.
+   * pause is its first frames; its silent frames (faded out) are its last, so
+   * they are counted with the concealed part first.
    */
   private commitPending(inSignalledPause: bool, dtxGapFrames: f64): void {
     const pending = this.pendingConcealed;
