@@ -254,8 +254,16 @@ export const STAT_DELAY_ESTIMATE_MS = 30;
  * concealment, as NetEq's comfort noise is neither.
  */
 export const STAT_DTX_SAMPLES = 31;
+/**
+ * Seconds: sum over emitted samples of the buffer time their packet was meant
+ * to get: the target (before a spike steers it up) less the packet's own
+ * lateness (its transit above the fastest recent packet's). jitterBufferDelay is measured against it sample
+ * for sample, so the two averages agree when the buffer keeps its target;
+ * jitterBufferTargetDelay (the target itself) is above both by the mean lateness.
+ */
+export const STAT_JITTER_BUFFER_MEANT_DELAY = 32;
 /** f64 values in the stats block. */
-export const STAT_COUNT = 32;
+export const STAT_COUNT = 33;
 
 // ---- Event log (assembly/events.ts) --------------------------------------------
 // Each drained event is EVENT_FIELDS f64 values: kind, output frame, a, b.

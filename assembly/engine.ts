@@ -559,6 +559,9 @@ export class Engine {
     st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival)) / <f64>SAMPLE_RATE);
     st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.steeredTargetMs()) / 1000);
     st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
+    // What this packet was meant to wait: the target less how late it came itself.
+    const lateness = Math.max(0, arrival - pos - this.tracker.minTransit);
+    st.add(S.STAT_JITTER_BUFFER_MEANT_DELAY, (n * Math.max(0, this.msToFrames(this.targetMs) - lateness)) / <f64>SAMPLE_RATE);
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);
