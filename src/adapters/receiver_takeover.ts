@@ -26,6 +26,10 @@ export interface TakeoverStats {
   direct: number;
   /** Frames the worker's ring had no room for. */
   ringFull: number;
+  /** Frames of a payload type that is neither the codec's (the payloadType option), comfort noise nor telephone-events: dropped. */
+  foreignFrames: number;
+  /** Telephone-event frames: reported as the node's 'telephoneevent' events, not played. */
+  telephoneEventFrames: number;
 }
 
 export interface ReceiverTakeover {
@@ -33,6 +37,8 @@ export interface ReceiverTakeover {
   readonly frames: () => number;
   /** The takeover's counts (updated twice a second when the worker writes straight into the worklet). */
   stats(): TakeoverStats;
+  /** The takeover's counts as the worker has them now; rejects if the worker does not answer within 2 s. */
+  refreshStats(): Promise<TakeoverStats>;
   /** Gives the receiver back to the browser: its own decoder plays the frames again. */
   release(): void;
 }
@@ -69,10 +75,12 @@ export function takeOverReceiver(
   let viaPage = 0;
   checkPayloadTypeOptions('takeOverReceiver', options);
   let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+  const waiting: (() => void)[] = [];
   worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters | TakenTelephoneEvent>) => {
     const message = event.data;
     if (message?.type === 'counters') {
       counters = message;
+      for (const resolve of waiting.splice(0)) resolve();
       return;
     }
     if (message?.type === 'telephone-event') {
@@ -110,9 +118,27 @@ export function takeOverReceiver(
     clockRate: 48000,
   };
   (receiver as unknown as { transform: unknown }).transform = new Transform(worker, transformOptions);
+  const stats = (): TakeoverStats => ({
+    frames: Math.max(counters.frames, viaPage),
+    emptyFrames: counters.emptyFrames,
+    direct: counters.written,
+    ringFull: counters.ringFull,
+    foreignFrames: counters.foreignFrames,
+    telephoneEventFrames: counters.telephoneEventFrames,
+  });
   return {
     frames: () => Math.max(counters.frames, viaPage),
-    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull, foreignFrames: counters.foreignFrames, telephoneEventFrames: counters.telephoneEventFrames }),
+    stats,
+    refreshStats: () =>
+      new Promise<TakeoverStats>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('takeover: the transform worker did not answer within 2 s')), 2000);
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve(stats());
+        });
+        const ask: TakeoverWorkerMessage = { type: 'counters' };
+        worker.postMessage(ask);
+      }),
     release() {
       const release: TakeoverWorkerMessage = { type: 'release' };
       worker.postMessage(release);

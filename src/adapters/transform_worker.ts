@@ -60,7 +60,9 @@ export interface TakeoverCounters {
 export type TakeoverWorkerMessage =
   | { type: 'sink'; ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number }
   /** Give the receiver back: every frame goes on to the browser's decoder, none to jitterlane. */
-  | { type: 'release' };
+  | { type: 'release' }
+  /** Send the counters now (the page wants them fresh, not up to COUNTERS_EVERY_MS old). */
+  | { type: 'counters' };
 
 interface EncodedAudioFrame {
   data: ArrayBuffer;
@@ -94,6 +96,10 @@ scope.onmessage = (event: MessageEvent<TakeoverWorkerMessage>) => {
   const m = event.data;
   if (m?.type === 'release') {
     released = true;
+    return;
+  }
+  if (m?.type === 'counters') {
+    scope.postMessage({ ...counters });
     return;
   }
   if (m?.type !== 'sink') return;
