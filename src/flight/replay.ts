@@ -62,7 +62,7 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
     if (r.kind === 'insert') {
       const input = engine.inputView;
       input.set(r.payload);
-      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame);
+      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame, r.flags);
       inserts++;
     } else if (r.kind === 'pull') {
       const out = engine.pull(r.frames);
