@@ -48,18 +48,23 @@ export class CallTakeover {
     return Promise.all(receivers.map((r) => this.add(r)));
   }
 
-  /** Takes over one receiver into a new stream (its id: the track's id); a receiver already taken resolves to what it has. */
-  async add(receiver: RTCRtpReceiver): Promise<TakenReceiver> {
+  /**
+   * Takes over one receiver into a new stream (its id: the track's id); a
+   * receiver already taken resolves to what it has. The transform is set in
+   * the calling task: call it from the receiver's 'track' event (in Chromium
+   * 156 a transform set 200 ms after that event got no frames at all).
+   */
+  add(receiver: RTCRtpReceiver): Promise<TakenReceiver> {
     const known = this.taken.get(receiver);
-    if (known) return known;
+    if (known) return known.stream.ready.then(() => known);
     const index = this.count++;
     const options = this.options.streamOptions?.(receiver, index) ?? {};
-    const stream = await this.node.addStream(receiver.track.id, { codec: 'opus', ...options });
+    const stream = this.node.startStream(receiver.track.id, { codec: 'opus', ...options });
     const takeover = takeOverReceiver(receiver, stream, this.options.workerUrl ? { workerUrl: this.options.workerUrl } : {});
     const taken: TakenReceiver = { receiver, stream, takeover };
     this.taken.set(receiver, taken);
     receiver.track.addEventListener('ended', () => void this.remove(receiver), { once: true });
-    return taken;
+    return stream.ready.then(() => taken);
   }
 
   /** Gives a receiver back to the browser and removes its stream from the mix. */

@@ -79,7 +79,7 @@ export interface GroupStatsReply {
 
 export type GroupFromProcessor =
   | { type: 'ready' }
-  | { type: 'stream-added'; id: number; key: number; maxPayloadBytes: number }
+  | { type: 'stream-added'; id: number; key: number }
   | { type: 'stream-removed'; id: number; key: number }
   | { type: 'stats'; id: number; reply: GroupStatsReply }
   /** A request the processor refused (id of the request), or an unexpected failure (id −1). */

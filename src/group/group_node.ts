@@ -6,6 +6,7 @@
 // go at run time: addStream() resolves once the processor has reserved the
 // stream, between render calls; removeStream() frees it there.
 
+import { DEFAULT_SLOT_BYTES } from '../engine/contract.js';
 import { JitterlaneError, type EngineStats, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { WEBRTC_FIELDS } from '../jitterlane_node.js';
 import { checkNodeOptions, type NodeCodec } from '../node_options.js';
@@ -97,8 +98,6 @@ export class JitterlaneGroupNode extends EventTarget {
   readonly outputs: number;
   private readonly clock: SharedArrayBuffer | null;
   private readonly streams = new Map<string, GroupStream>();
-  /** Stream ids whose add is under way (a second add of the same id is refused at once). */
-  private readonly adding = new Set<string>();
   private readonly ssrcs = new Map<string, number>();
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
@@ -133,8 +132,12 @@ export class JitterlaneGroupNode extends EventTarget {
     // Chromium dispatches 'processorerror' as an ErrorEvent of type 'error' (see JitterlaneNode).
     node.addEventListener?.('processorerror', onProcessorError);
     node.addEventListener?.('error', onProcessorError);
+    // A closed realtime context's node is done. An OfflineAudioContext reads 'closed' once it
+    // finished rendering, but its processor still answers (tests read stats then).
+    const Offline = (globalThis as { OfflineAudioContext?: new (...args: never[]) => BaseAudioContext }).OfflineAudioContext;
+    const offline = typeof Offline === 'function' && context instanceof Offline;
     context.addEventListener?.('statechange', () => {
-      if (context.state === 'closed') {
+      if (context.state === 'closed' && !offline) {
         this.rejectPending('the AudioContext was closed');
         this.settleStart(new JitterlaneError(`${WHO}: the AudioContext was closed before the processor started`));
       }
@@ -254,10 +257,24 @@ export class JitterlaneGroupNode extends EventTarget {
    * use, or an output the node does not have.
    */
   async addStream(id: string | number, options: GroupStreamOptions = {}): Promise<GroupStream> {
+    const stream = this.startStream(id, options);
+    await stream.ready;
+    return stream;
+  }
+
+  /**
+   * addStream() without waiting: returns the stream at once, usable at once
+   * (what is pushed to it, and a producer attached, reach the processor after
+   * the stream, in order); `stream.ready` settles when the processor has
+   * reserved it, or rejects, the stream then removed. For callers that must
+   * act in the same task, as a receiver's transform must be set inside its
+   * 'track' event. Throws JitterlaneError on a bad option or an id in use.
+   */
+  startStream(id: string | number, options: GroupStreamOptions = {}): GroupStream {
     this.live();
-    const name = String(id);
     if (typeof id !== 'string' && typeof id !== 'number') throw new JitterlaneError('JitterlaneGroupNode.addStream: id must be a string or a number (an SSRC)');
-    if (this.streams.has(name) || this.adding.has(name)) throw new JitterlaneError(`JitterlaneGroupNode.addStream: a stream ${JSON.stringify(name)} is already in the node`);
+    const name = String(id);
+    if (this.streams.has(name)) throw new JitterlaneError(`JitterlaneGroupNode.addStream: a stream ${JSON.stringify(name)} is already in the node`);
     if (options === null || typeof options !== 'object') throw new JitterlaneError('JitterlaneGroupNode.addStream: options must be an object');
     for (const option of Object.keys(options)) {
       if (!(STREAM_OPTION_NAMES as readonly string[]).includes(option)) throw new JitterlaneError(`JitterlaneGroupNode.addStream: unknown option ${JSON.stringify(option)}; the options are ${STREAM_OPTION_NAMES.join(', ')}`);
@@ -274,33 +291,34 @@ export class JitterlaneGroupNode extends EventTarget {
     if (ssrc !== undefined && (!Number.isInteger(ssrc) || ssrc < 0 || ssrc > 0xffffffff)) throw new JitterlaneError(`JitterlaneGroupNode.addStream: option ssrc must be an integer 0..2^32−1, got ${String(ssrc)}`);
     const key = this.nextKey++;
     const ring = this.transport === 'shared-ring' ? PacketRing.create(checked.ringBytes, true) : null;
-    this.adding.add(name);
-    try {
-      const added = await this.request<{ maxPayloadBytes: number }>((requestId) => ({
-        type: 'add-stream',
-        id: requestId,
-        stream: {
-          key,
-          codec: checked.codec,
-          channels: checked.channels,
-          clockRate: checked.clockRate,
-          payloadRate: checked.payloadRate,
-          profile: checked.profile,
-          slots: checked.slots,
-          slotBytes: checked.slotBytes,
-          ring: ring ? (ring.buffer as SharedArrayBuffer) : undefined,
-          ringBytes: checked.ringBytes,
-          output,
-          gain,
-        },
-      }));
-      const stream = new GroupStream(this.host, name, key, ring, added.maxPayloadBytes);
-      this.streams.set(name, stream);
-      if (ssrc !== undefined) this.ssrcs.set(name, ssrc);
-      return stream;
-    } finally {
-      this.adding.delete(name);
-    }
+    const reserved = this.request<unknown>((requestId) => ({
+      type: 'add-stream',
+      id: requestId,
+      stream: {
+        key,
+        codec: checked.codec,
+        channels: checked.channels,
+        clockRate: checked.clockRate,
+        payloadRate: checked.payloadRate,
+        profile: checked.profile,
+        slots: checked.slots,
+        slotBytes: checked.slotBytes,
+        ring: ring ? (ring.buffer as SharedArrayBuffer) : undefined,
+        ringBytes: checked.ringBytes,
+        output,
+        gain,
+      },
+    }));
+    // The engine's input holds one slot: its size is what the processor's engine will take.
+    const stream = new GroupStream(this.host, name, key, ring, checked.slotBytes ?? DEFAULT_SLOT_BYTES, reserved.then(() => undefined));
+    this.streams.set(name, stream);
+    if (ssrc !== undefined) this.ssrcs.set(name, ssrc);
+    stream.ready.catch(() => {
+      if (this.streams.get(name) === stream) this.streams.delete(name);
+      this.ssrcs.delete(name);
+      stream.markRemoved();
+    });
+    return stream;
   }
 
   /** The stream of that id, or undefined. */

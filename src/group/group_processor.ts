@@ -113,7 +113,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
     if (spec.codec === 'opus') this.opusInUse = this.opus!();
     const stream = new StreamPlayer(spec, this.module, this.opusInUse ?? undefined, this.contextRate, this.scratch[spec.channels]);
     this.streams.push(stream);
-    this.post({ type: 'stream-added', id, key: spec.key, maxPayloadBytes: stream.engine.inputCapacity });
+    this.post({ type: 'stream-added', id, key: spec.key });
   }
 
   private removeStream(id: number, key: number): void {

@@ -33,9 +33,12 @@ export class GroupStream {
   private removed = false;
   /** Payloads push() refused as larger than maxPayloadBytes. */
   packetsTooLarge = 0;
+  /** Settles when the processor has reserved the stream; rejects (JitterlaneError) when it refused. */
+  readonly ready: Promise<void>;
 
-  constructor(host: StreamHost, id: string, key: number, ring: PacketRing | null, maxPayloadBytes: number) {
+  constructor(host: StreamHost, id: string, key: number, ring: PacketRing | null, maxPayloadBytes: number, ready: Promise<void>) {
     this.host = host;
+    this.ready = ready;
     this.id = id;
     this.key = key;
     this.ring = ring;

@@ -6,8 +6,8 @@
 // The same checks run in Chromium in test/browser/group.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import { encodeBatch } from '../../src/transport/index.js';
 import { testStream, type TestStream } from '../helpers/group_streams.js';
+import { batchOf, soloRender } from '../helpers/solo_render.js';
 import { engineWasm, opusWasm, send, workletScope, type BundleProcessor, type Posted } from '../helpers/worklet_bundles.js';
 
 const QUANTUM = 128;
@@ -15,28 +15,9 @@ const RING_BYTES = 1 << 20;
 
 type Target = { processor: BundleProcessor; posted: Posted };
 
-function batchOf(stream: TestStream): ArrayBuffer {
-  return encodeBatch(stream.packets.map((p) => ({ ...p, marker: false })));
-}
-
-/** The single-stream processor's render of one stream alone, `quanta` quanta. */
-function soloRender(stream: TestStream, quanta: number): Float32Array {
-  const scope = workletScope('jitterlane-processor.js');
-  const solo = scope.create({ wasm: engineWasm, opusWasm, codec: stream.codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: RING_BYTES, sampleRate: 48000 });
-  send(solo, { type: 'packets', batch: batchOf(stream) });
-  const out = new Float32Array(quanta * QUANTUM);
-  const block = [[new Float32Array(QUANTUM)]];
-  for (let q = 0; q < quanta; q++) {
-    scope.scope.currentFrame = q * QUANTUM;
-    solo.processor.process([], block);
-    out.set(block[0][0], q * QUANTUM);
-  }
-  return out;
-}
-
 function addStream(group: Target, key: number, stream: TestStream, output: number, gain = 1): void {
   const reply = send(group, { type: 'add-stream', id: key, stream: { key, codec: stream.codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: RING_BYTES, output, gain } });
-  expect(reply).toEqual([{ type: 'stream-added', id: key, key, maxPayloadBytes: 2048 }]);
+  expect(reply).toEqual([{ type: 'stream-added', id: key, key }]);
 }
 
 /** Renders `quanta` quanta of a group processor; returns every output's samples (mono outputs). */
@@ -73,7 +54,7 @@ describe('the group processor', () => {
     const outputs = renderGroup(worklet.scope, group, 8, QUANTA);
     const reply = stats(group);
     streams.forEach((stream, i) => {
-      const alone = soloRender(stream, QUANTA);
+      const alone = soloRender(stream, QUANTA * QUANTUM);
       expect(Buffer.compare(Buffer.from(outputs[i].buffer), Buffer.from(alone.buffer)), `stream ${i}`).toBe(0);
       expect(reply.streams[i].stats.packetsPlayed).toBeGreaterThan(stream.packets.length * 0.9);
     });
@@ -93,8 +74,8 @@ describe('the group processor', () => {
     send(group, { type: 'packets', key: 2, batch: batchOf(flood) });
     send(group, { type: 'packets', key: 3, batch: batchOf(streams[3]) });
     const outputs = renderGroup(worklet.scope, group, 3, QUANTA);
-    expect(Buffer.compare(Buffer.from(outputs[0].buffer), Buffer.from(soloRender(streams[1], QUANTA).buffer))).toBe(0);
-    expect(Buffer.compare(Buffer.from(outputs[2].buffer), Buffer.from(soloRender(streams[3], QUANTA).buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(outputs[0].buffer), Buffer.from(soloRender(streams[1], QUANTA * QUANTUM).buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(outputs[2].buffer), Buffer.from(soloRender(streams[3], QUANTA * QUANTUM).buffer))).toBe(0);
     // The flood overflowed its own 1 MiB ring (counted: nothing silently lost) and filled its engine.
     const flooded = stats(group).streams[1].stats;
     expect(flooded.packetsReceived).toBeGreaterThan(500);
@@ -111,7 +92,7 @@ describe('the group processor', () => {
       send(group, { type: 'packets', key: i + 1, batch: batchOf(stream) });
     });
     const [mix] = renderGroup(worklet.scope, group, 1, QUANTA);
-    const alone = chosen.map((stream) => soloRender(stream, QUANTA));
+    const alone = chosen.map((stream) => soloRender(stream, QUANTA * QUANTUM));
     let worst = 0;
     for (let i = 0; i < mix.length; i++) {
       // The processor adds in float32, stream by stream, in the order they were added.
