@@ -92,12 +92,13 @@ export class StreamPlayer {
    * clock passes it, as in the single-stream processor and the Node replay.
    */
   drain(): void {
-    // Read straight from the stats block (a view, no allocation): a getter returning a double would box it.
-    const now = this.engine.statsView[STAT_NOW_FRAMES];
-    for (let i = 0; i < this.sources.length; i++) this.drainSource(this.sources[i], now);
+    for (let i = 0; i < this.sources.length; i++) this.drainSource(this.sources[i]);
   }
 
-  private drainSource(source: StreamSource, now: number): void {
+  private drainSource(source: StreamSource): void {
+    // Read here, straight from the stats block (a view): a double passed as an argument to a
+    // call that is not inlined would be boxed, an allocation.
+    const now = this.engine.statsView[STAT_NOW_FRAMES];
     const h = source.header;
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (source.heldLength < 0) {
