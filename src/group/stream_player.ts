@@ -17,18 +17,18 @@ import type { StreamSpec } from './group_messages.js';
 const MAX_PACKETS_PER_QUANTUM = 512;
 
 /**
- * One way packets reach a stream: a ring, and the packet read from it that is
- * not due yet, kept in this source's own bytes until its arrival.
+ * One way packets reach a stream: a ring, and whether the packet read from it
+ * last is still waiting for its arrival. Only one source of a stream holds a
+ * packet at a time, in the engine's own input area (see drainSource()).
  */
 class StreamSource {
   readonly ring: PacketRing;
   readonly header = new Float64Array(HEADER_FIELDS);
-  readonly held: Uint8Array;
+  /** Bytes of the packet waiting in the engine's input area; −1: none. */
   heldLength = -1;
 
-  constructor(ring: PacketRing, payloadBytes: number) {
+  constructor(ring: PacketRing) {
     this.ring = ring;
-    this.held = new Uint8Array(payloadBytes);
   }
 }
 
@@ -66,7 +66,7 @@ export class StreamPlayer {
       slotBytes: spec.slotBytes,
     });
     const ring = spec.ring ? new PacketRing(spec.ring) : PacketRing.create(spec.ringBytes, false);
-    this.sources.push(new StreamSource(ring, this.engine.inputCapacity));
+    this.sources.push(new StreamSource(ring));
     this.resampler = contextRate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, contextRate, spec.channels);
     this.engineFramesPerContextFrame = SAMPLE_RATE / contextRate;
     // Bound once: the resampler calls it inside process() without allocating a closure.
@@ -83,27 +83,32 @@ export class StreamPlayer {
 
   /** Adds a producer's ring (between render calls). */
   addSource(ring: PacketRing): void {
-    this.sources.push(new StreamSource(ring, this.engine.inputCapacity));
+    this.sources.push(new StreamSource(ring));
   }
 
   /**
    * Moves packets from every source into the engine. A packet stamped with an
-   * arrival still in the future is held in its source until the stream's
-   * clock passes it, as in the single-stream processor and the Node replay.
+   * arrival still in the future is held until the stream's clock passes it,
+   * as in the single-stream processor and the Node replay. It is read straight
+   * into the engine's input area, where nothing else writes (each engine has
+   * its own, and growing the memory keeps its bytes at their address), so a
+   * packet is copied once, ring to engine; while it waits there, the stream's
+   * later sources wait too (their packets would overwrite it).
    */
   drain(): void {
-    for (let i = 0; i < this.sources.length; i++) this.drainSource(this.sources[i]);
+    for (let i = 0; i < this.sources.length; i++) if (!this.drainSource(this.sources[i])) return;
   }
 
-  private drainSource(source: StreamSource): void {
+  /** Inserts what is due from one source; false when a packet of it waits for its arrival. */
+  private drainSource(source: StreamSource): boolean {
     // Read here, straight from the stats block (a view): a double passed as an argument to a
     // call that is not inlined would be boxed, an allocation.
     const now = this.engine.statsView[STAT_NOW_FRAMES];
     const h = source.header;
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (source.heldLength < 0) {
-        const length = source.ring.read(source.held, h);
-        if (length === READ_EMPTY) return;
+        const length = source.ring.read(this.engine.inputView, h);
+        if (length === READ_EMPTY) return true;
         if (length < 0) continue; // too large for the engine: the ring counted it
         source.heldLength = length;
       }
@@ -111,14 +116,11 @@ export class StreamPlayer {
       // Unstamped packets pass −1 (the engine takes its own clock): a Smi, not a boxed double.
       const stamped = h[HEADER_ARRIVAL];
       const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
-      if (arrival > now) return;
-      const input = this.engine.inputView;
-      const length = source.heldLength;
-      const held = source.held;
-      for (let b = 0; b < length; b++) input[b] = held[b];
-      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      if (arrival > now) return false;
+      this.engine.insertWritten(source.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
       source.heldLength = -1;
     }
+    return true;
   }
 
   /** Renders `frames` context frames of the stream into the scratch (one array per channel of the stream). */
