@@ -86,9 +86,10 @@ export interface GroupStats {
 const STREAM_OPTION_NAMES = ['codec', 'channels', 'clockRate', 'payloadRate', 'profile', 'ringBytes', 'slots', 'slotBytes', 'output', 'gain', 'ssrc'] as const;
 const NODE_OPTION_NAMES = ['outputs', 'channels', 'transport', 'processorUrl', 'wasmUrl', 'opusWasmUrl'] as const;
 
-function defaultUrl(path: string): string {
-  return String(new URL(path, import.meta.url));
-}
+// Each default a `new URL('<static path>', import.meta.url)`, the pattern bundlers follow to emit the file.
+const defaultProcessorUrl = (): URL => new URL('../../worklet/jitterlane-group-processor.js', import.meta.url);
+const defaultWasmUrl = (): URL => new URL('../../../build/jitterlane.wasm', import.meta.url);
+const defaultOpusWasmUrl = (): URL => new URL('../../../build/libopus.wasm', import.meta.url);
 
 /** Many streams in one AudioWorkletNode. */
 export class JitterlaneGroupNode extends EventTarget {
@@ -166,9 +167,11 @@ export class JitterlaneGroupNode extends EventTarget {
     if (wanted === 'shared-ring' && !isolated) throw new JitterlaneError(`${WHO}: transport 'shared-ring' needs a cross-origin isolated page (COOP same-origin + COEP require-corp)`);
     const transport = wanted === 'shared-ring' || (wanted === 'auto' && isolated) ? 'shared-ring' : 'port';
 
-    const processorUrl = String(options.processorUrl ?? defaultUrl('../../worklet/jitterlane-group-processor.js'));
-    const wasmUrl = String(options.wasmUrl ?? defaultUrl('../../../build/jitterlane.wasm'));
-    const opusWasmUrl = String(options.opusWasmUrl ?? defaultUrl('../../../build/libopus.wasm'));
+    const processorUrl = String(options.processorUrl ?? defaultProcessorUrl());
+    const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
+    // libopus is compiled up front (an Opus stream may come at any time) and instantiated in the
+    // worklet at the first Opus stream, once per scope.
+    const opusWasmUrl = String(options.opusWasmUrl ?? defaultOpusWasmUrl());
     const [, wasm, opusWasm] = await Promise.all([addModuleOnce(context, processorUrl, WHO), compileOnce(wasmUrl, WHO), compileOnce(opusWasmUrl, WHO)]);
     const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const clock = transport === 'shared-ring' ? createAudioClockBuffer() : null;

@@ -152,6 +152,16 @@ describe('the group processor', () => {
     expect(stats(b).playout.opusMemoryBytes).toBe(stats(a).playout.opusMemoryBytes);
   });
 
+  it('shares one libopus between the single-stream nodes of a scope too: 8 Opus nodes hold under 1 MiB of it, not 8 × 16 MiB', () => {
+    const worklet = workletScope('jitterlane-processor.js');
+    const options = { wasm: engineWasm, opusWasm, codec: 'opus', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: 4096, sampleRate: 48000 };
+    const nodes = Array.from({ length: 8 }, () => worklet.create(options));
+    const reports = nodes.map((node) => (send(node, { type: 'stats', id: 1 })[0] as { stats: Record<string, number> }).stats);
+    // Issue #16 measured 16 777 216 bytes of libopus on each of 8 nodes.
+    for (const r of reports) expect(r.opusMemoryBytes).toBe(reports[0].opusMemoryBytes);
+    expect(reports[0].opusMemoryBytes).toBeLessThan(1024 * 1024);
+  });
+
   it('refuses a stream for an output it does not have, and one of a codec it cannot make, with a message', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
     const group = worklet.create({ wasm: engineWasm, outputs: 2, channels: 1, sampleRate: 48000 });
