@@ -100,7 +100,7 @@ export const groupSuite: Suite = {
       const alone = new single({ processorOptions: { wasm, opusWasm, codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ring: ring.buffer, ringBytes: 0, sampleRate: SAMPLE_RATE } });
       tasks.push({ name: `${codec}: single-stream processor, 1 stream`, ops: ROUNDS_PER_CALL, fn: renderer(alone, [new RingProducer(ring, payloads[codec], 0)]), codec, n: 0 });
       for (const n of counts) {
-        const processor = new group({ processorOptions: { wasm, opusWasm, outputs: 1, channels: 1, sampleRate: SAMPLE_RATE } });
+        const processor = new group({ processorOptions: { wasm, opusWasm, outputs: 1, sampleRate: SAMPLE_RATE } });
         const producers: RingProducer[] = [];
         for (let s = 0; s < n; s++) {
           const streamRing = PacketRing.create(RING_BYTES, true);

@@ -15,8 +15,6 @@ export interface GroupProcessorOptions {
   opusWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
   /** Outputs of the node; a stream plays into one of them (several streams on one output are mixed). */
   outputs: number;
-  /** Channels of every output. */
-  channels: 1 | 2;
   /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */
   sampleRate: number;
   /** Where the processor publishes the frames it has rendered (src/transport/audio_clock.ts); shared pages only. */

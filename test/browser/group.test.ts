@@ -40,8 +40,8 @@ function forPage(stream: TestStream): unknown {
 describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroupNode in Chromium', () => {
   const browser = withBrowser();
 
-  async function renderGroup(streams: TestStream[]): Promise<GroupRender> {
-    const page = await browser.open('/isolated/test/browser/pages/group.html');
+  async function renderGroup(streams: TestStream[], isolated = true): Promise<GroupRender> {
+    const page = await browser.open(`${isolated ? '/isolated' : ''}/test/browser/pages/group.html`);
     const result = await page.evaluate((o) => (window as unknown as { renderGroup: (o: unknown) => Promise<GroupRender> }).renderGroup(o), { streams: streams.map(forPage), seconds: SECONDS });
     await page.close();
     return result;
@@ -82,6 +82,13 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(result.groupHashes).toEqual(result.soloHashes);
     expect(result.groupHashes).toEqual(await nodeHashes(streams));
     expect(result.playout).toMatchObject({ renderErrors: 0, opusDecoders: 4 });
+  });
+
+  it('renders the same bytes with packets in port batches on a plain page', async () => {
+    const streams = Array.from({ length: 8 }, (_, i) => testStream(i, i % 2 ? 'PCM16LE' : 'opus', SECONDS));
+    const result = await renderGroup(streams, false);
+    expect(result.groupHashes).toEqual(await nodeHashes(streams));
+    expect(result.playout).toMatchObject({ renderErrors: 0, streams: 8 });
   });
 
   it('renders 32 streams in one node, each bit-exactly as it renders alone', async () => {

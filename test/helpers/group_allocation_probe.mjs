@@ -35,7 +35,7 @@ const processor = new Processor({
   processorOptions: {
     wasm: new WebAssembly.Module(readFileSync(wasmPath())),
     opusWasm: new WebAssembly.Module(readFileSync(buildFile('libopus.wasm'))),
-    outputs: 1, channels: 1, sampleRate: 48000,
+    outputs: 1, sampleRate: 48000,
   },
 });
 const rings = [];

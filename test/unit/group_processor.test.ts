@@ -45,7 +45,7 @@ describe('the group processor', () => {
 
   it('renders each of 8 streams (Opus and PCM, each its own timing) bit-exactly as the single-stream processor renders it alone', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 8, channels: 1, sampleRate: 48000 });
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 8, sampleRate: 48000 });
     expect(group.posted).toEqual([{ type: 'ready' }]);
     streams.forEach((stream, i) => {
       addStream(group, i + 1, stream, i);
@@ -65,7 +65,7 @@ describe('the group processor', () => {
 
   it('keeps every other stream bit-exact while one stream is flooded with 3000 packets in one quantum', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 3, channels: 1, sampleRate: 48000 });
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 3, sampleRate: 48000 });
     const flood: TestStream = { id: 'flood', codec: 'PCM16LE', packets: Array.from({ length: 3000 }, (_, k) => ({ payload: new Uint8Array(1920).fill(k & 0xff), sequenceNumber: k, timestamp: k * 960, ssrc: 9, arrivalFrame: 48000 })) };
     addStream(group, 1, streams[1], 0);
     addStream(group, 2, flood, 1);
@@ -84,7 +84,7 @@ describe('the group processor', () => {
 
   it('mixes streams on one output as the sum of their solo renders times their gains', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, channels: 1, sampleRate: 48000 });
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
     const gains = [0.5, 0.25, 1];
     const chosen = [streams[0], streams[3], streams[5]];
     chosen.forEach((stream, i) => {
@@ -106,7 +106,7 @@ describe('the group processor', () => {
 
   it('adds and removes streams at run time with memory flat over 40 cycles, and reports what it costs per stream', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, channels: 1, sampleRate: 48000 });
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
     const before = stats(group).playout;
     let key = 1;
     const add = (codec: 'opus' | 'PCM16LE') => {
@@ -143,8 +143,8 @@ describe('the group processor', () => {
 
   it('shares one libopus between the group nodes of one worklet scope', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const a = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, channels: 1, sampleRate: 48000 });
-    const b = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, channels: 1, sampleRate: 48000 });
+    const a = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
+    const b = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
     addStream(a, 1, streams[0], 0);
     addStream(b, 1, streams[1], 0);
     addStream(b, 2, streams[2], 0);
@@ -164,7 +164,7 @@ describe('the group processor', () => {
 
   it('refuses a stream for an output it does not have, and one of a codec it cannot make, with a message', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
-    const group = worklet.create({ wasm: engineWasm, outputs: 2, channels: 1, sampleRate: 48000 });
+    const group = worklet.create({ wasm: engineWasm, outputs: 2, sampleRate: 48000 });
     const spec = { codec: 'PCM16LE', channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: 4096, output: 2, gain: 1 };
     expect(send(group, { type: 'add-stream', id: 5, stream: { ...spec, key: 1 } })).toEqual([{ type: 'error', id: 5, message: "output 2 is not one of the node's 2 outputs" }]);
     expect(send(group, { type: 'add-stream', id: 6, stream: { ...spec, key: 2, output: 0, codec: 'opus' } })).toEqual([{ type: 'error', id: 6, message: "codec 'opus' needs libopus: the node was created without opusWasm" }]);
