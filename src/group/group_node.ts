@@ -286,7 +286,8 @@ export class JitterlaneGroupNode extends EventTarget {
     try {
       checked = checkNodeOptions({ ringBytes: 64 * 1024, ...engineOptions });
     } catch (error) {
-      throw new JitterlaneError(errorText(error).replace('JitterlaneNode.create', 'JitterlaneGroupNode.addStream'));
+      // The same checks as JitterlaneNode.create's, and messages naming this call.
+      throw new JitterlaneError(String((error as Error).message).replace('JitterlaneNode.create', 'JitterlaneGroupNode.addStream'));
     }
     if (!Number.isInteger(output) || output < 0 || output >= this.outputs) throw new JitterlaneError(`JitterlaneGroupNode.addStream: option output must be an integer 0..${this.outputs - 1} (the node has ${this.outputs} output(s)), got ${String(output)}`);
     if (typeof gain !== 'number' || !Number.isFinite(gain) || gain < 0) throw new JitterlaneError(`JitterlaneGroupNode.addStream: option gain must be a finite number ≥ 0, got ${String(gain)}`);

@@ -100,6 +100,25 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(perExtraStream(result.memory)).toBeLessThanOrEqual(1024 * 1024);
   }, 120_000);
 
+  it('refuses bad options, ids and calls with a JitterlaneError that names what was wrong', async () => {
+    const page = await browser.open('/test/browser/pages/group.html');
+    const errors = await page.evaluate(() => (window as unknown as { apiErrors: () => Promise<Record<string, unknown>> }).apiErrors());
+    await page.close();
+    expect(errors.createOption).toMatch(/^JitterlaneError: .*unknown option "output"/);
+    expect(errors.badCodec).toMatch(/^JitterlaneError: JitterlaneGroupNode.addStream: option codec must be one of/);
+    expect(errors.badOutput).toMatch(/option output must be an integer 0..1 \(the node has 2 output\(s\)\), got 2/);
+    expect(errors.badGain).toMatch(/option gain must be a finite number ≥ 0, got -1/);
+    expect(errors.unknownOption).toMatch(/unknown option "gian"/);
+    expect(errors.duplicate).toMatch(/a stream "a" is already in the node/);
+    expect(errors.setGain).toMatch(/gain must be a finite number ≥ 0, got NaN/);
+    expect(errors.badPush).toMatch(/^(JitterlaneError|RangeError|TypeError): .*sequenceNumber/);
+    expect(errors.unknownRemove).toMatch(/no stream "b"/);
+    expect(errors.pushAfterRemove).toMatch(/GroupStream "a" used after removeStream\(\)/);
+    expect(errors.readdedIds).toEqual(['a']);
+    expect(errors.pushAfterClose).toMatch(/used after close\(\)/);
+    expect(errors.addAfterClose).toMatch(/used after close\(\)/);
+  });
+
   it('takes over the 8 receivers of one call into one node, each tone at its frequency and level', async () => {
     const tones = Array.from({ length: 8 }, (_, i) => ({ frequency: 300 + 170 * i, gain: 0.1 + 0.05 * i }));
     const page = await browser.open('/isolated/test/browser/pages/group.html');

@@ -141,6 +141,26 @@ describe('the group processor', () => {
     expect(after.renderErrors).toBe(0);
   });
 
+  it('resyncs only the stream whose SSRC changed; the others play on bit for bit', () => {
+    const worklet = workletScope('jitterlane-group-processor.js');
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 2, sampleRate: 48000 });
+    // Stream 2's sender restarts halfway: a new SSRC, a new sequence and timestamp origin.
+    const changed: TestStream = {
+      ...streams[2],
+      packets: streams[2].packets.map((p) => (p.arrivalFrame < 3 * 48000 ? p : { ...p, ssrc: 0x7777, sequenceNumber: (p.sequenceNumber + 20000) & 0xffff, timestamp: (p.timestamp + 123456789) >>> 0 })),
+    };
+    addStream(group, 1, streams[1], 0);
+    addStream(group, 2, changed, 1);
+    send(group, { type: 'packets', key: 1, batch: batchOf(streams[1]) });
+    send(group, { type: 'packets', key: 2, batch: batchOf(changed) });
+    const outputs = renderGroup(worklet.scope, group, 2, QUANTA);
+    expect(Buffer.compare(Buffer.from(outputs[0].buffer), Buffer.from(soloRender(streams[1], QUANTA * QUANTUM).buffer))).toBe(0);
+    const [one, two] = stats(group).streams;
+    expect(one.stats.streamResets).toBe(0);
+    expect(two.stats.streamResets).toBe(1);
+    expect(two.stats.packetsPlayed).toBeGreaterThan(changed.packets.length * 0.9);
+  });
+
   it('shares one libopus between the group nodes of one worklet scope', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
     const a = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
