@@ -37,7 +37,11 @@ export class CallTakeover {
     this.options = options;
   }
 
-  /** Takes over every audio receiver `pc` has now and every one a later 'track' event brings. */
+  /**
+   * Takes over every audio receiver a later 'track' event of `pc` brings, and
+   * those it has now. Call it before negotiating: a receiver that already
+   * played when its transform is set may give it no frames (see add()).
+   */
   async addPeerConnection(pc: RTCPeerConnection): Promise<TakenReceiver[]> {
     const onTrack = (event: RTCTrackEvent) => {
       if (event.track.kind === 'audio') void this.add(event.receiver).catch((error) => this.node.dispatchEvent(new CustomEvent('error', { detail: String(error) })));

@@ -28,6 +28,7 @@ interface CallTakeoverResult {
   stats: { id: string; packetsReceived: number; concealedSamples: number; totalSamplesReceived: number }[];
   playout: { renderErrors: number; streams: number };
   browser: { packetsReceived: number; totalSamplesReceived: number }[];
+  streamsAfterRelease: number;
 }
 
 const SECONDS = 4;
@@ -119,33 +120,38 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(errors.addAfterClose).toMatch(/used after close\(\)/);
   });
 
-  it('takes over the 8 receivers of one call into one node, each tone at its frequency and level', async () => {
-    const tones = Array.from({ length: 8 }, (_, i) => ({ frequency: 300 + 170 * i, gain: 0.1 + 0.05 * i }));
-    const page = await browser.open('/isolated/test/browser/pages/group.html');
-    const result = await page.evaluate((o) => (window as unknown as { runCallTakeover: (o: unknown) => Promise<CallTakeoverResult> }).runCallTakeover(o), { tones, seconds: 5 });
-    await page.close();
-    expect(result.supported).toBe(true);
-    // Isolated page: each receiver's worker wrote its frames straight into its stream's ring.
-    expect(result.transport).toBe('shared-ring');
-    expect(result.taken).toHaveLength(8);
-    for (const taken of result.taken) {
-      expect(taken.frames).toBeGreaterThan(150);
-      expect(taken.direct).toBeGreaterThan(100);
-    }
-    result.amplitude.forEach((row, i) => {
-      // Output i carries tone i at its level (Opus at 32 kbps keeps a pure tone within 1.5 dB) ...
-      expect(Math.abs(20 * Math.log10(row[i] / tones[i].gain)), `output ${i}`).toBeLessThan(1.5);
-      // ... and none of the other seven tones: each at least 30 dB below it.
-      row.forEach((amplitude, j) => {
-        if (j !== i) expect(20 * Math.log10(amplitude / row[i]), `output ${i} at tone ${j}`).toBeLessThan(-30);
+  for (const calls of [1, 4]) {
+    const what = calls === 1 ? 'the 8 receivers of one call (their track events)' : 'the receivers of 4 calls of 2 transceivers each (addPeerConnection)';
+    it(`takes over ${what} into one node, each tone at its frequency and level`, async () => {
+      const tones = Array.from({ length: 8 }, (_, i) => ({ frequency: 300 + 170 * i, gain: 0.1 + 0.05 * i }));
+      const page = await browser.open('/isolated/test/browser/pages/group.html');
+      const result = await page.evaluate((o) => (window as unknown as { runCallTakeover: (o: unknown) => Promise<CallTakeoverResult> }).runCallTakeover(o), { tones, seconds: 5, calls });
+      await page.close();
+      expect(result.supported).toBe(true);
+      // Isolated page: each receiver's worker wrote its frames straight into its stream's ring.
+      expect(result.transport).toBe('shared-ring');
+      expect(result.taken).toHaveLength(8);
+      for (const taken of result.taken) {
+        expect(taken.frames).toBeGreaterThan(150);
+        expect(taken.direct).toBeGreaterThan(100);
+      }
+      result.amplitude.forEach((row, i) => {
+        // Output i carries tone i at its level (Opus at 32 kbps keeps a pure tone within 1.5 dB) ...
+        expect(Math.abs(20 * Math.log10(row[i] / tones[i].gain)), `output ${i}`).toBeLessThan(1.5);
+        // ... and none of the other seven tones: each at least 30 dB below it (Hann-windowed 85 ms blocks).
+        row.forEach((amplitude, j) => {
+          if (j !== i) expect(20 * Math.log10(amplitude / row[i]), `output ${i} at tone ${j}`).toBeLessThan(-30);
+        });
       });
-    });
-    expect(result.playout).toMatchObject({ renderErrors: 0, streams: 8 });
-    // The browser's own receivers got the packets and decoded none of them.
-    expect(result.browser).toHaveLength(8);
-    for (const receiver of result.browser) {
-      expect(receiver.packetsReceived).toBeGreaterThan(150);
-      expect(receiver.totalSamplesReceived).toBe(0);
-    }
-  }, 60_000);
+      expect(result.playout).toMatchObject({ renderErrors: 0, streams: 8 });
+      // The browser's own receivers got the packets and decoded none of them.
+      expect(result.browser).toHaveLength(8);
+      for (const receiver of result.browser) {
+        expect(receiver.packetsReceived).toBeGreaterThan(150);
+        expect(receiver.totalSamplesReceived).toBe(0);
+      }
+      // release() gave every receiver back and removed its stream.
+      expect(result.streamsAfterRelease).toBe(0);
+    }, 60_000);
+  }
 });
