@@ -194,13 +194,18 @@ export const STAT_PACKETS_OVERFLOW = 4;
 export const STAT_PACKETS_INVALID = 5;
 /** Packets whose decoded audio was emitted. */
 export const STAT_PACKETS_PLAYED = 6;
-/** Samples (per channel) decoded from received packets. */
+/**
+ * Samples (per channel) of the stream since its first played packet, as
+ * webrtc-stats counts them: decoded from received packets, concealed in place
+ * of missing ones, and played as silence or comfort noise through signalled
+ * pauses (so concealedSamples ≤ totalSamplesReceived).
+ */
 export const STAT_TOTAL_SAMPLES_RECEIVED = 7;
 /** Samples (per channel) emitted since the first played sample. */
 export const STAT_TOTAL_SAMPLES_EMITTED = 8;
-/** Samples synthesised to cover missing audio; DTX silence is not included (see silentConcealedSamples). */
+/** Samples synthesised to cover missing audio (lost, late, not arrived yet); signalled pauses are not included (see dtxSamples). */
 export const STAT_CONCEALED_SAMPLES = 9;
-/** Silence played for DTX gaps (timestamp advance without a sequence gap). */
+/** The concealed samples that were silent (the concealment had faded below −50 dBFS): a subset of concealedSamples, as webrtc-stats defines it. */
 export const STAT_SILENT_CONCEALED_SAMPLES = 10;
 /** Concealment episodes: a run of concealment after real audio counts once. */
 export const STAT_CONCEALMENT_EVENTS = 11;
@@ -210,9 +215,9 @@ export const STAT_INSERTED_SAMPLES_FOR_DECELERATION = 12;
 export const STAT_REMOVED_SAMPLES_FOR_ACCELERATION = 13;
 /** Seconds: sum over emitted samples of their packet's time in the buffer (arrival to the emission of its first sample), as NetEq counts it. */
 export const STAT_JITTER_BUFFER_DELAY = 14;
-/** Seconds: sum over emitted samples of the buffer time their packet was meant to get (target above the baseline less the packet's own lateness). */
+/** Seconds: sum over emitted samples of the target delay when they were emitted (webrtc-stats jitterBufferTargetDelay; ÷ jitterBufferEmittedCount gives the mean target). */
 export const STAT_JITTER_BUFFER_TARGET_DELAY = 15;
-/** Seconds: the same for the profile's floor instead of the target (the minimum the app asked for). */
+/** Seconds: the same for the profile's floor instead of the target (the minimum the app asked for: webrtc-stats jitterBufferMinimumDelay). */
 export const STAT_JITTER_BUFFER_MINIMUM_DELAY = 16;
 /** Samples counted in the three delay sums above. */
 export const STAT_JITTER_BUFFER_EMITTED_COUNT = 17;
@@ -242,8 +247,23 @@ export const STAT_NOW_FRAMES = 28;
 export const STAT_EVENTS_LOST = 29;
 /** Gauge: the delay estimate before the profile's floor and ceiling, ms (the path's own jitter need, for ECN decisions). */
 export const STAT_DELAY_ESTIMATE_MS = 30;
+/**
+ * Samples played as silence or comfort noise through pauses the sender
+ * signalled (an Opus DTX frame, an RFC 3389 comfort-noise packet, or the
+ * marker bit on the packet after the pause): neither decoded audio nor
+ * concealment, as NetEq's comfort noise is neither.
+ */
+export const STAT_DTX_SAMPLES = 31;
+/**
+ * Seconds: sum over emitted samples of the buffer time their packet was meant
+ * to get: the target (before a spike steers it up) less the packet's own
+ * lateness (its transit above the fastest recent packet's). jitterBufferDelay is measured against it sample
+ * for sample, so the two averages agree when the buffer keeps its target;
+ * jitterBufferTargetDelay (the target itself) is above both by the mean lateness.
+ */
+export const STAT_JITTER_BUFFER_MEANT_DELAY = 32;
 /** f64 values in the stats block. */
-export const STAT_COUNT = 31;
+export const STAT_COUNT = 33;
 
 // ---- Event log (assembly/events.ts) --------------------------------------------
 // Each drained event is EVENT_FIELDS f64 values: kind, output frame, a, b.
@@ -289,3 +309,26 @@ export const RESET_REASON_TIMESTAMP_LEAP = 2;
 export const RESET_REASON_SEQUENCE_LEAP = 3;
 /** The host called reset(). */
 export const RESET_REASON_HOST = 4;
+/**
+ * A packet with the marker bit whose sequence number and timestamp both went
+ * back, the timestamp by more than RESTART_REWIND_MS: the sender restarted the
+ * stream on the same SSRC (as rtpproxy's sess6 capture shows).
+ */
+export const RESET_REASON_RESTART = 5;
+/**
+ * How far back (ms of the sender's clock) a marker packet's timestamp must go
+ * to be a restart rather than a reordered talkspurt start: 500 ms, the classic
+ * profile's ceiling. A packet reordered that far could not play anyway.
+ */
+export const RESTART_REWIND_MS = 500;
+
+// ---- Insert flags (insert()'s `flags` argument, bits) --------------------------
+
+/** The RTP marker bit was set: the first packet of a talkspurt (it ends a pause) or of a restarted stream. */
+export const INSERT_FLAG_MARKER = 1;
+/**
+ * The payload is RFC 3389 comfort noise (a SID: a level byte in −dBov, then
+ * reflection coefficients), not the codec's audio: the engine plays comfort
+ * noise at that level until the next audio instead of decoding it.
+ */
+export const INSERT_FLAG_COMFORT_NOISE = 2;

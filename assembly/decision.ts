@@ -14,10 +14,17 @@ export const OP_PREEMPTIVE_EXPAND: i32 = 3;
 export const OP_EXPAND: i32 = 4;
 /** Decode the next packet and cross-fade into it from the concealment. */
 export const OP_MERGE: i32 = 5;
-/** Play silence through a DTX gap (timestamp advance without a sequence gap). */
+/**
+ * Play silence (or comfort noise) through a pause the sender signalled: a
+ * timestamp advance without a sequence gap after a DTX frame or a comfort-noise
+ * packet, or before a packet with the marker bit; or a dry buffer after a DTX
+ * frame or comfort-noise packet.
+ */
 export const OP_DTX: i32 = 6;
 /** Far above target (by more than fastAboveMs): accelerate at the fast stretch rate. */
 export const OP_ACCELERATE_FAST: i32 = 7;
+/** Take the waiting comfort-noise packet: its level is what the pause after it plays. */
+export const OP_COMFORT_NOISE: i32 = 8;
 
 /** Outcomes the DSP reports back (what actually happened). */
 export const OUTCOME_NONE: i32 = 0;
@@ -39,6 +46,15 @@ export class Status {
   gapFrames: f64 = 0;
   /** The earliest waiting packet follows the last played one without a sequence gap. */
   sequenceContiguous: bool = false;
+  /**
+   * The sender signalled a pause here: the last packet taken was a DTX frame or
+   * comfort noise, or the earliest waiting packet carries the marker bit. A
+   * timestamp gap without it is audio lost without a sequence gap (a sender-side
+   * drop): concealed, not muted.
+   */
+  pauseSignalled: bool = false;
+  /** The earliest waiting packet is comfort noise (RFC 3389), not audio. */
+  nextIsComfortNoise: bool = false;
   /** Frames until the first packet should start, for a stream not started yet. */
   startInFrames: f64 = 0;
   /** Current delay minus target delay: positive means too much buffered. */
@@ -61,13 +77,16 @@ export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
 /** Chooses the operation for the next block. */
 export function decide(s: Status): i32 {
   if (!s.started) {
-    return s.packetAvailable && s.startInFrames <= 0 ? OP_NORMAL : OP_IDLE;
+    if (!s.packetAvailable || s.startInFrames > 0) return OP_IDLE;
+    return s.nextIsComfortNoise ? OP_COMFORT_NOISE : OP_NORMAL;
   }
-  if (!s.packetAvailable) return OP_EXPAND;
+  // Dry after a DTX frame or comfort noise: the pause goes on.
+  if (!s.packetAvailable) return s.pauseSignalled ? OP_DTX : OP_EXPAND;
   if (s.gapFrames > CONTIGUOUS_TOLERANCE_FRAMES) {
-    // A sequence-contiguous packet further on is the end of a DTX pause, not a loss.
-    return s.sequenceContiguous ? OP_DTX : OP_EXPAND;
+    // A sequence-contiguous packet further on ends a pause only if the sender said so.
+    return s.sequenceContiguous && s.pauseSignalled ? OP_DTX : OP_EXPAND;
   }
+  if (s.nextIsComfortNoise) return OP_COMFORT_NOISE;
   if (s.lastOutcome == OUTCOME_CONCEALED) return OP_MERGE;
   const canStretch = s.stretchBudgetFrames >= s.minStretchFrames;
   if (s.errorFrames > s.fastAboveFrames) return OP_ACCELERATE_FAST;

@@ -8,16 +8,17 @@ import { DelayTracker } from './arrival';
 import { Decoder, CONCEAL_SLACK_FRAMES } from './codec';
 import {
   decide, Status, CONTIGUOUS_TOLERANCE_FRAMES,
-  OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX,
+  OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX, OP_COMFORT_NOISE,
   OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
+import { ComfortNoise, comfortNoiseRms } from './dsp/comfort_noise';
 import { searchPeriod, foundLag, quietRun, rms } from './dsp/correlation';
 import { PitchRepeater } from './dsp/expand';
 import { crossfadeFrom } from './dsp/merge';
 import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlace } from './dsp/time_stretch';
 import { MAX_PERIOD, MAX_VOICED_STRETCH, MIN_PERIOD, voicedStretchLag } from './dsp/voiced_stretch';
 import * as ev from './events';
-import { PacketBuffer, SeenSequences } from './packet_buffer';
+import { PacketBuffer, SeenSequences, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
 import { Profile } from './profile';
 import * as R from './abi';
 import * as S from './stats';
@@ -52,6 +53,8 @@ const DEADBAND_SHARE: f64 = 0.05;
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
 const SEQUENCE_LEAP: i64 = 3000;
+/** Longest codec DTX frame: Opus signals DTX with 1–2 byte packets (a TOC byte, no or an empty frame; RFC 6716 §3). */
+const DTX_FRAME_MAX_BYTES: i32 = 2;
 
 /** One stream's playout engine. */
 export class Engine {
@@ -78,6 +81,7 @@ export class Engine {
   private readonly carry: StaticArray<f32>;
   private carryFrames: i32 = 0;
   private readonly status: Status = new Status();
+  private readonly noise: ComfortNoise = new ComfortNoise();
 
   /** Output clock: frames emitted so far. */
   now: f64 = 0;
@@ -90,6 +94,12 @@ export class Engine {
   /** Duration of the last decoded packet, frames (20 ms until one is known). */
   private lastPacketFrames: f64 = 960;
   private highestSeq: i64 = -1;
+  /** Highest sender-timeline position seen since the stream (re)started, frames. */
+  private highestPos: f64 = -Infinity;
+  /** The last packet taken was a DTX frame or comfort noise: the sender is in a pause. */
+  private pauseSignalled: bool = false;
+  /** RMS of the comfort noise the last CN packet asked for (0: silence). */
+  private noiseRms: f32 = 0;
   private ssrc: f64 = -1;
   private lastOutcome: i32 = OUTCOME_NONE;
   private usedCodecConcealment: bool = false;
@@ -97,6 +107,8 @@ export class Engine {
   private pendingConcealed: f64 = 0;
   /** The part of it that waited for the missing audio (the playout point did not move). */
   private pendingWait: f64 = 0;
+  /** The part of it that was silent (the concealment had faded out). */
+  private pendingSilent: f64 = 0;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
   /** Voiced stretching allowed now, frames; a stream starts with the whole allowance (nothing was stretched yet). */
@@ -132,21 +144,27 @@ export class Engine {
 
   /**
    * Files the packet whose payload the host wrote to `input`. `arrivalFrame`
-   * is its arrival on the output clock (negative: now). Returns a result code.
+   * is its arrival on the output clock (negative: now); `flags` the
+   * INSERT_FLAG_* bits of abi.ts. Returns a result code.
    */
-  insert(seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32): i32 {
+  insert(seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32, flags: i32): i32 {
     if (length <= 0 || length > this.buffer.slotBytes) {
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
       return R.ERR_PAYLOAD;
     }
     // A payload the decoder cannot size is refused before it counts as received
     // or marks its sequence number seen: a valid copy may still follow.
+    // Comfort noise has no duration of its own (it lasts until the next audio);
+    // its level byte must have the unused top bit clear (RFC 3389 §3.1).
     const payload = changetype<usize>(this.input);
-    const frames = this.decoder.framesOf(payload, length);
-    if (frames <= 0 || frames > MAX_PACKET_FRAMES) {
+    const comfortNoise = (flags & R.INSERT_FLAG_COMFORT_NOISE) != 0;
+    const frames = comfortNoise ? 0 : this.decoder.framesOf(payload, length);
+    const sized = comfortNoise ? (load<u8>(payload) & 0x80) == 0 : frames > 0 && frames <= MAX_PACKET_FRAMES;
+    if (!sized) {
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
       return R.ERR_PAYLOAD;
     }
+    const marker = (flags & R.INSERT_FLAG_MARKER) != 0;
     this.stats.add(S.STAT_PACKETS_RECEIVED, 1);
     const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
     let result = R.OK;
@@ -161,8 +179,9 @@ export class Engine {
     const active = this.started || this.buffer.count > 0;
     const seqLeap = this.highestSeq >= 0 && abs(seqU - this.highestSeq) > SEQUENCE_LEAP;
     const tsLeap = active && Math.abs(pos - this.referencePos()) > LEAP_FRAMES;
-    if (seqLeap || tsLeap) {
-      this.resync(seqLeap ? R.RESET_REASON_SEQUENCE_LEAP : R.RESET_REASON_TIMESTAMP_LEAP);
+    const restart = marker && this.isRestart(seqU, pos);
+    if (seqLeap || tsLeap || restart) {
+      this.resync(seqLeap ? R.RESET_REASON_SEQUENCE_LEAP : tsLeap ? R.RESET_REASON_TIMESTAMP_LEAP : R.RESET_REASON_RESTART);
       result = R.RESYNC;
       seqU = this.unwrap.seq(seq);
       pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
@@ -174,11 +193,12 @@ export class Engine {
       return R.DUPLICATE;
     }
     if (seqU > this.highestSeq) this.highestSeq = seqU;
+    if (pos > this.highestPos) this.highestPos = pos;
 
     this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.bodyMs);
     this.updateTarget();
 
-    if (this.started && pos + <f64>frames <= this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) {
+    if (this.started && this.hasPassed(pos, frames)) {
       this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, seqU, arrival);
       return R.LATE;
     }
@@ -189,10 +209,33 @@ export class Engine {
       this.removeFirstPacket();
       result = R.OVERFLOW;
     }
-    const fecFrames = this.decoder.fecFramesOf(payload, length);
+    const fecFrames = comfortNoise ? 0 : this.decoder.fecFramesOf(payload, length);
     if (fecFrames > 0) this.stats.add(S.STAT_FEC_PACKETS_RECEIVED, 1);
-    this.buffer.insert(seqU, <i64>Math.round(pos), frames, fecFrames, arrival, payload, length);
+    const dtxFrame = !comfortNoise && this.decoder.codec == R.CODEC_HOST && length <= DTX_FRAME_MAX_BYTES;
+    const slotFlags = (marker ? SLOT_MARKER : 0) | (comfortNoise ? SLOT_COMFORT_NOISE : 0) | (dtxFrame ? SLOT_DTX_FRAME : 0);
+    this.buffer.insert(seqU, <i64>Math.round(pos), frames, fecFrames, arrival, slotFlags, payload, length);
     return result;
+  }
+
+  /**
+   * A marker packet whose sequence number and timestamp both went back, the
+   * timestamp by more than RESTART_REWIND_MS, is the first of a restarted
+   * stream (RESET_REASON_RESTART), not a reordered one: a packet that late
+   * could not play anyway.
+   */
+  private isRestart(seqU: i64, pos: f64): bool {
+    const rewind = (<f64>R.RESTART_REWIND_MS * <f64>SAMPLE_RATE) / 1000;
+    return this.highestSeq >= 0 && seqU < this.highestSeq && pos < this.highestPos - rewind;
+  }
+
+  /**
+   * True when a packet at `pos` of `frames` lies wholly before the playout
+   * point: too late to play. Comfort noise (no frames) has passed once the
+   * playout point is beyond its position.
+   */
+  private hasPassed(pos: f64, frames: i32): bool {
+    if (frames == 0) return pos < this.nextPos - CONTIGUOUS_TOLERANCE_FRAMES;
+    return pos + <f64>frames <= this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES;
   }
 
   /** Where the stream is now on the sender's timeline, for leap detection. */
@@ -232,6 +275,10 @@ export class Engine {
     this.started = false;
     this.lastSeq = -1;
     this.highestSeq = -1;
+    this.highestPos = -Infinity;
+    this.pauseSignalled = false;
+    this.noiseRms = 0;
+    this.noise.reset();
     this.lastOutcome = OUTCOME_NONE;
     this.stats.add(S.STAT_STREAM_RESETS, 1);
     this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
@@ -352,9 +399,14 @@ export class Engine {
     s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
     s.stretchBudgetFrames = this.stretchBudget;
     s.minStretchFrames = <f64>MIN_PERIOD;
+    s.pauseSignalled = this.pauseSignalled;
+    s.nextIsComfortNoise = false;
     if (first >= 0) {
       const pos = <f64>unchecked(this.buffer.pos[first]);
       s.sequenceContiguous = this.lastSeq >= 0 && unchecked(this.buffer.seq[first]) == this.lastSeq + 1;
+      // The marker bit starts a talkspurt: the gap before it was a pause.
+      s.pauseSignalled = this.pauseSignalled || this.buffer.has(first, SLOT_MARKER);
+      s.nextIsComfortNoise = this.buffer.has(first, SLOT_COMFORT_NOISE);
       // Concealment that waited for missing audio, now that a later packet shows a gap
       // before it, stood in for the start of that gap: the playout point moves past what
       // it covered, so a loss (or a pause) costs no delay.
@@ -368,7 +420,7 @@ export class Engine {
       s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
       if (this.pendingConcealed > 0) {
         const dtxGap = pos - this.lastEndPos;
-        this.commitPending(s.sequenceContiguous, dtxGap);
+        this.commitPending(s.sequenceContiguous && s.pauseSignalled, dtxGap);
       }
     }
     s.errorFrames = this.errorFrames();
@@ -381,6 +433,7 @@ export class Engine {
     else if (op == OP_EXPAND) this.expand(need);
     else if (op == OP_MERGE) this.merge();
     else if (op == OP_DTX) this.dtx(need);
+    else if (op == OP_COMFORT_NOISE) this.takeComfortNoise();
   }
 
   /** Packets whose audio lies wholly before the playout point can never play: late. */
@@ -388,8 +441,7 @@ export class Engine {
     if (!this.started) return;
     let first = this.buffer.first();
     while (first >= 0) {
-      const end = <f64>unchecked(this.buffer.pos[first]) + <f64>unchecked(this.buffer.frames[first]);
-      if (end > this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES) break;
+      if (!this.hasPassed(<f64>unchecked(this.buffer.pos[first]), unchecked(this.buffer.frames[first]))) break;
       this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, unchecked(this.buffer.seq[first]), this.now);
       this.removeFirstPacket();
       first = this.buffer.first();
@@ -398,20 +450,37 @@ export class Engine {
 
   /**
    * Classifies concealment played while the buffer was dry, now that the next
-   * packet shows: inside a DTX pause (sequence-contiguous, timestamp gap) it was
-   * silence the sender meant; otherwise it covered missing audio.
+   * packet shows: inside a signalled pause (sequence-contiguous, timestamp gap,
+   * the sender said so) it stood in for the pause; otherwise, or beyond the
+   * pause (the packet after it came late), it covered missing audio. The
+   * pause is its first frames; its silent frames (faded out) are its last, so
+   * they are counted with the concealed part first.
    */
-  private commitPending(sequenceContiguous: bool, dtxGapFrames: f64): void {
+  private commitPending(inSignalledPause: bool, dtxGapFrames: f64): void {
     const pending = this.pendingConcealed;
     if (pending <= 0) return;
-    const silent = sequenceContiguous ? Math.min(pending, Math.max(0, dtxGapFrames)) : 0;
-    const concealed = pending - silent;
-    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, silent);
+    const pause = inSignalledPause ? Math.min(pending, Math.max(0, dtxGapFrames)) : 0;
+    const concealed = pending - pause;
+    if (pause > 0) this.countPause(pause);
     if (concealed > 0) {
-      this.stats.add(S.STAT_CONCEALED_SAMPLES, concealed);
+      this.countConcealed(concealed, Math.min(concealed, this.pendingSilent));
       this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
     }
     this.pendingConcealed = 0;
+    this.pendingSilent = 0;
+  }
+
+  /** Counts `frames` concealed samples, `silent` of them silent: concealment is part of the samples received (webrtc-stats). */
+  private countConcealed(frames: f64, silent: f64): void {
+    this.stats.add(S.STAT_CONCEALED_SAMPLES, frames);
+    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, silent);
+    this.stats.add(S.STAT_TOTAL_SAMPLES_RECEIVED, frames);
+  }
+
+  /** Counts `frames` samples of a signalled pause (silence or comfort noise): received, not concealed. */
+  private countPause(frames: f64): void {
+    this.stats.add(S.STAT_DTX_SAMPLES, frames);
+    this.stats.add(S.STAT_TOTAL_SAMPLES_RECEIVED, frames);
   }
 
   // ---- operations ------------------------------------------------------------
@@ -419,6 +488,17 @@ export class Engine {
   private appendSilence(frames: i32): void {
     this.sync.reserve(frames);
     for (let c = 0; c < this.channels; c++) memory.fill(this.sync.ptr(c, this.sync.endIndex), 0, <usize>frames << 2);
+    this.sync.endIndex += frames;
+  }
+
+  /** Appends a pause: comfort noise at the level the last CN packet gave, else silence. */
+  private appendPause(frames: i32): void {
+    if (this.noiseRms <= 0) {
+      this.appendSilence(frames);
+      return;
+    }
+    this.sync.reserve(frames);
+    for (let c = 0; c < this.channels; c++) this.noise.generate(this.sync.ptr(c, this.sync.endIndex), frames, this.noiseRms);
     this.sync.endIndex += frames;
   }
 
@@ -442,6 +522,9 @@ export class Engine {
     const seq = unchecked(b.seq[slot]);
     const arrival = unchecked(b.arrival[slot]);
     const declared = unchecked(b.frames[slot]);
+    // Audio ends a pause; a DTX frame starts (or continues) one, in silence.
+    this.pauseSignalled = b.has(slot, SLOT_DTX_FRAME);
+    this.noiseRms = 0;
     if (!this.started) {
       this.started = true;
       this.emitting = true;
@@ -470,16 +553,15 @@ export class Engine {
     st.add(S.STAT_TOTAL_SAMPLES_RECEIVED, <f64>frames);
     const n = <f64>frames;
     // Each emitted sample counts its packet's time in the buffer (arrival to the emission of its
-    // first sample), as libwebrtc's NetEq accumulates it, so the average compares with the target.
+    // first sample), as libwebrtc's NetEq accumulates it, so the average compares with the target;
+    // and the target delay and the profile's floor as they stand (webrtc-stats
+    // jitterBufferTargetDelay and jitterBufferMinimumDelay: the delay sought, per sample, in seconds).
     st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival)) / <f64>SAMPLE_RATE);
-    // The buffer time this packet was meant to get: the target above the baseline less
-    // how late the packet itself came (its transit above the baseline); what
-    // jitterBufferDelay is measured against, sample for sample.
+    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.steeredTargetMs()) / 1000);
+    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
+    // What this packet was meant to wait: the target less how late it came itself.
     const lateness = Math.max(0, arrival - pos - this.tracker.minTransit);
-    const meantFrames = Math.max(0, this.msToFrames(this.targetMs) - lateness);
-    const floorFrames = Math.max(0, this.msToFrames(this.profile.floorMs) - lateness);
-    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * meantFrames) / <f64>SAMPLE_RATE);
-    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * floorFrames) / <f64>SAMPLE_RATE);
+    st.add(S.STAT_JITTER_BUFFER_MEANT_DELAY, (n * Math.max(0, this.msToFrames(this.targetMs) - lateness)) / <f64>SAMPLE_RATE);
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);
@@ -495,10 +577,10 @@ export class Engine {
     this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
   }
 
-  /** True when the earliest waiting packet continues the decoded audio without a gap. */
+  /** True when the earliest waiting packet is audio that continues the decoded audio without a gap. */
   private nextIsContiguous(): bool {
     const first = this.buffer.first();
-    return first >= 0 && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
+    return first >= 0 && !this.buffer.has(first, SLOT_COMFORT_NOISE) && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
   }
 
   /**
@@ -619,6 +701,8 @@ export class Engine {
     const end = this.sync.endIndex;
     this.conceal(end, frames);
     this.sync.endIndex += frames;
+    // Concealment that has faded out is silent (webrtc-stats silentConcealedSamples).
+    const silent: f64 = rms(this.sync.ptr(0, end), frames) < LOW_ENERGY_RMS ? <f64>frames : 0;
 
     let advance: f64 = <f64>frames;
     if (s.packetAvailable) {
@@ -628,7 +712,7 @@ export class Engine {
       const excess = Math.max(0, s.errorFrames - s.deadbandFrames);
       advance = Math.min(<f64>frames + excess, Math.max(0, span));
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
-      this.stats.add(S.STAT_CONCEALED_SAMPLES, <f64>frames);
+      this.countConcealed(<f64>frames, silent);
     } else {
       // Dry: the concealment waits for the missing audio (the delay grows) up to
       // the profile's ceiling: a late packet, or a delay spike's first, then
@@ -642,6 +726,7 @@ export class Engine {
         this.pendingWait += <f64>frames;
       }
       this.pendingConcealed += <f64>frames;
+      this.pendingSilent += silent;
     }
     this.nextPos += advance;
     this.events.push(ev.EVENT_EXPAND, this.now + <f64>(end - this.sync.playIndex), <f64>frames, advance);
@@ -788,11 +873,21 @@ export class Engine {
   }
 
   /**
-   * Silence through a DTX pause. Silence is free to lengthen or shorten, so
-   * the pause is where the delay moves to its target at once.
+   * Silence (or comfort noise) through a signalled pause. A pause is free to
+   * lengthen or shorten, so it is where the delay moves to its target at once.
+   * While no packet waits the pause waits too (the playout point stays, so the
+   * next talkspurt is not late), up to the profile's ceiling.
    */
   private dtx(need: i32): void {
     const s = this.status;
+    if (!s.packetAvailable) {
+      this.appendPause(need);
+      if (<f64>need > this.msToFrames(this.profile.ceilingMs) - this.offsetFrames()) this.nextPos += <f64>need;
+      this.countPause(<f64>need);
+      this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - need), <f64>need, 0);
+      this.lastOutcome = OUTCOME_DTX;
+      return;
+    }
     let gap = s.gapFrames;
     let error = s.errorFrames;
     if (error > 0) {
@@ -804,11 +899,30 @@ export class Engine {
     const wait = error < 0 ? Math.min(<f64>need, -error) : 0;
     const frames = <i32>Math.min(<f64>need, wait + gap);
     if (frames <= 0) return; // the jump closed the gap: the next decision plays the packet
-    this.appendSilence(frames);
+    this.appendPause(frames);
     this.nextPos += Math.min(gap, <f64>frames - wait);
-    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, <f64>frames);
+    this.countPause(<f64>frames);
     this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - frames), <f64>frames, 0);
     this.lastOutcome = OUTCOME_DTX;
+  }
+
+  /**
+   * Takes the waiting comfort-noise packet (RFC 3389): the pause after it
+   * plays noise at its level. It adds no audio of its own; its place on the
+   * sender's timeline is where the pause starts.
+   */
+  private takeComfortNoise(): void {
+    const b = this.buffer;
+    const slot = b.first();
+    const seq = unchecked(b.seq[slot]);
+    this.noiseRms = comfortNoiseRms(<i32>(load<u8>(b.payloadPtr(slot)) & 0x7f));
+    this.pauseSignalled = true;
+    this.lastSeq = seq;
+    if (this.started) this.lastEndPos = this.nextPos;
+    this.stats.add(S.STAT_PACKETS_PLAYED, 1);
+    this.events.push(ev.EVENT_PLAYED, this.now + <f64>this.sync.unplayed(), <f64>seq, unchecked(b.arrival[slot]));
+    b.removeFirst();
+    if (this.lastOutcome == OUTCOME_CONCEALED) this.lastOutcome = OUTCOME_DTX;
   }
 
   // ---- profile -----------------------------------------------------------------

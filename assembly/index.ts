@@ -76,13 +76,14 @@ export function inputCapacity(handle: i32): i32 {
 
 /**
  * Files a packet whose `length` payload bytes are at inputPtr. `ssrc` < 0 when
- * unknown; `arrivalFrame` on the output clock, < 0 for now. Returns OK, DUPLICATE,
- * LATE, RESYNC, OVERFLOW, or ERR_HANDLE / ERR_PAYLOAD.
+ * unknown; `arrivalFrame` on the output clock, < 0 for now; `flags` the
+ * INSERT_FLAG_* bits (marker bit, comfort noise). Returns OK, DUPLICATE, LATE,
+ * RESYNC, OVERFLOW, or ERR_HANDLE / ERR_PAYLOAD.
  */
-export function insert(handle: i32, seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32): i32 {
+export function insert(handle: i32, seq: u32, timestamp: u32, ssrc: f64, arrivalFrame: f64, length: i32, flags: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
-  return e.insert(seq & 0xffff, timestamp, ssrc, arrivalFrame, length);
+  return e.insert(seq & 0xffff, timestamp, ssrc, arrivalFrame, length, flags);
 }
 
 /** Counts a packet the host refused before insert (e.g. larger than inputCapacity). */

@@ -3,6 +3,13 @@
 // converted to output frames). Payloads stay encoded until their audio is
 // needed, so a missing packet is known before the next one is decoded.
 
+/** Slot flag: the packet carried the RTP marker bit (INSERT_FLAG_MARKER of abi.ts). */
+export const SLOT_MARKER: i32 = 1;
+/** Slot flag: the packet is RFC 3389 comfort noise, no duration of its own (INSERT_FLAG_COMFORT_NOISE of abi.ts). */
+export const SLOT_COMFORT_NOISE: i32 = 2;
+/** Slot flag: the packet is a codec DTX frame (Opus: 1–2 bytes): a pause follows it. */
+export const SLOT_DTX_FRAME: i32 = 4;
+
 /** Fixed-capacity packet store ordered by position. */
 export class PacketBuffer {
   readonly slots: i32;
@@ -15,6 +22,8 @@ export class PacketBuffer {
   readonly fecFrames: StaticArray<i32>;
   readonly length: StaticArray<i32>;
   readonly arrival: StaticArray<f64>;
+  /** SLOT_* bits. */
+  readonly flags: StaticArray<i32>;
   /** Slot ids ordered by position, `count` of them in use. */
   private readonly order: StaticArray<i32>;
   /** Free slot ids, `freeCount` of them. */
@@ -32,6 +41,7 @@ export class PacketBuffer {
     this.fecFrames = new StaticArray<i32>(slots);
     this.length = new StaticArray<i32>(slots);
     this.arrival = new StaticArray<f64>(slots);
+    this.flags = new StaticArray<i32>(slots);
     this.order = new StaticArray<i32>(slots);
     this.free = new StaticArray<i32>(slots);
     this.freeCount = 0;
@@ -61,7 +71,7 @@ export class PacketBuffer {
    * Stores a packet (payload copied from `src`) in position order; ties keep
    * sequence order. Returns its slot id, or −1 when the buffer is full.
    */
-  insert(seq: i64, pos: i64, frames: i32, fecFrames: i32, arrival: f64, src: usize, length: i32): i32 {
+  insert(seq: i64, pos: i64, frames: i32, fecFrames: i32, arrival: f64, flags: i32, src: usize, length: i32): i32 {
     if (this.count == this.slots) return -1;
     const slot = unchecked(this.free[--this.freeCount]);
     unchecked((this.seq[slot] = seq));
@@ -70,6 +80,7 @@ export class PacketBuffer {
     unchecked((this.fecFrames[slot] = fecFrames));
     unchecked((this.length[slot] = length));
     unchecked((this.arrival[slot] = arrival));
+    unchecked((this.flags[slot] = flags));
     memory.copy(this.payloadPtr(slot), src, <usize>length);
     // Insertion from the back: packets mostly arrive in order, so this is O(1) then.
     let i = this.count;
@@ -88,6 +99,11 @@ export class PacketBuffer {
   /** Slot id of the n-th packet in position order (0 = earliest), or −1. */
   at(n: i32): i32 {
     return n < this.count ? unchecked(this.order[n]) : -1;
+  }
+
+  /** True when slot `slot` has flag `flag` (SLOT_*). */
+  has(slot: i32, flag: i32): bool {
+    return (unchecked(this.flags[slot]) & flag) != 0;
   }
 
   /** Slot id of the earliest packet, or −1 when empty. */

@@ -5,10 +5,10 @@
 // and every figure (JSON) into out/. See README "Against the browser's own
 // jitter buffer" for the method.
 //
-//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--out out/versus-neteq]
+//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--flight DIR] [--out out/versus-neteq]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../dist/src/replay/chromium.js';
@@ -34,8 +34,11 @@ const { values } = parseArgs({
     busy: { type: 'boolean', default: false },
     isolated: { type: 'boolean', default: false },
     out: { type: 'string', default: 'out/versus-neteq' },
+    flight: { type: 'string' },
   },
 });
+/** A flight recording's store: about 10 KiB a second of an Opus call, so 8 MiB holds 13 minutes. */
+const FLIGHT_BYTES = 8 * 1024 * 1024;
 const seconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);
 if (!(seconds > 0) || !(warmupSeconds >= 0)) throw new Error('--seconds must be > 0 and --warmup ≥ 0');
@@ -61,7 +64,14 @@ const runs = [];
 try {
   for (const schedule of schedules) {
     process.stderr.write(`${schedule.name}: ${seconds} s${values.busy ? ', main thread busy' : ''}…\n`);
-    runs.push(await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated }));
+    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: values.flight ? FLIGHT_BYTES : 0 });
+    // --flight DIR: each jitterlane node's recording, to replay (and what-if) with `jitterlane flight`.
+    if (run.flightRecordings) {
+      mkdirSync(values.flight, { recursive: true });
+      for (const [profile, bytes] of Object.entries(run.flightRecordings)) writeFileSync(join(values.flight, `${schedule.name}-${profile}.flight`), bytes);
+      delete run.flightRecordings;
+    }
+    runs.push(run);
   }
 } finally {
   await browser.close();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
-import type { ProfileName } from './engine/index.js';
+import { validateProfile, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { EcnTimeline } from './ecn/timeline.js';
 import { compareTraces, formatComparison } from './replay/compare.js';
 import { ecnController } from './replay/ecn_controller.js';
@@ -18,6 +18,7 @@ import { describeStreamReport, streamReport } from './replay/stream_report.js';
 import { formatArtefacts, formatMetrics, formatTable } from './replay/table.js';
 import { defaultTraceDir } from './replay/trace_set.js';
 import { replayFlight } from './flight/replay.js';
+import { SAMPLE_RATE } from './engine/contract.js';
 import { NETEM_USAGE, runNetem } from './netem/netem_command.js';
 import { formatSsrc, readRtpPackets, readTrace, streamStatistics } from './trace/index.js';
 
@@ -60,13 +61,16 @@ const COMMAND_USAGE = {
   cannot be read is reported on stderr and the others go on; the exit status is
   then 1.`,
   netem: NETEM_USAGE.trimStart(),
-  flight: `jitterlane flight FILE [--json]
+  flight: `jitterlane flight FILE [--profile NAME|JSON] [--json]
 
   Replays a flight recording (JitterlaneNode's flightRecording(), saved to FILE)
   through a fresh engine: the same inserts, arrivals, pulls and profile changes
   as the live call. Prints whether the output fingerprint matches the live one
   and the live and replayed counters side by side; exit status 1 when they
-  differ. Then \`jitterlane replay\`'s tools apply to the call as to a trace.`,
+  differ. Then \`jitterlane replay\`'s tools apply to the call as to a trace.
+  --profile replays the same arrivals under another profile (l4s, classic, or
+  a profile record as JSON, e.g. '{"floorMs":10,"episodeCostMs":10}'): what
+  the call would have sounded like; the fingerprint is then not compared.`,
 } as const;
 
 const USAGE = `usage:\n${Object.values(COMMAND_USAGE).map((usage) => `  ${usage.split('\n')[0]}`).join('\n')}\n\njitterlane COMMAND --help says more about each.`;
@@ -234,22 +238,52 @@ function listStreams(path: string, json: boolean): void {
 
 /** Returns the exit status: 1 when the replay did not reproduce the live run. */
 function runFlight(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, profile: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('flight takes exactly one FILE', 'flight');
-  const result = replayFlight(new Uint8Array(readFileSync(positionals[0])));
+  const whatIf = values.profile === undefined ? undefined : flightProfile(values.profile);
+  const result = replayFlight(new Uint8Array(readFileSync(positionals[0])), { profile: whatIf });
   const names = ['packetsReceived', 'packetsDiscarded', 'concealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration', 'removedSamplesForAcceleration', 'totalSamplesEmitted'] as const;
   const live = result.header.stats;
+  // The figures a listener and a dashboard read, per minute of emitted audio, for both runs.
+  const derived = (s: typeof live) => {
+    const minutes = s.totalSamplesEmitted / SAMPLE_RATE / 60;
+    return {
+      concealmentEventsPerMinute: minutes > 0 ? s.concealmentEvents / minutes : 0,
+      bufferDelayMs: s.jitterBufferEmittedCount > 0 ? (s.jitterBufferDelay / s.jitterBufferEmittedCount) * 1000 : 0,
+    };
+  };
+  const liveFigures = { ...Object.fromEntries(names.map((n) => [n, live[n]])), ...derived(live) };
+  const replayFigures = { ...Object.fromEntries(names.map((n) => [n, result.stats[n]])), ...derived(result.stats) };
   if (values.json) {
-    process.stdout.write(JSON.stringify({ matches: result.matches, inserts: result.inserts, pulls: result.pulls, dropped: result.header.dropped, live: Object.fromEntries(names.map((n) => [n, live[n]])), replay: Object.fromEntries(names.map((n) => [n, result.stats[n]])) }) + '\n');
+    process.stdout.write(JSON.stringify({ matches: whatIf ? null : result.matches, profile: whatIf ?? null, inserts: result.inserts, pulls: result.pulls, dropped: result.header.dropped, live: liveFigures, replay: replayFigures }) + '\n');
   } else {
-    process.stdout.write(`${positionals[0]}: ${result.inserts} inserts, ${result.pulls} pulls; output ${result.matches ? 'matches' : 'DIFFERS from'} the live run${result.header.dropped > 0 ? ` (the recording dropped ${result.header.dropped} records when its store filled)` : ''}\n`);
-    process.stdout.write(formatTable(names.map((n) => ({ counter: n, live: String(live[n]), replay: String(result.stats[n]) })), [
+    const verdict = whatIf ? `replayed with profile ${values.profile} (what if; not compared)` : `output ${result.matches ? 'matches' : 'DIFFERS from'} the live run`;
+    process.stdout.write(`${positionals[0]}: ${result.inserts} inserts, ${result.pulls} pulls; ${verdict}${result.header.dropped > 0 ? ` (the recording dropped ${result.header.dropped} records when its store filled)` : ''}\n`);
+    const rounded = (v: number) => String(Number.isInteger(v) ? v : v.toFixed(2));
+    process.stdout.write(formatTable(Object.keys(liveFigures).map((n) => ({ counter: n, live: rounded(liveFigures[n as keyof typeof liveFigures]), replay: rounded(replayFigures[n as keyof typeof replayFigures]) })), [
       { key: 'counter', title: 'counter' },
       { key: 'live', title: 'live', align: 'right' },
       { key: 'replay', title: 'replay', align: 'right' },
     ]) + '\n');
   }
-  return result.matches ? 0 : 1;
+  return whatIf || result.matches ? 0 : 1;
+}
+
+/** --profile of `flight`: a built-in name or a profile record as JSON, checked as every entry checks one. */
+function flightProfile(value: string): ProfileName | ProfileRecord {
+  let parsed: unknown = value;
+  if (value.trimStart().startsWith('{')) {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new UsageError(`--profile: not JSON: ${value}`, 'flight');
+    }
+  }
+  try {
+    return validateProfile(parsed, '--profile') as ProfileName | ProfileRecord;
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'flight');
+  }
 }
 
 function runStreams(args: string[]): void {

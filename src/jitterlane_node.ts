@@ -11,6 +11,7 @@ import { flightFile, type FlightHeader } from './flight/recording.js';
 import { createAudioClockBuffer } from './transport/audio_clock.js';
 import { PacketBatcher, PacketRing } from './transport/index.js';
 import { checkNodeOptions, type NodeCodec } from './node_options.js';
+import { feedPacketRole, TelephoneEventTracker, type PayloadTypeOptions } from './rtp/payload_type_rule.js';
 import type { MainToProcessor, ProcessorOptions, ProcessorToMain, ReplayRecording, ReplayRecordingResult } from './worklet/messages.js';
 
 /** Options of JitterlaneNode.create. */
@@ -39,6 +40,15 @@ export interface JitterlaneNodeOptions {
    * An Opus call takes about 10 KiB a second (its payloads, plus 8 bytes a render quantum).
    */
   flightRecorderBytes?: number;
+  /**
+   * The audio codec's RTP payload type (from the SDP). With it, push() refuses
+   * and counts (`packetsForeignPayloadType`) packets of any other type that is
+   * neither comfort noise (PT 13, played as comfort noise) nor telephone-events.
+   * Default: not checked.
+   */
+  payloadType?: number;
+  /** The RFC 4733 telephone-event payload type (the SDP's, usually 101): push() reports its packets as 'telephoneevent' events, never audio. */
+  telephoneEventPayloadType?: number;
 }
 
 /**
@@ -61,6 +71,8 @@ export interface PushInfo {
   timestamp: number;
   ssrc?: number;
   marker?: boolean;
+  /** The RTP payload type: sorted by the node's payloadType / telephoneEventPayloadType options (PT 13 is comfort noise); default: audio. */
+  payloadType?: number;
   /** Arrival on the context's clock, in seconds (e.g. context.currentTime when received); default: when the worklet takes it. */
   arrivalTime?: number;
   /** The same in context frames, for tools that have frame-exact arrivals (replays). */
@@ -84,6 +96,22 @@ export type JitterlaneInboundStats = {
   /** jitterlane's own, outside webrtc-stats. */
   jitterlane: Record<string, number>;
 } & Pick<EngineStats, (typeof WEBRTC_FIELDS)[number]>;
+
+/**
+ * The delays after the buffer, next to its own (issue #13): the context's
+ * baseLatency and outputLatency (seconds, as AudioContext names them; 0 where
+ * the context has none, as an OfflineAudioContext), `currentDelayMs` as what
+ * is buffered (decoded and encoded audio ahead of the playout point) plus that
+ * output path, so an app sees its end-to-end figure less the network's; and
+ * the engine's own steered delay (above the fastest recent packet, the figure
+ * it moves to its target) as `steeredDelayMs`.
+ */
+function outputPathDelays(context: BaseAudioContext, raw: Record<string, number>): Record<string, number> {
+  const realtime = context as Partial<AudioContext>;
+  const baseLatency = typeof realtime.baseLatency === 'number' ? realtime.baseLatency : 0;
+  const outputLatency = typeof realtime.outputLatency === 'number' ? realtime.outputLatency : 0;
+  return { baseLatency, outputLatency, steeredDelayMs: raw.currentDelayMs, currentDelayMs: raw.bufferedMs + 1000 * (baseLatency + outputLatency) };
+}
 
 const moduleCache = new WeakMap<BaseAudioContext, Promise<void>>();
 const wasmCache = new Map<string, Promise<WebAssembly.Module>>();
@@ -199,6 +227,13 @@ export class JitterlaneNode extends EventTarget {
   private packetsTooLarge = 0;
   /** Packets push() dropped because the realtime context was not running (they could only have played late). */
   private packetsDroppedSuspended = 0;
+  /** The payload-type rule of push() (create's payloadType and telephoneEventPayloadType). */
+  private payloadTypes: PayloadTypeOptions = {};
+  /** Packets push() refused as neither the codec's payload type nor comfort noise nor telephone-events. */
+  private packetsForeignPayloadType = 0;
+  /** Telephone-event packets push() took (reported as events, not played). */
+  private telephoneEventPackets = 0;
+  private readonly telephoneEvents = new TelephoneEventTracker();
   /** The realtime context was not rendering when it last changed state. */
   private contextStopped = false;
   /**
@@ -302,6 +337,7 @@ export class JitterlaneNode extends EventTarget {
     const self = new JitterlaneNode(context, node, transport, ring, typeof profile === 'string' ? profile : 'custom', checked.slotBytes ?? DEFAULT_SLOT_BYTES);
     self.clock = clock;
     self.flightOn = checked.flightRecorderBytes > 0;
+    self.payloadTypes = checked.payloadTypes;
     self.engineOptions = { codec, channels, clockRate, payloadRate, profile, slots: checked.slots, slotBytes: checked.slotBytes };
     await self.ready();
     return self;
@@ -394,7 +430,12 @@ export class JitterlaneNode extends EventTarget {
    * the audio clock stopped the packet could only play late, and played
    * after resume() it would add its wait to the latency while the delay
    * gauges read small). An empty payload is passed on and counted by the
-   * engine (`packetsInvalid`).
+   * engine (`packetsInvalid`). With `payloadType` given, the packet is
+   * sorted by it (create's payloadType and telephoneEventPayloadType):
+   * telephone-events become a 'telephoneevent' event (detail: digit, event,
+   * volume, durationMs, end, timestamp; at an event's start and at its end)
+   * and return true; a type that is not the codec's returns false, counted
+   * (`packetsForeignPayloadType`); PT 13 goes to the engine as comfort noise.
    */
   push(payload: Uint8Array, info: PushInfo): boolean {
     this.live();
@@ -405,6 +446,20 @@ export class JitterlaneNode extends EventTarget {
     checkPacketFields('push', sequenceNumber, timestamp, ssrc, info.marker === true, info.arrivalFrame ?? Number.NaN);
     if (info.arrivalTime !== undefined && !Number.isFinite(info.arrivalTime)) throw new JitterlaneError(`push: arrivalTime must be a finite number of seconds, got ${info.arrivalTime}`);
     const arrivalFrame = info.arrivalFrame ?? (info.arrivalTime === undefined ? Number.NaN : info.arrivalTime * this.context.sampleRate);
+    if (info.payloadType !== undefined && (!Number.isInteger(info.payloadType) || info.payloadType < 0 || info.payloadType > 127)) throw new JitterlaneError(`push: payloadType must be an integer 0..127, got ${info.payloadType}`);
+    const role = feedPacketRole(info.payloadType, this.payloadTypes);
+    if (role === 'foreign') {
+      this.packetsForeignPayloadType++;
+      return false;
+    }
+    if (role === 'telephone-event') {
+      this.telephoneEventPackets++;
+      // RFC 4733 durations count the audio clock's ticks.
+      const report = this.telephoneEvents.accept(payload, timestamp, this.engineOptions?.clockRate ?? 8000);
+      if (report) this.dispatchEvent(new CustomEvent('telephoneevent', { detail: report }));
+      return true;
+    }
+    const comfortNoise = role === 'comfort-noise';
     // The worklet could only skip it (a payload larger than the engine's input): count it here, where it is seen.
     if (payload.length > this.maxPayloadBytes) {
       this.packetsTooLarge++;
@@ -415,8 +470,8 @@ export class JitterlaneNode extends EventTarget {
       return false;
     }
     const engineSsrc = ssrcForEngine(ssrc, this.epoch);
-    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
-    this.batcher!.push(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame);
+    if (this.ring) return this.ring.write(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame, comfortNoise);
+    this.batcher!.push(payload, sequenceNumber, timestamp, engineSsrc, info.marker === true, arrivalFrame, comfortNoise);
     return true;
   }
 
@@ -459,7 +514,7 @@ export class JitterlaneNode extends EventTarget {
       id: 'jitterlane-inbound-audio',
       timestamp: performance.timeOrigin + performance.now(),
       ...webrtc,
-      jitterlane: { ...raw, ringOverflow, packetsTooLarge: this.packetsTooLarge, packetsDroppedSuspended: this.packetsDroppedSuspended },
+      jitterlane: { ...raw, ...outputPathDelays(this.context, raw), ringOverflow, packetsTooLarge: this.packetsTooLarge, packetsDroppedSuspended: this.packetsDroppedSuspended, packetsForeignPayloadType: this.packetsForeignPayloadType, telephoneEventPackets: this.telephoneEventPackets },
     };
   }
 

@@ -6,6 +6,7 @@
 
 import { JitterlaneError, validateProfile, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { RING_MAX_CAPACITY_BYTES, RING_MIN_CAPACITY_BYTES } from './transport/index.js';
+import type { PayloadTypeOptions } from './rtp/payload_type_rule.js';
 
 /** Codecs a JitterlaneNode plays ('host' needs a HostCodec on the audio thread, which no option can carry). */
 export const NODE_CODECS = ['opus', 'PCMU', 'PCMA', 'L16', 'PCM16LE', 'F32LE'] as const;
@@ -15,6 +16,7 @@ export type NodeCodec = (typeof NODE_CODECS)[number];
 export const NODE_OPTION_NAMES = [
   'codec', 'channels', 'clockRate', 'payloadRate', 'profile', 'transport', 'ringBytes',
   'processorUrl', 'wasmUrl', 'opusWasmUrl', 'slots', 'slotBytes', 'replay', 'flightRecorderBytes',
+  'payloadType', 'telephoneEventPayloadType',
 ] as const;
 
 const TRANSPORTS = ['auto', 'shared-ring', 'port'] as const;
@@ -50,6 +52,8 @@ export interface CheckedNodeOptions {
   slotBytes: number | undefined;
   /** 0: no flight recorder. */
   flightRecorderBytes: number;
+  /** The payload-type rule of push() (src/rtp/payload_type_rule.ts). */
+  payloadTypes: PayloadTypeOptions;
 }
 
 const quote = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
@@ -187,6 +191,10 @@ export function checkNodeOptions(options: unknown): CheckedNodeOptions {
   checkUrl('opusWasmUrl', o.opusWasmUrl);
   if (o.replay !== undefined && (o.replay === null || typeof o.replay !== 'object')) fail('replay', o.replay, 'must be a replay recording record (for tools)');
   const flightRecorderBytes = o.flightRecorderBytes === undefined ? 0 : checkInteger('flightRecorderBytes', o.flightRecorderBytes, 0, MAX_FLIGHT_RECORDER_BYTES);
-  return { codec, channels: channels as 1 | 2, clockRate, payloadRate, profile, transport: transport as CheckedNodeOptions['transport'], ringBytes, slots, slotBytes, flightRecorderBytes };
+  // RTP payload types are 7 bits (RFC 3550 §5.1).
+  const payloadType = o.payloadType === undefined ? undefined : checkInteger('payloadType', o.payloadType, 0, 127);
+  const telephoneEventPayloadType = o.telephoneEventPayloadType === undefined ? undefined : checkInteger('telephoneEventPayloadType', o.telephoneEventPayloadType, 0, 127);
+  const payloadTypes = { payloadType, telephoneEventPayloadType };
+  return { codec, channels: channels as 1 | 2, clockRate, payloadRate, profile, transport: transport as CheckedNodeOptions['transport'], ringBytes, slots, slotBytes, flightRecorderBytes, payloadTypes };
 }
 

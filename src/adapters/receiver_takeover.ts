@@ -4,11 +4,13 @@
 // the browser's decoder, so NetEq plays silence and jitterlane plays the audio.
 // The app plays jitterlane's node, not the remote track.
 
-import type { TakenFrame, TakeoverCounters, TakeoverWorkerMessage } from './transform_worker.js';
+import { CN_PAYLOAD_TYPE } from '../rtp/comfort_noise.js';
+import { checkPayloadTypeOptions, type PayloadTypeOptions } from '../rtp/payload_type_rule.js';
+import type { TakenFrame, TakenTelephoneEvent, TakeoverCounters, TakeoverTransformOptions, TakeoverWorkerMessage } from './transform_worker.js';
 
 /** What the frames go to: JitterlaneNode. */
 export interface TakeoverSink {
-  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
+  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; payloadType?: number; arrivalTime?: number }): boolean;
   readonly context: { currentTime: number };
   /** A path of the worker's own into the worklet (JitterlaneNode has it): frames then skip the main thread. */
   attachProducer?(): { ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number };
@@ -24,6 +26,10 @@ export interface TakeoverStats {
   direct: number;
   /** Frames the worker's ring had no room for. */
   ringFull: number;
+  /** Frames of a payload type that is neither the codec's (the payloadType option), comfort noise nor telephone-events: dropped. */
+  foreignFrames: number;
+  /** Telephone-event frames: reported as the node's 'telephoneevent' events, not played. */
+  telephoneEventFrames: number;
 }
 
 export interface ReceiverTakeover {
@@ -31,6 +37,8 @@ export interface ReceiverTakeover {
   readonly frames: () => number;
   /** The takeover's counts (updated twice a second when the worker writes straight into the worklet). */
   stats(): TakeoverStats;
+  /** The takeover's counts as the worker has them now; rejects if the worker does not answer within 2 s. */
+  refreshStats(): Promise<TakeoverStats>;
   /** Gives the receiver back to the browser: its own decoder plays the frames again. */
   release(): void;
 }
@@ -55,17 +63,29 @@ export function receiverTakeoverSupported(): boolean {
 export function takeOverReceiver(
   receiver: RTCRtpReceiver,
   sink: TakeoverSink,
-  options: { workerUrl?: string | URL; /** Also let the browser decode (to compare the two buffers). */ passThrough?: boolean } = {},
+  options: {
+    workerUrl?: string | URL;
+    /** Also let the browser decode (to compare the two buffers). */
+    passThrough?: boolean;
+  } & PayloadTypeOptions = {},
 ): ReceiverTakeover {
   const Transform = (globalThis as { RTCRtpScriptTransform?: new (worker: Worker, options?: unknown) => unknown }).RTCRtpScriptTransform;
   if (!Transform) throw new Error('RTCRtpScriptTransform is not available in this browser');
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
   let viaPage = 0;
-  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
-  worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters>) => {
+  checkPayloadTypeOptions('takeOverReceiver', options);
+  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+  const waiting: (() => void)[] = [];
+  worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters | TakenTelephoneEvent>) => {
     const message = event.data;
     if (message?.type === 'counters') {
       counters = message;
+      for (const resolve of waiting.splice(0)) resolve();
+      return;
+    }
+    if (message?.type === 'telephone-event') {
+      // Reported on the node, as push() reports the telephone-events it takes.
+      (sink as Partial<EventTarget>).dispatchEvent?.(new CustomEvent('telephoneevent', { detail: message.event }));
       return;
     }
     if (message?.type !== 'frame') return;
@@ -76,6 +96,8 @@ export function takeOverReceiver(
         timestamp: message.timestamp,
         ssrc: message.ssrc,
         marker: message.marker,
+        // Only audio and comfort noise come this way (the worker sorted the frames): PT 13 tells push() which.
+        payloadType: message.payloadType === CN_PAYLOAD_TYPE ? CN_PAYLOAD_TYPE : undefined,
         arrivalTime: sink.context.currentTime,
       });
     } catch {
@@ -87,10 +109,36 @@ export function takeOverReceiver(
     const sinkMessage: TakeoverWorkerMessage = { type: 'sink', ...channel };
     worker.postMessage(sinkMessage, channel.port ? [channel.port] : []);
   }
-  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, { kind: 'jitterlane-takeover', passThrough: options.passThrough === true });
+  const transformOptions: TakeoverTransformOptions = {
+    kind: 'jitterlane-takeover',
+    passThrough: options.passThrough === true,
+    payloadType: options.payloadType,
+    telephoneEventPayloadType: options.telephoneEventPayloadType,
+    // A receiver's audio here is Opus, whose RTP clock (and its telephone-event's, as Chromium negotiates them) is 48 kHz.
+    clockRate: 48000,
+  };
+  (receiver as unknown as { transform: unknown }).transform = new Transform(worker, transformOptions);
+  const stats = (): TakeoverStats => ({
+    frames: Math.max(counters.frames, viaPage),
+    emptyFrames: counters.emptyFrames,
+    direct: counters.written,
+    ringFull: counters.ringFull,
+    foreignFrames: counters.foreignFrames,
+    telephoneEventFrames: counters.telephoneEventFrames,
+  });
   return {
     frames: () => Math.max(counters.frames, viaPage),
-    stats: () => ({ frames: Math.max(counters.frames, viaPage), emptyFrames: counters.emptyFrames, direct: counters.written, ringFull: counters.ringFull }),
+    stats,
+    refreshStats: () =>
+      new Promise<TakeoverStats>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('takeover: the transform worker did not answer within 2 s')), 2000);
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve(stats());
+        });
+        const ask: TakeoverWorkerMessage = { type: 'counters' };
+        worker.postMessage(ask);
+      }),
     release() {
       const release: TakeoverWorkerMessage = { type: 'release' };
       worker.postMessage(release);

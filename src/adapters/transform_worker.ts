@@ -9,6 +9,7 @@
 // own jitter buffer and decoder get nothing (unless passThrough, for
 // comparisons). Bundled to dist/worklet/jitterlane-transform-worker.js.
 
+import { feedPacketRole, TelephoneEventTracker, type PayloadTypeOptions, type TelephoneEventReport } from '../rtp/payload_type_rule.js';
 import { AudioClockEstimator } from '../transport/audio_clock.js';
 import { encodeBatch, type TransportPacket } from '../transport/packet_batch.js';
 import { PacketRing } from '../transport/packet_ring.js';
@@ -24,6 +25,20 @@ export interface TakenFrame {
   marker: boolean;
 }
 
+/** A telephone-event the worker took (at an event's start and at its end), for the page to report on the node. */
+export interface TakenTelephoneEvent {
+  type: 'telephone-event';
+  event: TelephoneEventReport;
+}
+
+/** The transform's options (RTCRtpScriptTransform's second argument), as takeOverReceiver sets them. */
+export interface TakeoverTransformOptions extends PayloadTypeOptions {
+  kind: 'jitterlane-takeover';
+  passThrough: boolean;
+  /** The audio's RTP clock, for telephone-event durations (48 kHz: a WebRTC receiver's Opus). */
+  clockRate: number;
+}
+
 /** What the worker reports to the page now and then. */
 export interface TakeoverCounters {
   type: 'counters';
@@ -35,13 +50,19 @@ export interface TakeoverCounters {
   written: number;
   /** Frames the shared ring had no room for. */
   ringFull: number;
+  /** Frames of a payload type that is not the codec's, comfort noise or telephone-events (with the payloadType option), dropped. */
+  foreignFrames: number;
+  /** Telephone-event frames, reported as events, not played. */
+  telephoneEventFrames: number;
 }
 
 /** The page's messages to the worker. */
 export type TakeoverWorkerMessage =
   | { type: 'sink'; ring?: SharedArrayBuffer; port?: MessagePort; clock?: SharedArrayBuffer; maxPayloadBytes: number }
   /** Give the receiver back: every frame goes on to the browser's decoder, none to jitterlane. */
-  | { type: 'release' };
+  | { type: 'release' }
+  /** Send the counters now (the page wants them fresh, not up to COUNTERS_EVERY_MS old). */
+  | { type: 'counters' };
 
 interface EncodedAudioFrame {
   data: ArrayBuffer;
@@ -66,7 +87,8 @@ let ring: PacketRing | null = null;
 let port: MessagePort | null = null;
 let clock: AudioClockEstimator | null = null;
 let maxPayloadBytes = Infinity;
-const counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0 };
+const counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+const telephoneEvents = new TelephoneEventTracker();
 let countersSentAt = 0;
 let released = false;
 
@@ -74,6 +96,10 @@ scope.onmessage = (event: MessageEvent<TakeoverWorkerMessage>) => {
   const m = event.data;
   if (m?.type === 'release') {
     released = true;
+    return;
+  }
+  if (m?.type === 'counters') {
+    scope.postMessage({ ...counters });
     return;
   }
   if (m?.type !== 'sink') return;
@@ -84,16 +110,16 @@ scope.onmessage = (event: MessageEvent<TakeoverWorkerMessage>) => {
 };
 
 /** Writes one frame into the worklet's path; false when the page has given none yet. */
-function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean): boolean {
+function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, comfortNoise: boolean): boolean {
   if (!ring && !port) return false;
   // The arrival on the audio clock when the page is isolated; else the worklet stamps it when it drains.
   const arrivalFrame = clock?.running ? clock.frameAt(performance.now()) : Number.NaN;
   if (payload.length > maxPayloadBytes) return true; // the node counts oversize payloads it sees; this one it cannot
   if (ring) {
-    if (ring.write(payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame)) counters.written++;
+    if (ring.write(payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise)) counters.written++;
     else counters.ringFull++;
   } else {
-    const packet: TransportPacket = { payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame };
+    const packet: TransportPacket = { payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise };
     const batch = encodeBatch([packet]);
     port!.postMessage({ batch }, [batch]);
     counters.written++;
@@ -104,7 +130,8 @@ function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: 
 scope.onrtctransform = (event: TransformEvent) => {
   const reader = event.transformer.readable.getReader();
   // passThrough (comparisons only): the browser's decoder gets the frames too.
-  const passThrough = (event.transformer.options as { passThrough?: boolean } | undefined)?.passThrough === true;
+  const options = (event.transformer.options ?? {}) as Partial<TakeoverTransformOptions>;
+  const passThrough = options.passThrough === true;
   // Released, the transform stays and passes every frame on: Chromium 156 does not start decoding
   // again when a receiver's transform is removed after it took frames away.
   const writer = event.transformer.writable.getWriter();
@@ -125,10 +152,18 @@ scope.onrtctransform = (event: TransformEvent) => {
       counted = (sequenceNumber + 1) & 0xffff;
       const ssrc = (meta.synchronizationSource ?? 0) >>> 0;
       const marker = meta.marker === true;
+      // The payload-type rule of every feed (src/rtp/payload_type_rule.ts).
+      const role = feedPacketRole(meta.payloadType, options);
       if (frame.data.byteLength === 0) {
         // A padding-only packet (a bandwidth probe): no audio, nothing lost.
         counters.emptyFrames++;
-      } else if (!writeToWorklet(new Uint8Array(frame.data), sequenceNumber, timestamp, ssrc, marker)) {
+      } else if (role === 'foreign') {
+        counters.foreignFrames++;
+      } else if (role === 'telephone-event') {
+        counters.telephoneEventFrames++;
+        const report = telephoneEvents.accept(new Uint8Array(frame.data), timestamp, options.clockRate ?? 48000);
+        if (report) scope.postMessage({ type: 'telephone-event', event: report } satisfies TakenTelephoneEvent);
+      } else if (!writeToWorklet(new Uint8Array(frame.data), sequenceNumber, timestamp, ssrc, marker, role === 'comfort-noise')) {
         const message: TakenFrame = { type: 'frame', payload: passThrough ? frame.data.slice(0) : frame.data, sequenceNumber, timestamp, ssrc, payloadType: meta.payloadType ?? -1, marker };
         scope.postMessage(message, [message.payload]);
       }

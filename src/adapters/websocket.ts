@@ -13,7 +13,7 @@ export { buildRtpPacket, type RtpFields } from './rtp_packet.js';
 
 /** What the helper pushes into: JitterlaneNode (or anything with its push and context). */
 export interface PacketSink {
-  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; arrivalTime?: number }): boolean;
+  push(payload: Uint8Array, info: { sequenceNumber: number; timestamp: number; ssrc?: number; marker?: boolean; payloadType?: number; arrivalTime?: number }): boolean;
   readonly context?: { currentTime: number };
 }
 
@@ -82,6 +82,8 @@ export function feedFromWebSocket(socket: WebSocket, sink: PacketSink, options: 
         timestamp: rtp.timestamp,
         ssrc: rtp.ssrc,
         marker: rtp.marker,
+        // The node sorts the packet by it (its payloadType and telephoneEventPayloadType options; PT 13 is comfort noise).
+        payloadType: rtp.payloadType,
         arrivalTime: stamp && sink.context ? sink.context.currentTime : undefined,
       });
       if (accepted) stats.packets++;

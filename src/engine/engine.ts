@@ -3,7 +3,7 @@
 // memory.
 
 import { decodeEvents, statsFromBlock } from './blocks.js';
-import { EVENT_CAPACITY, EVENT_FIELDS, MAX_PULL_FRAMES, DUPLICATE, ERR_PAYLOAD, LATE, OK, OVERFLOW, PROFILE_FIELDS, PROFILE_IDS, RESYNC, SAMPLE_RATE, STAT_COUNT, STAT_NOW_FRAMES } from './contract.js';
+import { EVENT_CAPACITY, EVENT_FIELDS, INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, MAX_PULL_FRAMES, DUPLICATE, ERR_PAYLOAD, LATE, OK, OVERFLOW, PROFILE_FIELDS, PROFILE_IDS, RESYNC, SAMPLE_RATE, STAT_COUNT, STAT_NOW_FRAMES } from './contract.js';
 import { JitterlaneError } from './errors.js';
 import { checkPacketFields, checkPayload } from './packet_fields.js';
 import { validateProfile } from './profile.js';
@@ -11,6 +11,11 @@ import type { EngineEvent, EngineExports, EngineMemory, EngineStats, InsertResul
 
 /** What insert() did, by the engine's result code. */
 const INSERT_RESULTS: Readonly<Record<number, InsertResult>> = { [OK]: 'ok', [DUPLICATE]: 'duplicate', [LATE]: 'late', [RESYNC]: 'resync', [OVERFLOW]: 'overflow', [ERR_PAYLOAD]: 'invalid' };
+
+/** The INSERT_FLAG_* bits of insert()'s flags argument (assembly/abi.ts) for a packet's marker bit and kind. */
+export function insertFlags(marker: boolean, comfortNoise = false): number {
+  return (marker ? INSERT_FLAG_MARKER : 0) | (comfortNoise ? INSERT_FLAG_COMFORT_NOISE : 0);
+}
 
 /** One stream's engine. */
 export class Engine {
@@ -87,14 +92,17 @@ export class Engine {
     const { sequenceNumber, timestamp } = info;
     const ssrc = info.ssrc ?? -1;
     const arrival = info.arrivalFrame ?? -1;
-    checkPacketFields('insert', sequenceNumber, timestamp, ssrc, false, arrival);
+    const marker = info.marker ?? false;
+    const comfortNoise = info.comfortNoise ?? false;
+    checkPacketFields('insert', sequenceNumber, timestamp, ssrc, marker, arrival);
+    if (typeof comfortNoise !== 'boolean') throw new JitterlaneError(`insert: comfortNoise must be a boolean, got ${typeof comfortNoise}`);
     this.refreshViews();
     if (payload.length === 0 || payload.length > this.views.input.length) {
       this.x.countInvalid(this.handle);
       return 'invalid';
     }
     this.views.input.set(payload);
-    const code = this.x.insert(this.handle, sequenceNumber, timestamp >>> 0, ssrc, arrival, payload.length);
+    const code = this.x.insert(this.handle, sequenceNumber, timestamp >>> 0, ssrc, arrival, payload.length, insertFlags(marker, comfortNoise));
     return INSERT_RESULTS[code] ?? 'invalid';
   }
 
@@ -113,11 +121,12 @@ export class Engine {
    * Numbers only, no validation beyond the engine's own (which counts bad
    * packets): for the audio thread. Returns the engine's result code (OK,
    * DUPLICATE, LATE, RESYNC, OVERFLOW; < 0 refused: assembly/abi.ts).
+   * `flags` are the INSERT_FLAG_* bits (insertFlags() makes them).
    */
-  insertWritten(length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number): number {
+  insertWritten(length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number, flags = 0): number {
     // Bytes written through an inputView taken before the memory grew would be lost: the caller
     // takes inputView again after creating engines (the worklet creates one, once).
-    return this.x.insert(this.handle, sequenceNumber, timestamp, ssrc, arrivalFrame, length);
+    return this.x.insert(this.handle, sequenceNumber, timestamp, ssrc, arrivalFrame, length, flags);
   }
 
   /** Pulls `frames` frames and copies them into `out` (one array per channel, mono duplicated): no allocation. */

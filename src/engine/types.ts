@@ -54,6 +54,10 @@ export interface PacketInfo {
   ssrc?: number;
   /** Arrival in frames on the output clock; default: now (the engine's clock). */
   arrivalFrame?: number;
+  /** The RTP marker bit: a talkspurt's first packet (the gap before it was a pause), or a restarted stream's. Default false. */
+  marker?: boolean;
+  /** The payload is RFC 3389 comfort noise (PT 13), not the codec's audio: the pause after it plays noise at its level. Default false. */
+  comfortNoise?: boolean;
 }
 
 /** What insert() did with a packet. */
@@ -78,7 +82,7 @@ export interface EngineExports {
   destroy(h: number): number;
   inputPtr(h: number): number;
   inputCapacity(h: number): number;
-  insert(h: number, seq: number, ts: number, ssrc: number, arrivalFrame: number, length: number): number;
+  insert(h: number, seq: number, ts: number, ssrc: number, arrivalFrame: number, length: number, flags: number): number;
   countInvalid(h: number): number;
   pull(h: number, frames: number): number;
   outputPtr(h: number): number;

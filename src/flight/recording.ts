@@ -11,7 +11,7 @@
 // recording's start, without which nothing after it can be replayed.
 //
 // Layout: records back to back, each a multiple of 8 bytes, little-endian:
-//   INSERT   u8 kind, u8 marker, u16 0, u32 payload length | f64 sequence | f64 timestamp
+//   INSERT   u8 kind, u8 insert flags (INSERT_FLAG_*: bit 0 the marker), u16 0, u32 payload length | f64 sequence | f64 timestamp
 //            | f64 ssrc | f64 arrival frame (−1: the engine's clock) | payload, padded to 8
 //   PULL     u8 kind, u8 0, u16 0, u32 frames
 //   PROFILE  u8 kind, u8 0, u16 0, u32 built-in id (0xffffffff: custom) | f64 × PROFILE_FIELD_COUNT when custom
@@ -19,7 +19,7 @@
 // A file (flightFile()) is 'JLFR', u32 version, u32 JSON length, the JSON
 // (engine options, output hash, live stats), padding to 8, then the records.
 
-import { PROFILE_FIELD_COUNT } from '../engine/contract.js';
+import { INSERT_FLAG_MARKER, PROFILE_FIELD_COUNT } from '../engine/contract.js';
 
 export const FLIGHT_INSERT = 1;
 export const FLIGHT_PULL = 2;
@@ -88,13 +88,13 @@ export class FlightRecorder {
   }
 
   /** An insert whose `length` payload bytes are at the start of `payload`. */
-  insert(payload: Uint8Array, length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number, marker: boolean): void {
+  insert(payload: Uint8Array, length: number, sequenceNumber: number, timestamp: number, ssrc: number, arrivalFrame: number, flags: number): void {
     const size = INSERT_HEADER_BYTES + padded(length);
     if (!this.room(size)) return;
     const v = this.view;
     const at = this.used;
     v.setUint8(at, FLIGHT_INSERT);
-    v.setUint8(at + 1, marker ? 1 : 0);
+    v.setUint8(at + 1, flags);
     v.setUint16(at + 2, 0, true);
     v.setUint32(at + 4, length, true);
     v.setFloat64(at + 8, sequenceNumber, true);
@@ -137,7 +137,7 @@ export class FlightRecorder {
 
 /** One record, as the reader gives it back. */
 export type FlightRecord =
-  | { kind: 'insert'; payload: Uint8Array; sequenceNumber: number; timestamp: number; ssrc: number; arrivalFrame: number; marker: boolean }
+  | { kind: 'insert'; payload: Uint8Array; sequenceNumber: number; timestamp: number; ssrc: number; arrivalFrame: number; marker: boolean; flags: number }
   | { kind: 'pull'; frames: number }
   | { kind: 'profile'; id: number; record: number[] | null }
   | { kind: 'reset' };
@@ -154,7 +154,8 @@ export function* readFlightRecords(bytes: Uint8Array): Generator<FlightRecord> {
       if (start + length > bytes.length) throw new Error(`flight recording: an insert at byte ${at} runs past the end`);
       yield {
         kind: 'insert',
-        marker: v.getUint8(at + 1) === 1,
+        marker: (v.getUint8(at + 1) & INSERT_FLAG_MARKER) !== 0,
+        flags: v.getUint8(at + 1),
         sequenceNumber: v.getFloat64(at + 8, true),
         timestamp: v.getFloat64(at + 16, true),
         ssrc: v.getFloat64(at + 24, true),

@@ -29,8 +29,18 @@ function profileOf(id: number, record: number[] | null): ProfileName | ProfileRe
   return name;
 }
 
+/** How to replay a recording. */
+export interface FlightReplayOptions {
+  /**
+   * What if the call had played with this profile: the same arrivals and
+   * pulls under another decision rule. The recorded profile changes are then
+   * ignored, and the fingerprint is not expected to match.
+   */
+  profile?: ProfileName | ProfileRecord;
+}
+
 /** Replays the flight file's calls through a fresh engine. */
-export function replayFlight(file: Uint8Array): FlightReplayResult {
+export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}): FlightReplayResult {
   const { header, records } = parseFlightFile(file);
   const o = header.engine;
   const engine = loadEngineModule().createEngine({
@@ -39,7 +49,7 @@ export function replayFlight(file: Uint8Array): FlightReplayResult {
     channels: o.channels,
     clockRate: o.clockRate,
     payloadRate: o.payloadRate,
-    profile: o.profile as ProfileName | ProfileRecord,
+    profile: options.profile ?? (o.profile as ProfileName | ProfileRecord),
     slots: o.slots,
     slotBytes: o.slotBytes,
   });
@@ -52,14 +62,14 @@ export function replayFlight(file: Uint8Array): FlightReplayResult {
     if (r.kind === 'insert') {
       const input = engine.inputView;
       input.set(r.payload);
-      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame);
+      engine.insertWritten(r.payload.length, r.sequenceNumber, r.timestamp, r.ssrc, r.arrivalFrame, r.flags);
       inserts++;
     } else if (r.kind === 'pull') {
       const out = engine.pull(r.frames);
       hash = fingerprintPull(hash, out, out.length, r.frames, bits, scratch);
       pulls++;
     } else if (r.kind === 'profile') {
-      engine.setProfile(profileOf(r.id, r.record));
+      if (!options.profile) engine.setProfile(profileOf(r.id, r.record));
     } else {
       engine.reset();
     }

@@ -164,7 +164,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
       const now = typeof currentFrame === 'number' ? currentFrame : 0;
       for (let i = 0; i < this.streams.length; i++) {
         const stream = this.streams[i];
-        if (stream.startFrame < 0) stream.startFrame = now;
+        stream.quantumStartFrame = now;
         stream.drain();
         stream.render(frames);
         this.mixInto(outputs[stream.output], stream, frames, this.written[stream.output] === 0);

@@ -5,6 +5,7 @@
 
 import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import type { ProducerChannel, PushInfo } from '../jitterlane_node.js';
+import { feedPacketRole } from '../rtp/payload_type_rule.js';
 import { PacketBatcher, PacketRing } from '../transport/index.js';
 import type { GroupToProcessor } from './group_messages.js';
 
@@ -80,9 +81,12 @@ export class GroupStream {
       this.packetsTooLarge++;
       return false;
     }
+    if (info.payloadType !== undefined && (!Number.isInteger(info.payloadType) || info.payloadType < 0 || info.payloadType > 127)) throw new JitterlaneError(`GroupStream.push: payloadType must be an integer 0..127, got ${info.payloadType}`);
+    // RFC 3389 comfort noise (PT 13) is played as such, never decoded as speech; any other type is the stream's audio.
+    const comfortNoise = feedPacketRole(info.payloadType, {}) === 'comfort-noise';
     const ssrcOut = ssrc < 0 ? 0 : ssrc;
-    if (this.ring) return this.ring.write(payload, info.sequenceNumber, info.timestamp, ssrcOut, info.marker === true, arrivalFrame);
-    this.batcher!.push(payload, info.sequenceNumber, info.timestamp, ssrcOut, info.marker === true, arrivalFrame);
+    if (this.ring) return this.ring.write(payload, info.sequenceNumber, info.timestamp, ssrcOut, info.marker === true, arrivalFrame, comfortNoise);
+    this.batcher!.push(payload, info.sequenceNumber, info.timestamp, ssrcOut, info.marker === true, arrivalFrame, comfortNoise);
     return true;
   }
 

@@ -7,9 +7,9 @@
 // never in another's way.
 
 import type { LibOpus } from '../codecs/libopus.js';
-import { SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import type { Engine, EngineModule } from '../engine/index.js';
-import { HEADER_ARRIVAL, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP, PacketRing, READ_EMPTY } from '../transport/index.js';
+import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_FIELDS, HEADER_MARKER, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP, PacketRing, READ_EMPTY } from '../transport/index.js';
 import { OutputResampler } from '../worklet/output_resampler.js';
 import type { StreamSpec } from './group_messages.js';
 
@@ -44,8 +44,14 @@ export class StreamPlayer {
   private readonly resampler: OutputResampler | null;
   /** Engine frames (48 kHz) per context frame. */
   private readonly engineFramesPerContextFrame: number;
-  /** The context frame of the stream's first quantum: its engine clock starts there. */
-  startFrame = -1;
+  /**
+   * The context frame the quantum being rendered starts at. Arrival stamps
+   * (context frames) are mapped onto the engine's clock by their age against
+   * it, as the single-stream processor does: Chromium calls process() only
+   * for quanta in which the node is pulled, so an engine clock counted from
+   * the first quantum would fall behind the context's for good.
+   */
+  quantumStartFrame = 0;
   private readonly pullEngine: (frames: number) => Float32Array[];
   /** Where render() leaves the stream's audio: the processor's scratch, shared by every stream. */
   private readonly scratch: Float32Array[];
@@ -112,12 +118,14 @@ export class StreamPlayer {
         if (length < 0) continue; // too large for the engine: the ring counted it
         source.heldLength = length;
       }
-      // An arrival stamp is in context frames; the stream's engine clock starts at startFrame.
+      // An arrival stamp is in context frames: its age against this quantum, on the engine clock.
       // Unstamped packets pass −1 (the engine takes its own clock): a Smi, not a boxed double.
       const stamped = h[HEADER_ARRIVAL];
-      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
+      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, now + (stamped - this.quantumStartFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return false;
-      this.engine.insertWritten(source.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
+      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise.
+      const flags = (h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0) | (h[HEADER_COMFORT_NOISE] === 1 ? INSERT_FLAG_COMFORT_NOISE : 0);
+      this.engine.insertWritten(source.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
       source.heldLength = -1;
     }
     return true;

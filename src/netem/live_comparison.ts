@@ -36,6 +36,8 @@ export interface LiveRunOptions {
   busy?: boolean;
   /** Serve the page cross-origin isolated, so packets reach the worklet through the shared ring instead of the port. */
   isolated?: boolean;
+  /** Record each jitterlane node's engine calls (flight recorder bytes; 0, the default, records nothing). */
+  flightRecorderBytes?: number;
 }
 
 /** One player's figures over the measured span. */
@@ -75,6 +77,8 @@ export interface LiveComparison {
   transport: string;
   players: PlayerFigures[];
   relay: RelayStats;
+  /** Each jitterlane stream's flight recording by profile, when asked for (replay with `jitterlane flight`). */
+  flightRecordings?: Record<string, Uint8Array>;
 }
 
 type Counters = Record<string, number> & { jitterlane: Record<string, number> | null };
@@ -82,6 +86,8 @@ interface StreamResult {
   profile: string;
   before: { neteq: Counters | null; jitterlane: Counters; frames: number };
   after: { neteq: Counters | null; jitterlane: Counters; frames: number };
+  /** The node's flight file, base64, when recorded. */
+  flight: string | null;
 }
 interface PageResult {
   wallSeconds: number;
@@ -157,7 +163,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
     page = await openRelayedPage(context, `${origin}/${options.isolated ? 'isolated/' : ''}${PAGE}`, relay);
     const result = await page.evaluate(
       (o) => (window as unknown as { compare: (o: unknown) => Promise<PageResult> }).compare(o),
-      { relay: { a: relay.addressA.port, b: relay.addressB.port }, seconds: options.seconds, warmupSeconds, profiles: options.profiles, busy: options.busy === true },
+      { relay: { a: relay.addressA.port, b: relay.addressB.port }, seconds: options.seconds, warmupSeconds, profiles: options.profiles, busy: options.busy === true, flightRecorderBytes: options.flightRecorderBytes ?? 0 },
     );
     const envelopes = result.envelopes.map(floats);
     const sent = envelopes[0];
@@ -182,6 +188,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       transport: result.transport,
       players,
       relay: await relay.close(),
+      ...(result.streams.some((s) => s.flight) ? { flightRecordings: Object.fromEntries(result.streams.filter((s) => s.flight).map((s) => [s.profile, new Uint8Array(Buffer.from(s.flight!, 'base64'))])) } : {}),
     };
   } finally {
     await page?.close();

@@ -11,7 +11,8 @@ import type { Trace } from '../trace/types.js';
 import { launchChromium, type ChromiumLaunchOptions } from './chromium.js';
 import { startStaticServer } from './static_server.js';
 import { profileLabel, timelineEveryQuanta } from './driver.js';
-import { payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
+import { CN_PAYLOAD_TYPE } from '../rtp/comfort_noise.js';
+import { isInserted, payloadOf, prepareReplay, ReplayRecorder, SAMPLE_RATE, type AudioSource, type ReplacementCodec } from './prepared.js';
 import { speechSample } from './replacement_audio.js';
 import type { ReplayResult, TimelinePoint } from './types.js';
 
@@ -51,10 +52,13 @@ export async function replayInBrowser(
     maxEvents: prepared.packets.length * 8 + 4096,
     timelineEveryQuanta: timelineEveryQuanta(10, 128),
     speech: pcmInPage ? Buffer.from(speechSample().buffer, speechSample().byteOffset, speechSample().byteLength).toString('base64') : null,
-    packets: prepared.packets.map((p) => ({
+    // What the Node replay inserts (telephone-events and foreign payloads never reach the engine), with the marker bit and, for comfort noise, PT 13.
+    packets: prepared.packets.filter(isInserted).map((p) => ({
       sequenceNumber: p.sequenceNumber,
       timestamp: p.timestamp,
       arrivalFrame: p.arrivalFrame,
+      marker: p.marker,
+      payloadType: p.kind === 'comfort-noise' ? CN_PAYLOAD_TYPE : undefined,
       replacementStart: p.replacementStart,
       payload: pcmInPage && p.payload === null ? null : Buffer.from(payloadOf(prepared, p)).toString('base64'),
     })),
@@ -73,7 +77,7 @@ export async function replayInBrowser(
     if (errors.length) throw new Error(`browser replay: ${errors.join('; ')}`);
 
     const recorder = new ReplayRecorder(prepared);
-    for (const p of prepared.packets) if (p.arrivalFrame <= result.stopFrame) recorder.arrived(p);
+    for (const p of prepared.packets) if (isInserted(p) && p.arrivalFrame <= result.stopFrame) recorder.arrived(p);
     recorder.apply(decodeEvents(Float64Array.from(result.events), result.eventCount));
     const label = profileLabel(profile);
     const timeline: TimelinePoint[] = [];

@@ -4,7 +4,7 @@
 // with the count of telephone-events (DTMF) the stream carried.
 
 import { payloadTypesWithRole } from '../rtp/payload_types.js';
-import { telephoneEventsOf } from '../rtp/telephone_event.js';
+import { telephoneEventsOf, type TelephoneEventSummary } from '../rtp/telephone_event.js';
 import { formatSsrc } from '../trace/stream_selection.js';
 import type { Trace } from '../trace/types.js';
 import type { AudioChoice } from './types.js';
@@ -27,13 +27,15 @@ export interface StreamReport {
   audioSourceReason?: string;
   /** RFC 4733 events (DTMF key presses) in the stream: one per distinct event timestamp. */
   telephoneEvents: number;
+  /** The events themselves, in stream order: key, event code, volume (dBm0), duration, whether the end was seen, RTP timestamp. */
+  telephoneEventList: TelephoneEventSummary[];
 }
 
 /** Telephone-events in the trace's stream (packets of the payload types whose payloads are DTMF records). */
-export function telephoneEventCount(trace: Trace): number {
+export function telephoneEventsOfTrace(trace: Trace): TelephoneEventSummary[] {
   const types = new Set(payloadTypesWithRole(trace.packets, 'telephone-event'));
-  if (types.size === 0) return 0;
-  return telephoneEventsOf(trace.packets.filter((p) => types.has(p.payloadType)), trace.clockRate).length;
+  if (types.size === 0) return [];
+  return telephoneEventsOf(trace.packets.filter((p) => types.has(p.payloadType)), trace.clockRate);
 }
 
 /** The report of a replay of `trace` whose audio came as `audio` says. */
@@ -48,8 +50,12 @@ export function streamReport(trace: Trace, audio: AudioChoice): StreamReport {
     },
     audioSource: audio.audioSource,
     ...(audio.reason !== null ? { audioSourceReason: audio.reason } : {}),
-    telephoneEvents: telephoneEventCount(trace),
+    ...telephoneEventFields(telephoneEventsOfTrace(trace)),
   };
+}
+
+function telephoneEventFields(events: TelephoneEventSummary[]): Pick<StreamReport, 'telephoneEvents' | 'telephoneEventList'> {
+  return { telephoneEvents: events.length, telephoneEventList: events };
 }
 
 /** The report as lines for the replay's table: what was played and from where. */
@@ -62,6 +68,7 @@ export function describeStreamReport(report: StreamReport): string {
     ...s.flows,
   ].filter((part) => part !== null);
   const audio = report.audioSource === 'payload' ? "the stream's own payloads" : `replacement speech: ${report.audioSourceReason}`;
-  const events = report.telephoneEvents > 0 ? `\ntelephone-events: ${report.telephoneEvents}` : '';
+  const list = report.telephoneEventList.map((e) => `${e.digit ?? `event ${e.event}`} (${e.volume} dBm0, ${Math.round(e.durationMs)} ms)`).join(', ');
+  const events = report.telephoneEvents > 0 ? `\ntelephone-events: ${report.telephoneEvents}: ${list}` : '';
   return `stream: ${parts.join(', ')}\naudio: ${audio}${events}`;
 }

@@ -10,6 +10,7 @@ export type PacketFate =
   | 'overflow' // evicted because the packet buffer was full
   | 'invalid' // rejected at insert (malformed payload)
   | 'fec' // its audio had already been recovered from in-band FEC
+  | 'telephone-event' // an RFC 4733 event (DTMF): reported as an event, never played as audio
   | 'buffered'; // still in the buffer when the replay ended
 
 /** One distinct received sequence number, as the replay driver saw it. */

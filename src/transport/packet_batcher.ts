@@ -43,10 +43,10 @@ export class PacketBatcher {
    * its array at once. Throws TypeError/RangeError for arguments of the wrong
    * type or range, here rather than at the flush, where no caller would see it.
    */
-  push(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc = -1, marker = false, arrivalFrame = Number.NaN): void {
+  push(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc = -1, marker = false, arrivalFrame = Number.NaN, comfortNoise = false): void {
     checkPayload('PacketBatcher.push', payload);
     checkPacketFields('PacketBatcher.push', sequenceNumber, timestamp, ssrc, marker, arrivalFrame);
-    this.pending.push({ payload: payload.slice(), sequenceNumber, timestamp, ssrc, marker, arrivalFrame });
+    this.pending.push({ payload: payload.slice(), sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.schedule(this.runScheduledFlush);

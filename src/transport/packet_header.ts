@@ -16,5 +16,7 @@ export const HEADER_ARRIVAL = 4;
 export const HEADER_SERIAL = 5;
 /** Payload length in bytes; also set when read() skips a record as too large (−2). */
 export const HEADER_PAYLOAD_BYTES = 6;
+/** 1 when the payload is RFC 3389 comfort noise, not the codec's audio (INSERT_FLAG_COMFORT_NOISE), else 0. */
+export const HEADER_COMFORT_NOISE = 7;
 /** Length a header array needs: `new Float64Array(HEADER_FIELDS)`. */
-export const HEADER_FIELDS = 7;
+export const HEADER_FIELDS = 8;

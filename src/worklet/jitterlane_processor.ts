@@ -11,11 +11,11 @@
 // the replay tool's processor (src/replay/replay_processor.ts) extends it.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
 import { FlightRecorder } from '../flight/recording.js';
 import { AudioClockPublisher } from '../transport/audio_clock.js';
-import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER } from '../transport/index.js';
+import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER, HEADER_COMFORT_NOISE } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
 
@@ -78,8 +78,17 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
   private readonly scratch: Float32Array[];
   /** Engine frames (48 kHz) per context frame. */
   private readonly engineFramesPerContextFrame: number;
-  /** The context frame of the first process(): the engine clock starts there. */
-  private startFrame = -1;
+  /**
+   * The context frame this quantum starts at. Arrival stamps (context frames)
+   * are mapped onto the engine's clock relative to it, not to the first
+   * quantum: Chromium calls process() only for quanta in which the node is
+   * pulled, so a node not yet (or no longer) connected toward the destination
+   * skips quanta and its engine clock falls behind the context's for good.
+   * Mapped from the first quantum, every stamp then lay that far in the
+   * future and its packet waited that long in the ring, a delay no buffer
+   * figure showed (measured live: 40 ms on a cross-origin isolated page).
+   */
+  private quantumStartFrame = 0;
   protected renderErrors = 0;
   private closed = false;
 
@@ -199,18 +208,20 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
         if (length < 0) continue; // too large for the engine: the ring counted it
         source.heldLength = length;
       }
-      // An arrival stamp is in context frames; the engine clock starts at startFrame.
+      // An arrival stamp is in context frames: its age against this quantum, on the engine clock.
       // Unstamped packets pass −1 (the engine takes its own clock): a Smi, where passing a
       // double to a call that is not inlined would box it, an allocation per packet.
       const stamped = h[HEADER_ARRIVAL];
-      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, (stamped - this.startFrame) * this.engineFramesPerContextFrame);
+      const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, now + (stamped - this.quantumStartFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return;
       const input = this.engine.inputView;
       const length = source.heldLength;
       const held = source.held;
       for (let b = 0; b < length; b++) input[b] = held[b];
-      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival);
-      this.flight?.insert(input, length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, h[HEADER_MARKER] === 1);
+      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise.
+      const flags = (h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0) | (h[HEADER_COMFORT_NOISE] === 1 ? INSERT_FLAG_COMFORT_NOISE : 0);
+      this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
+      this.flight?.insert(input, length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
       source.heldLength = -1;
     }
   }
@@ -227,14 +238,14 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
     if (!out || out.length === 0) return true;
     const frames = out[0].length;
     try {
-      if (this.startFrame < 0) this.startFrame = typeof currentFrame === 'number' ? currentFrame : 0;
+      this.quantumStartFrame = typeof currentFrame === 'number' ? currentFrame : 0;
       this.drain();
       if (this.resampler) this.resampler.render(out, frames, this.pullEngine);
       else {
         this.engine.pullInto(out, frames);
         this.flight?.pull(frames, out, this.engine.channels);
       }
-      this.clock?.publish((typeof currentFrame === 'number' ? currentFrame : 0) + frames);
+      this.clock?.publish(this.quantumStartFrame + frames);
     } catch {
       this.renderErrors++;
       for (const channel of out) channel.fill(0);

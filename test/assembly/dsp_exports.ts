@@ -28,6 +28,7 @@ export {
   OP_MERGE,
   OP_DTX,
   OP_ACCELERATE_FAST,
+  OP_COMFORT_NOISE,
   OUTCOME_NONE,
   OUTCOME_NORMAL,
   OUTCOME_STRETCHED,
@@ -172,6 +173,8 @@ export function decideWith(
   packetAvailable: bool,
   gapFrames: f64,
   sequenceContiguous: bool,
+  pauseSignalled: bool,
+  nextIsComfortNoise: bool,
   startInFrames: f64,
   errorFrames: f64,
   deadbandFrames: f64,
@@ -184,6 +187,8 @@ export function decideWith(
   status.packetAvailable = packetAvailable;
   status.gapFrames = gapFrames;
   status.sequenceContiguous = sequenceContiguous;
+  status.pauseSignalled = pauseSignalled;
+  status.nextIsComfortNoise = nextIsComfortNoise;
   status.startInFrames = startInFrames;
   status.errorFrames = errorFrames;
   status.deadbandFrames = deadbandFrames;
@@ -227,7 +232,7 @@ export function packetBufferCreate(slots: i32, slotBytes: i32): i32 {
 
 /** PacketBuffer.insert for `handle`: returns the slot id, or −1 when full. */
 export function packetBufferInsert(handle: i32, seq: i64, pos: i64, frames: i32, arrival: f64, src: usize, length: i32): i32 {
-  return packetBuffers.at(handle).insert(seq, pos, frames, 0, arrival, src, length);
+  return packetBuffers.at(handle).insert(seq, pos, frames, 0, arrival, 0, src, length);
 }
 
 /** PacketBuffer.first for `handle`: slot id of the earliest packet, or −1. */

@@ -2,12 +2,13 @@
 // AudioWorklet gives the Node replay's figures and output bytes.
 
 import { describe, expect, it } from 'vitest';
-import { readTrace } from '../../src/trace/index.js';
+import { parseTrace, readTrace } from '../../src/trace/index.js';
 import { replay } from '../../src/replay/driver.js';
 import { replayInBrowser } from '../../src/replay/browser_runtime.js';
 import { computeMetrics } from '../../src/replay/metrics.js';
 import { defaultTraceDir, traceFiles } from '../../src/replay/trace_set.js';
 import { browserAvailable, TEST_CHROMIUM } from './harness.js';
+import { callWithTimestampGap, pcapOf, pcmaCallWithDtmfAndCn, sameSsrcRestart } from '../helpers/capture_generators.js';
 
 const files = traceFiles(defaultTraceDir());
 
@@ -43,5 +44,20 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('the browser run
     const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'port', audio: 'replacement', replacement: 'pcm', chromium: TEST_CHROMIUM }));
     expect(inBrowser.outputSha256).toBe(inNode.outputSha256);
     expect(inNode.outputSha256).not.toBe(computeMetrics(replay(trace, { profile: 'l4s' })).outputSha256);
+  });
+
+  // Issues #13 and #14 phase 2: the marker bit, comfort noise and the telephone-events the replay keeps out reach the worklet as in Node.
+  const generated = [
+    { name: 'a same-SSRC restart (twice)', capture: () => sameSsrcRestart() },
+    { name: 'PCMA with DTMF and comfort noise', capture: () => pcmaCallWithDtmfAndCn() },
+    { name: 'a timestamp gap before a marker packet', capture: () => callWithTimestampGap({ marker: true }) },
+  ];
+  it.each(generated)('replays $name to the same figures and bytes as Node', async ({ capture }) => {
+    const trace = parseTrace(pcapOf(capture()), 'generated.pcap');
+    const inNode = computeMetrics(replay(trace, { profile: 'l4s' }));
+    const inBrowser = computeMetrics(await replayInBrowser(trace, { profile: 'l4s', transport: 'shared-ring', chromium: TEST_CHROMIUM }));
+    const { realtimeFactor: _a, ...nodeFigures } = inNode;
+    const { realtimeFactor: _b, ...browserFigures } = inBrowser;
+    expect(browserFigures).toEqual(nodeFigures);
   });
 });

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, withBrowser } from './harness.js';
 
-type Picked = { streamResets: number; packetsDiscarded: number; bufferedMs: number; currentDelayMs: number; packetsReceived: number; packetsOverflow: number; packetsDroppedSuspended: number };
+type Picked = { streamResets: number; packetsDiscarded: number; bufferedMs: number; currentDelayMs: number; packetsReceived: number; packetsOverflow: number; packetsDroppedSuspended: number; baseLatency: number; outputLatency: number; steeredDelayMs: number };
 
 const SUSPENDED_SECONDS = 1.7;
 
@@ -32,7 +32,11 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('issue 14 item 1
     // buffer is what the delay gauge says it is, not seconds more.
     for (const at of [r.afterResume, r.atEnd]) {
       expect(at.bufferedMs).toBeLessThan(1000);
-      expect(at.bufferedMs - at.currentDelayMs).toBeLessThan(100);
+      expect(at.bufferedMs - at.steeredDelayMs).toBeLessThan(100);
+      // Issue #13: currentDelayMs is what is buffered plus the output path (the context's base and output latency).
+      expect(at.baseLatency).toBeGreaterThan(0);
+      expect(at.outputLatency).toBeGreaterThanOrEqual(0);
+      expect(at.currentDelayMs).toBeCloseTo(at.bufferedMs + 1000 * (at.baseLatency + at.outputLatency), 6);
     }
   }, 60_000);
 });

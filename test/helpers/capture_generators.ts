@@ -281,3 +281,29 @@ export function sameSsrcRestart(seed = 6): CapturedRtp[] {
     };
   });
 }
+
+/** Where callWithTimestampGap's gap falls and how long it is, in 20 ms packets. */
+export const GAP_AFTER_PACKET = 200;
+export const GAP_PACKETS = 15;
+
+/**
+ * A 10 s PCMU call (a 440 Hz tone) whose sender sends nothing for 300 ms after
+ * packet 200 without a sequence gap (issue #13): the timestamp jumps, the
+ * sequence number does not. With `marker` the packet after the gap carries the
+ * marker bit (a talkspurt's first: RFC 3551 §4.1), so the gap was a pause the
+ * sender signalled; without it, audio was dropped at the sender. `lossEvery`
+ * also loses every n-th packet on the network (a sequence gap).
+ */
+export function callWithTimestampGap(options: { marker: boolean; lossEvery?: number; seed?: number }): CapturedRtp[] {
+  const arrive = network(options.seed ?? 13, 30, 2);
+  const out: CapturedRtp[] = [];
+  for (let k = 0; k < 500; k++) {
+    if (k >= GAP_AFTER_PACKET && k < GAP_AFTER_PACKET + GAP_PACKETS) continue;
+    if (options.lossEvery && k % options.lossEvery === options.lossEvery - 1) continue;
+    const seq = 3000 + (k < GAP_AFTER_PACKET ? k : k - GAP_PACKETS);
+    const marker = k === 0 || (options.marker && k === GAP_AFTER_PACKET + GAP_PACKETS);
+    const payload = Uint8Array.from(toneInt16(440, 8000, k * 160, 160), ulawOf);
+    out.push({ timeUs: arrive(k * 20_000), rtp: rtpBytes({ payloadType: 0, seq, timestamp: 240_000 + k * 160, ssrc: 0x77777777, marker, payload }), ...CALL_FLOW });
+  }
+  return out;
+}

@@ -52,6 +52,7 @@ export interface DspExports {
   OP_MERGE: WebAssembly.Global;
   OP_DTX: WebAssembly.Global;
   OP_ACCELERATE_FAST: WebAssembly.Global;
+  OP_COMFORT_NOISE: WebAssembly.Global;
   OUTCOME_NONE: WebAssembly.Global;
   OUTCOME_NORMAL: WebAssembly.Global;
   OUTCOME_STRETCHED: WebAssembly.Global;
@@ -65,6 +66,8 @@ export interface DspExports {
     packetAvailable: boolean,
     gapFrames: number,
     sequenceContiguous: boolean,
+    pauseSignalled: boolean,
+    nextIsComfortNoise: boolean,
     startInFrames: number,
     errorFrames: number,
     deadbandFrames: number,

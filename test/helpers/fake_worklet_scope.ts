@@ -37,9 +37,10 @@ class FakeAudioWorkletProcessor {
 function loadProcessorBundle(): void {
   if (registry.size > 0) return;
   const source = readFileSync(fileURLToPath(PROCESSOR_URL), 'utf8');
-  // The AudioWorkletGlobalScope's names, as parameters of the script (a classic IIFE bundle).
-  const run = new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', 'currentFrame', source);
-  run(FakeAudioWorkletProcessor, (name: string, processor: ProcessorClass) => registry.set(name, processor), 48_000, 0);
+  // The AudioWorkletGlobalScope's names, as parameters of the script (a classic IIFE bundle);
+  // currentFrame is a global the rendering context sets before each quantum.
+  const run = new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', source);
+  run(FakeAudioWorkletProcessor, (name: string, processor: ProcessorClass) => registry.set(name, processor), 48_000);
 }
 
 /** A context that renders 48 kHz quanta on request. */
@@ -55,6 +56,9 @@ export class FakeAudioContext extends EventTarget {
     },
   };
 
+  /** The context frame the next quantum starts at (the worklet scope's currentFrame). */
+  frame = 0;
+
   get currentTime(): number {
     return 0;
   }
@@ -62,8 +66,17 @@ export class FakeAudioContext extends EventTarget {
   /** Runs `quanta` render quanta of 128 frames through every live node; returns the last node's output. */
   render(quanta: number): Float32Array {
     const out = new Float32Array(128);
-    for (let q = 0; q < quanta; q++) for (const node of this.nodes) if (node.alive) node.alive = node.processor.process([], [[out]]);
+    for (let q = 0; q < quanta; q++) {
+      (globalThis as Record<string, unknown>).currentFrame = this.frame;
+      for (const node of this.nodes) if (node.alive) node.alive = node.processor.process([], [[out]]);
+      this.frame += 128;
+    }
     return out;
+  }
+
+  /** Lets `quanta` quanta pass without calling process(): as Chromium does for a node nothing pulls (not connected toward the destination). */
+  skip(quanta: number): void {
+    this.frame += 128 * quanta;
   }
 
   async close(): Promise<void> {
@@ -138,6 +151,7 @@ export function installFakeWorkletScope(isolated = false): { options: { processo
     restore() {
       g.AudioWorkletNode = saved.AudioWorkletNode;
       g.crossOriginIsolated = saved.crossOriginIsolated;
+      delete g.currentFrame;
       globalThis.fetch = saved.fetch;
     },
   };

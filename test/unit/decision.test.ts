@@ -11,6 +11,8 @@ interface StatusFields {
   packetAvailable: boolean;
   gapFrames: number;
   sequenceContiguous: boolean;
+  pauseSignalled: boolean;
+  nextIsComfortNoise: boolean;
   startInFrames: number;
   errorFrames: number;
   deadbandFrames: number;
@@ -20,7 +22,7 @@ interface StatusFields {
   lastOutcome: Outcome;
 }
 
-type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST';
+type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE';
 type Outcome = 'NONE' | 'NORMAL' | 'STRETCHED' | 'STRETCH_FAILED' | 'CONCEALED' | 'DTX' | 'IDLE';
 
 // The built-in profiles' dead band, 2 ms, and fast threshold, 60 ms
@@ -41,6 +43,8 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     packetAvailable: true,
     gapFrames: 0,
     sequenceContiguous: true,
+    pauseSignalled: false,
+    nextIsComfortNoise: false,
     startInFrames: 0,
     errorFrames: 0,
     deadbandFrames: DEADBAND,
@@ -66,6 +70,8 @@ function decide(s: StatusFields): Operation {
     s.packetAvailable,
     s.gapFrames,
     s.sequenceContiguous,
+    s.pauseSignalled,
+    s.nextIsComfortNoise,
     s.startInFrames,
     s.errorFrames,
     s.deadbandFrames,
@@ -74,7 +80,7 @@ function decide(s: StatusFields): Operation {
     s.minStretchFrames,
     dsp[`OUTCOME_${s.lastOutcome}`].value as number,
   );
-  const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST'];
+  const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
   if (name === undefined) throw new Error(`decide returned unknown operation ${code}`);
   return name;
@@ -96,7 +102,16 @@ const rows: Row[] = [
   // Missing audio.
   { when: 'started and no packet waits', status: statusWith({ packetAvailable: false }), expected: 'EXPAND' },
   { when: 'the next packet is 20 ms on, after a sequence gap (a loss)', status: statusWith({ gapFrames: PACKET, sequenceContiguous: false }), expected: 'EXPAND' },
-  { when: 'the next packet is 20 ms on, without a sequence gap (a DTX pause)', status: statusWith({ gapFrames: PACKET, sequenceContiguous: true }), expected: 'DTX' },
+  // Issue #13: a timestamp gap is a pause only where the sender signalled one.
+  { when: 'the next packet is 20 ms on, without a sequence gap, after a DTX frame or comfort noise (a signalled pause)', status: statusWith({ gapFrames: PACKET, sequenceContiguous: true, pauseSignalled: true }), expected: 'DTX' },
+  { when: 'the next packet is 20 ms on, without a sequence gap, and nothing signalled a pause (a sender-side drop)', status: statusWith({ gapFrames: PACKET, sequenceContiguous: true }), expected: 'EXPAND' },
+  { when: 'the next packet is 20 ms on, after a sequence gap, although a pause was signalled (a loss inside it)', status: statusWith({ gapFrames: PACKET, sequenceContiguous: false, pauseSignalled: true }), expected: 'EXPAND' },
+  { when: 'started, no packet waits, after a DTX frame or comfort noise (the pause goes on)', status: statusWith({ packetAvailable: false, pauseSignalled: true }), expected: 'DTX' },
+
+  // Comfort noise (RFC 3389).
+  { when: 'the next packet is comfort noise, contiguous', status: statusWith({ nextIsComfortNoise: true }), expected: 'COMFORT_NOISE' },
+  { when: 'the next packet is comfort noise, after concealment', status: statusWith({ nextIsComfortNoise: true, lastOutcome: 'CONCEALED' }), expected: 'COMFORT_NOISE' },
+  { when: 'not started and the first packet, due now, is comfort noise', status: statusWith({ started: false, nextIsComfortNoise: true }), expected: 'COMFORT_NOISE' },
   {
     when: 'the next packet is within the contiguity tolerance, after a sequence gap',
     status: statusWith({ gapFrames: 2, sequenceContiguous: false }),

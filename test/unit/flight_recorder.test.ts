@@ -4,6 +4,11 @@
 // run's output fingerprint and stats exactly. Run here with the real
 // processor bundle in the fake worklet scope; the browser test runs it live.
 
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JitterlaneNode } from '../../src/jitterlane_node.js';
 import { readFlightRecords, parseFlightFile } from '../../src/flight/recording.js';
@@ -59,6 +64,48 @@ describe('the flight recorder', () => {
       expect(replayed.stats[name as keyof typeof replayed.stats], name).toBe(live.stats[name]);
     }
     node.close();
+  });
+
+  it('replays the same arrivals under another profile (what if), ignoring the recorded profile change', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 4 << 20 });
+    await playRough(node);
+    const file = await node.flightRecording();
+    node.close();
+    const asLive = replayFlight(file);
+    const classic = replayFlight(file, { profile: 'classic' });
+    // The live run switched to l4s at 3 s; kept on classic (40 ms), the same arrivals wait longer and conceal less.
+    expect(classic.matches).toBe(false);
+    expect(classic.stats.packetsReceived).toBe(asLive.stats.packetsReceived);
+    const delay = (s: typeof classic.stats) => s.jitterBufferDelay / s.jitterBufferEmittedCount;
+    expect(delay(classic.stats)).toBeGreaterThan(delay(asLive.stats));
+    expect(classic.stats.concealedSamples).toBeLessThan(asLive.stats.concealedSamples);
+  });
+
+  it('jitterlane flight FILE: exit 0 and the counters when the replay matches; --profile replays the what-if and says so; a bad --profile is a usage error', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 4 << 20 });
+    await playRough(node);
+    const dir = mkdtempSync(join(tmpdir(), 'jl-flight-'));
+    const path = join(dir, 'call.flight');
+    writeFileSync(path, await node.flightRecording());
+    node.close();
+    const cli = (...args: string[]) => spawnSync(process.execPath, [fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url)), 'flight', path, ...args], { encoding: 'utf8' });
+    try {
+      const same = cli('--json');
+      expect(same.status).toBe(0);
+      const sameReport = JSON.parse(same.stdout);
+      expect(sameReport.matches).toBe(true);
+      expect(sameReport.replay.concealmentEvents).toBe(sameReport.live.concealmentEvents);
+      expect(sameReport.replay.concealmentEventsPerMinute).toBeCloseTo(sameReport.live.concealmentEventsPerMinute, 9);
+      const whatIf = JSON.parse(cli('--json', '--profile', '{"floorMs":60,"ceilingMs":200}').stdout);
+      expect(whatIf.matches).toBe(null);
+      expect(whatIf.replay.bufferDelayMs).toBeGreaterThan(sameReport.replay.bufferDelayMs + 20);
+      expect(cli('--profile', 'classic').stdout).toContain('replayed with profile classic (what if; not compared)');
+      const bad = cli('--profile', 'L4S');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain("unknown profile \"L4S\"");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops recording when its store is full, keeping the start, and says how many records it dropped', async () => {

@@ -152,6 +152,7 @@ describe('issue 14 item 7: Opus and L16 captures play their own audio', () => {
       stream: { ssrc: 0x33333333, payloadType: 111, codec: 'opus', clockRate: 48000, flows: ['198.51.100.7:40000 → 192.168.1.20:50000'] },
       audioSource: 'payload',
       telephoneEvents: 0,
+      telephoneEventList: [],
     });
   });
 });
