@@ -7,7 +7,7 @@
 // stream, between render calls; removeStream() frees it there.
 
 import { DEFAULT_SLOT_BYTES } from '../engine/contract.js';
-import { JitterlaneError, type EngineStats, type ProfileName, type ProfileRecord } from '../engine/index.js';
+import { JitterlaneError, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { WEBRTC_FIELDS } from '../jitterlane_node.js';
 import { checkNodeOptions, type NodeCodec } from '../node_options.js';
 import { createAudioClockBuffer } from '../transport/audio_clock.js';
@@ -103,6 +103,8 @@ export class JitterlaneGroupNode extends EventTarget {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
   private nextKey = 1;
+  /** The profile of streams added without one: set by setProfile() (streams of one path share its evidence). */
+  private defaultProfile: ProfileName | ProfileRecord | undefined = undefined;
   private closed = false;
   private readonly host: StreamHost;
 
@@ -284,7 +286,7 @@ export class JitterlaneGroupNode extends EventTarget {
     const { output = 0, gain = 1, ssrc, ...engineOptions } = options;
     let checked;
     try {
-      checked = checkNodeOptions({ ringBytes: 64 * 1024, ...engineOptions });
+      checked = checkNodeOptions({ ringBytes: 64 * 1024, ...(this.defaultProfile === undefined ? {} : { profile: this.defaultProfile }), ...engineOptions });
     } catch (error) {
       // The same checks as JitterlaneNode.create's, and messages naming this call.
       throw new JitterlaneError(String((error as Error).message).replace('JitterlaneNode.create', 'JitterlaneGroupNode.addStream'));
@@ -322,6 +324,20 @@ export class JitterlaneGroupNode extends EventTarget {
       stream.markRemoved();
     });
     return stream;
+  }
+
+  /**
+   * Switches every stream of the node to `profile`, and makes it the profile
+   * of streams added later without one: the streams of one network path share
+   * its ECN evidence, so one EcnMonitor drives them all
+   * (`new EcnMonitor({ target: group })`). A stream with evidence of its own
+   * is steered through its own setProfile().
+   */
+  setProfile(profile: ProfileName | ProfileRecord): void {
+    this.live();
+    validateProfile(profile, 'JitterlaneGroupNode.setProfile');
+    this.defaultProfile = profile;
+    for (const stream of this.streams.values()) stream.setProfile(profile);
   }
 
   /** The stream of that id, or undefined. */

@@ -101,6 +101,19 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(perExtraStream(result.memory)).toBeLessThanOrEqual(1024 * 1024);
   }, 120_000);
 
+  it('switches every stream with group.setProfile() and starts later streams there', async () => {
+    const page = await browser.open('/test/browser/pages/group.html');
+    const streams = await page.evaluate(() => (window as unknown as { groupProfile: () => Promise<Record<string, { profileSwitches: number; targetDelayMs: number }>> }).groupProfile());
+    await page.close();
+    expect(streams.a.profileSwitches).toBe(1);
+    expect(streams.b.profileSwitches).toBe(1);
+    // c was created with l4s (no switch); d asked for classic itself.
+    expect(streams.c.profileSwitches).toBe(0);
+    expect(streams.d.profileSwitches).toBe(0);
+    // With no packets the target rests at each profile's floor (assembly/abi.ts: l4s 10 ms, classic 40 ms).
+    expect(streams.c.targetDelayMs).toBeLessThan(streams.d.targetDelayMs);
+  });
+
   it('refuses bad options, ids and calls with a JitterlaneError that names what was wrong', async () => {
     const page = await browser.open('/test/browser/pages/group.html');
     const errors = await page.evaluate(() => (window as unknown as { apiErrors: () => Promise<Record<string, unknown>> }).apiErrors());
