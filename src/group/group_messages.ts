@@ -59,6 +59,8 @@ export interface GroupPlayoutFigures {
   clippedSamples: number;
   /** Quanta in which something threw: the node's outputs were silence then. */
   renderErrors: number;
+  /** Packet batches (port transport) that reached the processor after their stream was removed, dropped. */
+  batchesDropped: number;
   /** Streams in the mix now. */
   streams: number;
   /** The engine module's WebAssembly memory (every stream's engine), bytes. */

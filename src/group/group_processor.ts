@@ -52,6 +52,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
   private framesRendered = 0;
   private clippedSamples = 0;
   private renderErrors = 0;
+  private batchesDropped = 0;
   private closed = false;
 
   constructor(options: { processorOptions: GroupProcessorOptions }) {
@@ -86,6 +87,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
       if (message.type === 'packets') {
         const stream = this.find(message.key);
         if (stream) appendBatchToRing(message.batch, stream.ring);
+        else this.batchesDropped++; // posted before the stream's removal reached the page's side
       } else if (message.type === 'add-stream') this.addStream(message.id, message.stream);
       else if (message.type === 'remove-stream') this.removeStream(message.id, message.key);
       else if (message.type === 'add-source') this.addSource(message.key, message.ring, message.port, message.ringBytes);
@@ -146,6 +148,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
         totalSamplesCount: this.framesRendered,
         clippedSamples: this.clippedSamples,
         renderErrors: this.renderErrors,
+        batchesDropped: this.batchesDropped,
         streams: this.streams.length,
         wasmMemoryBytes: this.module.exports.memory.buffer.byteLength,
         opusMemoryBytes: lib ? lib.memoryBytes : 0,

@@ -135,7 +135,10 @@ describe('the group processor', () => {
       renderGroup(worklet.scope, group, 1, 2);
       for (let k = key - 8; k < key; k++) send(group, { type: 'remove-stream', id: k, key: k });
     }
+    // A batch posted before the removal reached the page's side: dropped and counted.
+    send(group, { type: 'packets', key: 1, batch: batchOf(streams[0]) });
     const after = stats(group).playout;
+    expect(after.batchesDropped).toBe(1);
     expect(after.wasmMemoryBytes).toBe(settled.wasmMemoryBytes);
     expect(after.opusMemoryBytes).toBe(settled.opusMemoryBytes);
     expect(after.renderErrors).toBe(0);
