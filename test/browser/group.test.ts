@@ -101,6 +101,24 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(perExtraStream(result.memory)).toBeLessThanOrEqual(1024 * 1024);
   }, 120_000);
 
+  it('plays 8 Opus streams in a realtime context with its WebAssembly memory flat from the first quantum to the last', async () => {
+    const seconds = 8;
+    const streams = Array.from({ length: 8 }, (_, i) => testStream(i, 'opus', seconds));
+    const page = await browser.open('/isolated/test/browser/pages/group.html');
+    const result = await page.evaluate((o) => (window as unknown as { runRealtime: (o: unknown) => Promise<{ pushed: number; sent: number[]; start: Record<string, number>; end: Record<string, number>; stats: { packetsReceived: number; played: number }[] }> }).runRealtime(o), { streams: streams.map(forPage), seconds });
+    await page.close();
+    // Engines and decoders were reserved at addStream: nothing grew while 8 streams played.
+    expect(result.end.wasmMemoryBytes).toBe(result.start.wasmMemoryBytes);
+    expect(result.end.opusMemoryBytes).toBe(result.start.opusMemoryBytes);
+    expect(result.end.renderErrors).toBe(0);
+    expect(result.end.quanta).toBeGreaterThan(seconds * 375 * 0.8);
+    result.stats.forEach((s, i) => {
+      // Every packet pushed reached its engine; nearly all of them played (the outage streams lose what came too late).
+      expect(s.packetsReceived).toBe(result.sent[i]);
+      expect(s.played).toBeGreaterThan(result.sent[i] * 0.8);
+    });
+  }, 60_000);
+
   it('switches every stream with group.setProfile() and starts later streams there', async () => {
     const page = await browser.open('/test/browser/pages/group.html');
     const streams = await page.evaluate(() => (window as unknown as { groupProfile: () => Promise<Record<string, { profileSwitches: number; targetDelayMs: number }>> }).groupProfile());
