@@ -79,8 +79,8 @@ export interface PushInfo {
   arrivalFrame?: number;
 }
 
-/** The engine counters that are RTCInboundRtpStreamStats fields (same names, same units). */
-const WEBRTC_FIELDS = [
+/** The engine counters that are RTCInboundRtpStreamStats fields (same names, same units); the group node reports them too. */
+export const WEBRTC_FIELDS = [
   'packetsReceived', 'packetsDiscarded', 'packetsDuplicated', 'totalSamplesReceived', 'concealedSamples',
   'silentConcealedSamples', 'concealmentEvents', 'insertedSamplesForDeceleration', 'removedSamplesForAcceleration',
   'jitterBufferDelay', 'jitterBufferTargetDelay', 'jitterBufferMinimumDelay', 'jitterBufferEmittedCount',

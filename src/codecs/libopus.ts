@@ -1,7 +1,11 @@
-// libopus compiled to WebAssembly (the raw build @evan/opus ships), driven
-// through its exports with buffers reserved once, so decoding, concealment and
-// in-band FEC allocate nothing on the audio thread. One instance serves every
-// decoder of a thread; it imports only stub WASI calls, so it instantiates
+// libopus compiled to WebAssembly (the raw build @evan/opus ships, its stack
+// and initial memory made small by scripts/build-libopus.mjs), driven through
+// its exports with buffers reserved once, so decoding, concealment and in-band
+// FEC allocate nothing on the audio thread. One instance can serve every
+// decoder of a thread: LibOpus.forScope() gives each AudioWorkletGlobalScope
+// one, shared by every stream of every node there; each decoder then costs its
+// state only (18 KiB mono, 26 KiB stereo), the payload and PCM buffers being
+// the instance's. It imports only stub WASI calls, so it instantiates
 // synchronously from a WebAssembly.Module in Node and in an AudioWorklet alike.
 
 import type { EngineHeap, HostCodec } from './host_codec.js';
@@ -50,12 +54,39 @@ export class LibOpus {
    */
   bytes: Uint8Array;
   samples: Int16Array;
+  /**
+   * A payload's bytes and its decoded PCM, in libopus memory: one pair for
+   * every decoder of the instance, since calls on one thread never overlap
+   * (each call copies in, decodes and copies out before it returns).
+   */
+  readonly input: number;
+  readonly pcm: number;
+  /** Decoders made and not yet destroyed. */
+  decoders = 0;
 
   private constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as LibOpusExports;
     this.exports._initialize();
+    this.input = this.exports.malloc(OPUS_MAX_PAYLOAD_BYTES);
+    this.pcm = this.exports.malloc(OPUS_MAX_PACKET_FRAMES * 2 * 2);
     this.bytes = new Uint8Array(this.exports.memory.buffer);
     this.samples = new Int16Array(this.exports.memory.buffer);
+  }
+
+  /** Bytes of the instance's WebAssembly memory (it grows as decoders are made, never shrinks). */
+  get memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  /**
+   * The one instance of this global scope (an AudioWorkletGlobalScope, a
+   * worker, a Node process), made from `module()` the first time: every node
+   * and stream of an AudioContext shares it. The first module given is the one
+   * used; libopus builds do not differ in what they decode.
+   */
+  static forScope(module: () => WebAssembly.Module): LibOpus {
+    scopeInstance ??= LibOpus.fromModule(module());
+    return scopeInstance;
   }
 
   /** Instantiates synchronously (allowed in an AudioWorklet, and in Node for a compiled module). */
@@ -86,7 +117,13 @@ export class LibOpus {
   }
 }
 
-/** A libopus decoder whose state, input and output live in libopus memory, reserved at creation. */
+/** The scope's shared instance (LibOpus.forScope). */
+let scopeInstance: LibOpus | null = null;
+
+/**
+ * A libopus decoder whose state lives in libopus memory, reserved at creation;
+ * it decodes through the instance's shared input and PCM buffers.
+ */
 export class LibOpusDecoder implements HostCodec {
   readonly channels: 1 | 2;
   private readonly lib: LibOpus;
@@ -99,11 +136,16 @@ export class LibOpusDecoder implements HostCodec {
     this.lib = lib;
     this.x = lib.exports;
     this.channels = channels;
+    this.input = lib.input;
+    this.pcm = lib.pcm;
     this.state = this.x.malloc(this.x.opus_decoder_get_size(channels));
-    this.input = this.x.malloc(OPUS_MAX_PAYLOAD_BYTES);
-    this.pcm = this.x.malloc(OPUS_MAX_PACKET_FRAMES * channels * 2);
+    if (this.state === 0) throw new Error('libopus could not reserve a decoder (out of memory)');
     const status = this.x.opus_decoder_init(this.state, 48000, channels);
-    if (status !== 0) throw new Error(`opus_decoder_init failed (${status})`);
+    if (status !== 0) {
+      this.x.free(this.state);
+      throw new Error(`opus_decoder_init failed (${status})`);
+    }
+    lib.decoders++;
   }
 
   duration(heap: EngineHeap, payload: number, length: number): number {
@@ -151,13 +193,12 @@ export class LibOpusDecoder implements HostCodec {
     this.x.opus_decoder_ctl_set(this.state, OPUS_RESET_STATE, 0);
   }
 
-  /** Frees the decoder's memory in the libopus instance. */
+  /** Frees the decoder's state in the libopus instance (its memory is reused by the next decoder made). */
   destroy(): void {
     if (this.state === 0) return;
     this.x.free(this.state);
-    this.x.free(this.input);
-    this.x.free(this.pcm);
     this.state = 0;
+    this.lib.decoders--;
   }
 
   /** Payload bytes from engine memory into libopus memory, byte by byte (a subarray would allocate). */

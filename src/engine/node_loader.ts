@@ -26,16 +26,13 @@ export function loadEngineModule(variant: 'release' | 'debug' = 'release', extra
 
 let libopusModule: WebAssembly.Module | null = null;
 
-/** A fresh libopus instance (build/libopus.wasm, copied from @evan/opus by the build), compiled once per process. */
+/** A fresh libopus instance (build/libopus.wasm, made from @evan/opus by scripts/build-libopus.mjs), compiled once per process. */
 export function loadLibOpus(): LibOpus {
   libopusModule ??= new WebAssembly.Module(readFileSync(buildFile('libopus.wasm')));
   return LibOpus.fromModule(libopusModule);
 }
 
-let shared: LibOpus | null = null;
-
-/** One libopus instance for the whole process (replays, encoders): decoders are made and freed in it. */
+/** The process's one libopus instance (LibOpus.forScope: replays, encoders, engines): decoders are made and freed in it. */
 export function sharedLibOpus(): LibOpus {
-  shared ??= loadLibOpus();
-  return shared;
+  return LibOpus.forScope(() => (libopusModule ??= new WebAssembly.Module(readFileSync(buildFile('libopus.wasm')))));
 }

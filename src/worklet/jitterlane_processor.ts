@@ -98,7 +98,9 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
     const module = EngineModule.fromModule(toModule(o.wasm));
     const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
     if (o.codec === 'opus' && !o.opusWasm) throw new JitterlaneError("codec 'opus' needs processorOptions.opusWasm");
-    this.opus = o.opusWasm ? LibOpus.fromModule(toModule(o.opusWasm)) : null;
+    // One libopus for the whole worklet scope: every node's decoders are made in it.
+    const opusWasm = o.opusWasm;
+    this.opus = opusWasm ? LibOpus.forScope(() => toModule(opusWasm)) : null;
     this.engine = module.createEngine({
       codec: o.codec,
       opus: this.opus ?? undefined,
@@ -127,7 +129,7 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
     this.port.postMessage({ type: 'ready' });
   }
 
-  /** libopus, for codec 'opus': its memory is reported with the engine's. */
+  /** The scope's libopus, for codec 'opus' (shared with every node of the context): its memory is reported with the engine's. */
   private readonly opus: LibOpus | null;
   /** Every call on the engine, when the page asked for a flight recording (off by default). */
   private readonly flight: FlightRecorder | null;

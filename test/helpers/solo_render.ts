@@ -1,0 +1,29 @@
+// One test stream through the single-stream processor bundle alone, in Node:
+// the reference each stream of a group must equal (the browser tests check
+// Chromium's renders against it too).
+
+import { encodeBatch } from '../../src/transport/index.js';
+import type { TestStream } from './group_streams.js';
+import { engineWasm, opusWasm, send, workletScope } from './worklet_bundles.js';
+
+const QUANTUM = 128;
+
+/** The packets of a stream as one port batch. */
+export function batchOf(stream: TestStream): ArrayBuffer {
+  return encodeBatch(stream.packets.map((p) => ({ ...p, marker: false })));
+}
+
+/** The single-stream processor's render of `stream` alone (profile classic, 48 kHz), `frames` frames. */
+export function soloRender(stream: TestStream, frames: number): Float32Array {
+  const scope = workletScope('jitterlane-processor.js');
+  const solo = scope.create({ wasm: engineWasm, opusWasm, codec: stream.codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: 4 << 20, sampleRate: 48000 });
+  send(solo, { type: 'packets', batch: batchOf(stream) });
+  const out = new Float32Array(frames);
+  const block = [[new Float32Array(QUANTUM)]];
+  for (let at = 0; at < frames; at += QUANTUM) {
+    scope.scope.currentFrame = at;
+    solo.processor.process([], block);
+    out.set(block[0][0].subarray(0, Math.min(QUANTUM, frames - at)), at);
+  }
+  return out;
+}
