@@ -107,13 +107,14 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('realtime playou
   // The same stream pushed by a main-thread timer when each packet is due, as a page that does not
   // stamp arrivals would. Headless Chromium on this shared 2-core machine stalls its main thread
   // now and then (measured: 0–7 concealment events in 10 s on l4s; on classic none in most runs, and
-  // one 13.5 ms event in one of three fresh-clone CI runs). A packet a stalled timer pushes after its time is late
-  // as it would be on a network, and concealing it is right, so this holds both profiles to under
-  // 1 % concealed rather than to zero (that is the stamped test above).
+  // one 13.5 ms event in one of three fresh-clone CI runs; at a load of 6 on the 2 cores, 1.6 % concealed
+  // on l4s). A packet a stalled timer pushes after its time is late as it would be on a network, and
+  // concealing it is right, so this holds both profiles to under 3 % concealed, a bound for a loaded
+  // runner, rather than to zero (that is the stamped test above).
   it.each(['l4s', 'classic'])('plays 10 s pushed by a timer at their natural pace on %s, its delay on target', async (profile) => {
     const result = await play('/isolated/test/browser/pages/realtime.html', { transport: 'auto', profile, seconds: 10 });
     expectRealtime(result);
-    expect(result.stats.concealedSamples).toBeLessThanOrEqual(0.01 * result.stats.totalSamplesReceived);
+    expect(result.stats.concealedSamples).toBeLessThanOrEqual(0.03 * result.stats.totalSamplesReceived);
   }, 30_000);
 
   /** All 500 packets received, the delay within 3 ms of the target, the worklet's memory flat. */
