@@ -340,4 +340,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`jitterlane flight F | head -1`) closes the pipe: stop quietly, as
+// Unix tools do, instead of dying with an unhandled EPIPE trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));
