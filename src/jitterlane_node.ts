@@ -5,6 +5,7 @@
 // SharedArrayBuffer ring when the page is cross-origin isolated, otherwise in
 // batches over the node's MessagePort.
 
+import { StartLatch } from './start_latch.js';
 import { DEFAULT_SLOT_BYTES } from './engine/contract.js';
 import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { flightFile, type FlightHeader } from './flight/recording.js';
@@ -264,7 +265,7 @@ export class JitterlaneNode extends EventTarget {
       this.contextStopped = stopped;
       if (!realtimeContextClosed(context)) return;
       this.rejectPending('the AudioContext was closed');
-      this.settleStart(new JitterlaneError('JitterlaneNode.create: the AudioContext was closed before the processor started'));
+      this.start.settle(new JitterlaneError('JitterlaneNode.create: the AudioContext was closed before the processor started'));
     });
     // The processor threw (building its engine, compiling its wasm) or died later. The spec names
     // the event 'processorerror'; Chromium 156 dispatches it as an ErrorEvent of type 'error'
@@ -274,7 +275,7 @@ export class JitterlaneNode extends EventTarget {
       if (processorFailed) return;
       processorFailed = true;
       const why = errorText((event as ErrorEvent).error ?? (event as ErrorEvent).message ?? 'no reason given');
-      if (this.readyReject) this.settleStart(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${why}`));
+      if (this.start.pending) this.start.settle(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${why}`));
       else this.dispatchEvent(new CustomEvent('error', { detail: `processorerror: ${why}` }));
     };
     node.addEventListener?.('processorerror', onProcessorError);
@@ -343,20 +344,8 @@ export class JitterlaneNode extends EventTarget {
     return self;
   }
 
-  private readyResolve: (() => void) | null = null;
-  private readyReject: ((error: Error) => void) | null = null;
-  private readonly readyPromise = new Promise<void>((resolve, reject) => {
-    this.readyResolve = resolve;
-    this.readyReject = reject;
-  });
-
-  /** Settles the start: resolves on 'ready', rejects on the first failure; later calls do nothing. */
-  private settleStart(error: JitterlaneError | null): void {
-    const [resolve, reject] = [this.readyResolve, this.readyReject];
-    this.readyResolve = this.readyReject = null;
-    if (error) reject?.(error);
-    else resolve?.();
-  }
+  /** The processor's start, settled once. */
+  private readonly start = new StartLatch();
 
   /**
    * Resolves when the processor has built its engine; rejects with a
@@ -364,11 +353,11 @@ export class JitterlaneNode extends EventTarget {
    * from the processor before 'ready', or the context closed first).
    */
   ready(): Promise<void> {
-    return this.readyPromise;
+    return this.start.promise;
   }
 
   private onMessage(message: ProcessorToMain): void {
-    if (message.type === 'ready') this.settleStart(null);
+    if (message.type === 'ready') this.start.settle(null);
     else if (message.type === 'stats') {
       this.pending.get(message.id)?.resolve(message.stats);
       this.pending.delete(message.id);
@@ -387,7 +376,7 @@ export class JitterlaneNode extends EventTarget {
       this.pendingFlight.delete(message.id);
     } else if (message.type === 'error') {
       // Before 'ready' the error is why the node never started: create() rejects with it.
-      if (this.readyReject) this.settleStart(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${message.message}`));
+      if (this.start.pending) this.start.settle(new JitterlaneError(`JitterlaneNode.create: the processor failed to start: ${message.message}`));
       else this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
     }
   }

@@ -6,6 +6,7 @@
 // go at run time: addStream() resolves once the processor has reserved the
 // stream, between render calls; removeStream() frees it there.
 
+import { StartLatch } from '../start_latch.js';
 import { DEFAULT_SLOT_BYTES } from '../engine/contract.js';
 import { JitterlaneError, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from '../engine/index.js';
 import { WEBRTC_FIELDS } from '../jitterlane_node.js';
@@ -128,7 +129,7 @@ export class JitterlaneGroupNode extends EventTarget {
       if (failed) return;
       failed = true;
       const why = errorText((event as ErrorEvent).error ?? (event as ErrorEvent).message ?? 'no reason given');
-      this.settleStart(new JitterlaneError(`${WHO}: the processor failed to start: ${why}`));
+      this.start.settle(new JitterlaneError(`${WHO}: the processor failed to start: ${why}`));
       this.rejectPending(`the processor failed: ${why}`);
       this.dispatchEvent(new CustomEvent('error', { detail: `processorerror: ${why}` }));
     };
@@ -142,7 +143,7 @@ export class JitterlaneGroupNode extends EventTarget {
     context.addEventListener?.('statechange', () => {
       if (context.state === 'closed' && !offline) {
         this.rejectPending('the AudioContext was closed');
-        this.settleStart(new JitterlaneError(`${WHO}: the AudioContext was closed before the processor started`));
+        this.start.settle(new JitterlaneError(`${WHO}: the AudioContext was closed before the processor started`));
       }
     });
   }
@@ -196,31 +197,20 @@ export class JitterlaneGroupNode extends EventTarget {
       throw new JitterlaneError(`${WHO}: the processor failed to start: ${errorText(error)}`);
     }
     const self = new JitterlaneGroupNode(context, node, transport, outputs, clock);
-    await self.readyPromise;
+    await self.start.promise;
     return self;
   }
 
-  private readyResolve: (() => void) | null = null;
-  private readyReject: ((error: Error) => void) | null = null;
-  private readonly readyPromise = new Promise<void>((resolve, reject) => {
-    this.readyResolve = resolve;
-    this.readyReject = reject;
-  });
-
-  private settleStart(error: JitterlaneError | null): void {
-    const [resolve, reject] = [this.readyResolve, this.readyReject];
-    this.readyResolve = this.readyReject = null;
-    if (error) reject?.(error);
-    else resolve?.();
-  }
+  /** The processor's start, settled once. */
+  private readonly start = new StartLatch();
 
   private onMessage(message: GroupFromProcessor): void {
     if (message.type === 'ready') {
-      this.settleStart(null);
+      this.start.settle(null);
       return;
     }
     if (message.type === 'error' && message.id < 0) {
-      if (this.readyReject) this.settleStart(new JitterlaneError(`${WHO}: the processor failed to start: ${message.message}`));
+      if (this.start.pending) this.start.settle(new JitterlaneError(`${WHO}: the processor failed to start: ${message.message}`));
       else this.dispatchEvent(new CustomEvent('error', { detail: message.message }));
       return;
     }
