@@ -1,50 +1,35 @@
 // One audio stream: packets in, 48 kHz audio out, on the audio clock alone.
 // insert() files a packet; pull() asks decide() for operations until enough
-// audio is buffered, carries each out through the DSP modules, and emits.
+// audio is buffered and carries each out: decoding here, concealment in the
+// Concealer, time-stretching in the Stretcher, the sample math in dsp/.
 // Everything is reserved in the constructor; insert and pull never allocate.
 
 import { MAX_PULL_FRAMES, SAMPLE_RATE } from './abi';
 import { DelayTracker } from './arrival';
-import { Decoder, CONCEAL_SLACK_FRAMES } from './codec';
+import { Decoder } from './codec';
+import { Concealer } from './concealer';
 import {
-  decide, Status, CONTIGUOUS_TOLERANCE_FRAMES,
-  OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_MERGE, OP_DTX, OP_COMFORT_NOISE,
-  OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
+  decide, pauseShare, waitedCredit, Decision, Status, CONTIGUOUS_TOLERANCE_FRAMES,
+  OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_FEC, OP_MERGE, OP_DTX, OP_COMFORT_NOISE,
+  OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
 import { ComfortNoise, comfortNoiseRms } from './dsp/comfort_noise';
-import { searchPeriod, foundLag, quietRun, rms } from './dsp/correlation';
-import { PitchRepeater } from './dsp/expand';
-import { crossfadeFrom } from './dsp/merge';
-import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlace } from './dsp/time_stretch';
-import { MAX_PERIOD, MAX_VOICED_STRETCH, MIN_PERIOD, voicedStretchLag } from './dsp/voiced_stretch';
+import { MAX_PERIOD, MIN_PERIOD } from './dsp/voiced_stretch';
 import * as ev from './events';
 import { PacketBuffer, SeenSequences, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
 import { Profile } from './profile';
 import * as R from './abi';
 import * as S from './stats';
+import { Stretcher } from './stretcher';
 import { SyncBuffer } from './sync_buffer';
 import { Unwrapper } from './wrap';
 
-/** History kept behind the play point: two longest periods plus one sample for concealment's search. */
+/** History kept behind the play point: two longest periods plus one sample for concealment's search (and a pause's 40 ms repeat). */
 const HISTORY_FRAMES: i32 = 2048;
 /** Longest packet accepted: 120 ms, Opus's maximum. */
-export const MAX_PACKET_FRAMES: i32 = 5760;
+const MAX_PACKET_FRAMES: i32 = 5760;
 /** Decoded store: a pull's worth plus two packets for a stretch plus history. */
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
-/** Cross-fade from concealment into real audio: 2.5 ms, one short pitch period. */
-const MERGE_FRAMES: i32 = 120;
-/** Below −50 dBFS RMS audio counts as quiet (a pause, background noise): stretched without a period match. */
-const LOW_ENERGY_RMS: f32 = 0.00316;
-/** Shortest quiet stretch: below a third of a millisecond the bookkeeping is not worth it. */
-const MIN_LOW_ENERGY_STRETCH: i32 = 16;
-/** Fade at the seam of a quiet stretch: 2.5 ms, as the merge's; no pitch to keep in step. */
-const QUIET_FADE: i32 = 120;
-/** Most removed from a pause at once: 100 ms shorter, a pause still sounds like a pause. */
-const MAX_QUIET_STRETCH: i32 = 4800;
-/** Most inserted into a pause at once: 40 ms, within the history kept behind the play point. */
-const MAX_QUIET_INSERT: i32 = 1920;
-/** The stretch allowance saves up to the longest voiced stretch, so a long period (or its multiple) can always pass. */
-const STRETCH_BUDGET_CAP: f64 = <f64>MAX_VOICED_STRETCH;
 /** A delay spike that lasts 2 s (twice the longest of a cellular path's) is a step of the path's delay. */
 const SPIKE_STEP_MS: f64 = 2000;
 /** The dead band grows with the target: 5 % of it (2 ms at 40 ms, 5 ms at 100 ms). */
@@ -70,17 +55,14 @@ export class Engine {
   readonly tracker: DelayTracker;
   readonly sync: SyncBuffer;
   private readonly decoder: Decoder;
-  private readonly repeaters: StaticArray<PitchRepeater>;
-  readonly stats: S.Stats = new S.Stats();
-  readonly events: ev.EventLog = new ev.EventLog();
+  private readonly concealer: Concealer;
+  private readonly stretcher: Stretcher;
+  readonly stats: S.Stats;
+  readonly events: ev.EventLog;
   readonly input: StaticArray<u8>;
   readonly output: StaticArray<f32>;
-  private readonly scratch: StaticArray<f32> = new StaticArray<f32>(2 * MAX_PERIOD);
-  private readonly mergeFrom: StaticArray<f32>;
-  /** Codec concealment made beyond what was asked (codecs conceal in steps), played next or cross-faded from. */
-  private readonly carry: StaticArray<f32>;
-  private carryFrames: i32 = 0;
   private readonly status: Status = new Status();
+  private readonly decision: Decision = new Decision();
   private readonly noise: ComfortNoise = new ComfortNoise();
 
   /** Output clock: frames emitted so far. */
@@ -91,8 +73,6 @@ export class Engine {
   private nextPos: f64 = 0;
   private lastSeq: i64 = -1;
   private lastEndPos: f64 = 0;
-  /** Duration of the last decoded packet, frames (20 ms until one is known). */
-  private lastPacketFrames: f64 = 960;
   private highestSeq: i64 = -1;
   /** Highest sender-timeline position seen since the stream (re)started, frames. */
   private highestPos: f64 = -Infinity;
@@ -102,7 +82,6 @@ export class Engine {
   private noiseRms: f32 = 0;
   private ssrc: f64 = -1;
   private lastOutcome: i32 = OUTCOME_NONE;
-  private usedCodecConcealment: bool = false;
   /** Concealment played while no packet was waiting: loss or DTX, decided when the next packet shows. */
   private pendingConcealed: f64 = 0;
   /** The part of it that waited for the missing audio (the playout point did not move). */
@@ -111,8 +90,6 @@ export class Engine {
   private pendingSilent: f64 = 0;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
-  /** Voiced stretching allowed now, frames; a stream starts with the whole allowance (nothing was stretched yet). */
-  private stretchBudget: f64 = STRETCH_BUDGET_CAP;
   /** Current target delay above the fastest recent packet, ms. */
   targetMs: f64 = 0;
   /** The delay estimate before clamping to the profile, ms: the body quantile, or above it the level recurring lateness calls for. */
@@ -127,15 +104,18 @@ export class Engine {
     this.framesPerTick = <f64>SAMPLE_RATE / <f64>clockRate;
     this.buffer = new PacketBuffer(slots, slotBytes);
     this.tracker = new DelayTracker(<f64>SAMPLE_RATE);
-    this.sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
-    this.decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
-    const repeaters = new StaticArray<PitchRepeater>(channels);
-    for (let c = 0; c < channels; c++) repeaters[c] = new PitchRepeater(MAX_PERIOD, <f32>SAMPLE_RATE);
-    this.repeaters = repeaters;
+    const sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
+    const decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
+    this.sync = sync;
+    this.decoder = decoder;
     this.input = new StaticArray<u8>(slotBytes);
     this.output = new StaticArray<f32>(channels * MAX_PULL_FRAMES);
-    this.mergeFrom = new StaticArray<f32>(channels * MERGE_FRAMES);
-    this.carry = new StaticArray<f32>(channels * CONCEAL_SLACK_FRAMES);
+    this.concealer = new Concealer(sync, decoder, SAMPLE_RATE);
+    const stats = new S.Stats();
+    const events = new ev.EventLog();
+    this.stats = stats;
+    this.events = events;
+    this.stretcher = new Stretcher(sync, stats, events);
     this.profile.setBuiltIn(profileId);
     this.targetMs = this.profile.floorMs;
   }
@@ -343,9 +323,9 @@ export class Engine {
     return this.msToFrames(Math.max(this.profile.deadbandMs, DEADBAND_SHARE * this.targetMs));
   }
 
-  /** The playout offset above the fastest recent packet, frames: the delay the engine steers. */
-  private offsetFrames(): f64 {
-    return this.now + <f64>this.sync.unplayed() - this.nextPos - this.tracker.minTransit;
+  /** The playout offset above the fastest recent packet, frames, once `extra` more frames are buffered: the delay the engine steers. */
+  private offsetFrames(extra: i32 = 0): f64 {
+    return this.now + <f64>(this.sync.unplayed() + extra) - this.nextPos - this.tracker.minTransit;
   }
 
   /** Delay the engine steers: playout offset above the fastest recent packet, ms. */
@@ -395,24 +375,26 @@ export class Engine {
     s.started = this.started;
     s.packetAvailable = first >= 0;
     s.lastOutcome = this.lastOutcome;
+    s.needFrames = need;
     s.deadbandFrames = this.deadbandFrames();
     s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
-    s.stretchBudgetFrames = this.stretchBudget;
+    s.stretchBudgetFrames = this.stretcher.budget;
     s.minStretchFrames = <f64>MIN_PERIOD;
     s.pauseSignalled = this.pauseSignalled;
     s.nextIsComfortNoise = false;
+    s.codecConcealing = this.concealer.codecConcealing;
+    s.fecFrames = 0;
+    s.sequenceGap = false;
     if (first >= 0) {
       const pos = <f64>unchecked(this.buffer.pos[first]);
-      s.sequenceContiguous = this.lastSeq >= 0 && unchecked(this.buffer.seq[first]) == this.lastSeq + 1;
+      const seq = unchecked(this.buffer.seq[first]);
+      s.sequenceContiguous = this.lastSeq >= 0 && seq == this.lastSeq + 1;
+      s.sequenceGap = this.lastSeq < 0 || seq > this.lastSeq + 1;
+      s.fecFrames = unchecked(this.buffer.fecFrames[first]);
       // The marker bit starts a talkspurt: the gap before it was a pause.
       s.pauseSignalled = this.pauseSignalled || this.buffer.has(first, SLOT_MARKER);
       s.nextIsComfortNoise = this.buffer.has(first, SLOT_COMFORT_NOISE);
-      // Concealment that waited for missing audio, now that a later packet shows a gap
-      // before it, stood in for the start of that gap: the playout point moves past what
-      // it covered, so a loss (or a pause) costs no delay.
-      if (this.pendingWait > 0 && pos - this.nextPos > CONTIGUOUS_TOLERANCE_FRAMES) {
-        this.nextPos += Math.min(this.pendingWait, pos - this.nextPos);
-      }
+      this.nextPos += waitedCredit(this.pendingWait, pos - this.nextPos);
       this.pendingWait = 0;
       s.gapFrames = pos - this.nextPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
@@ -424,15 +406,26 @@ export class Engine {
       }
     }
     s.errorFrames = this.errorFrames();
-    const op = decide(s);
-    if (op == OP_IDLE) this.idle(need);
-    else if (op == OP_NORMAL) this.normal();
+    s.headroomFrames = this.msToFrames(p.ceilingMs) - this.offsetFrames(need);
+    const d = this.decision;
+    const op = decide(s, d);
+    if (op == OP_IDLE) {
+      this.appendSilence(d.frames);
+      this.lastOutcome = OUTCOME_IDLE;
+    } else if (op == OP_NORMAL) this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
     else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate);
     else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate);
     else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand();
-    else if (op == OP_EXPAND) this.expand(need);
-    else if (op == OP_MERGE) this.merge();
-    else if (op == OP_DTX) this.dtx(need);
+    else if (op == OP_EXPAND) this.expand();
+    else if (op == OP_FEC && !this.recoverWithFec()) {
+      // The codec could not: its FEC is discarded and the whole gap concealed.
+      unchecked((this.buffer.fecFrames[first] = 0));
+      this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
+      s.fecFrames = 0;
+      decide(s, d);
+      this.expand();
+    } else if (op == OP_MERGE) this.merge();
+    else if (op == OP_DTX) this.dtx();
     else if (op == OP_COMFORT_NOISE) this.takeComfortNoise();
   }
 
@@ -459,7 +452,7 @@ export class Engine {
   private commitPending(inSignalledPause: bool, dtxGapFrames: f64): void {
     const pending = this.pendingConcealed;
     if (pending <= 0) return;
-    const pause = inSignalledPause ? Math.min(pending, Math.max(0, dtxGapFrames)) : 0;
+    const pause = pauseShare(pending, inSignalledPause, dtxGapFrames);
     const concealed = pending - pause;
     if (pause > 0) this.countPause(pause);
     if (concealed > 0) {
@@ -500,14 +493,6 @@ export class Engine {
     this.sync.reserve(frames);
     for (let c = 0; c < this.channels; c++) this.noise.generate(this.sync.ptr(c, this.sync.endIndex), frames, this.noiseRms);
     this.sync.endIndex += frames;
-  }
-
-  /** Before the stream starts (or after a reset): silence, not counted as concealment. */
-  private idle(need: i32): void {
-    let frames = need;
-    if (this.status.packetAvailable) frames = <i32>Math.max(1, Math.min(<f64>need, Math.ceil(this.status.startInFrames)));
-    this.appendSilence(frames);
-    this.lastOutcome = OUTCOME_IDLE;
   }
 
   /**
@@ -565,16 +550,11 @@ export class Engine {
     st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);
-    this.lastPacketFrames = <f64>Math.max(declared, decoded);
     this.lastEndPos = this.nextPos;
     this.lastSeq = seq;
     const rate = this.errorFrames() > this.msToFrames(this.profile.fastAboveMs) ? this.profile.fastStretchRate : this.profile.stretchRate;
-    this.stretchBudget = Math.min(STRETCH_BUDGET_CAP, this.stretchBudget + n * rate);
+    this.stretcher.earn(n, rate);
     return frames;
-  }
-
-  private normal(): void {
-    this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
   }
 
   /** True when the earliest waiting packet is audio that continues the decoded audio without a gap. */
@@ -583,11 +563,7 @@ export class Engine {
     return first >= 0 && !this.buffer.has(first, SLOT_COMFORT_NOISE) && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
   }
 
-  /**
-   * Removes audio ahead of the play point: in quiet audio (a pause) what the
-   * error asks at once, with a short fade; in speech one pitch period that
-   * correlates, within the stretch budget.
-   */
+  /** Decodes the next packet and removes audio ahead of the play point at stretch `rate`. */
   private accelerate(rate: f64): void {
     if (this.decodeNext() < 0) {
       this.lastOutcome = OUTCOME_NONE;
@@ -596,268 +572,70 @@ export class Engine {
     const wanted = this.errorFrames() + this.deadbandFrames();
     // A long period needs two of them unplayed: decode the following packet too when it is there;
     // and while all that is decoded is quiet, as much more as the pause could lose.
-    // (Decoding may compact the store: the play point's address is taken after it.)
-    while (this.nextIsContiguous()) {
-      const region = this.sync.unplayed();
-      const quiet = quietRun(this.sync.ptr(0, this.sync.playIndex), 1, min(region, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
-      const wantMore = <f64>region < Math.min(2 * wanted, <f64>(2 * MAX_VOICED_STRETCH)) || region < 2 * MAX_PERIOD || (quiet == region && <f64>region < Math.min(wanted, <f64>MAX_QUIET_STRETCH) + <f64>QUIET_FADE);
-      if (!wantMore || this.decodeNext() < 0) break;
+    while (this.nextIsContiguous() && this.stretcher.wantsMoreToShorten(wanted)) {
+      if (this.decodeNext() < 0) break;
     }
-    const region = this.sync.unplayed();
-    const anchor = this.sync.ptr(0, this.sync.playIndex);
-    const quietAhead = quietRun(anchor, 1, min(region, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
-    const quiet = <i32>Math.min(<f64>(quietAhead - QUIET_FADE), wanted);
-    if (quiet >= MIN_LOW_ENERGY_STRETCH) {
-      for (let c = 0; c < this.channels; c++) removeQuietInPlace(this.sync.ptr(c, this.sync.playIndex), region, quiet, QUIET_FADE);
-      this.stretched(-quiet, rate, false);
-      return;
-    }
-    const maxLag = <i32>Math.min(<f64>(region / 2), Math.min(this.stretchBudget, wanted));
-    const tau = voicedStretchLag(anchor, 0, min(MAX_PERIOD, maxLag), maxLag, changetype<usize>(this.scratch));
-    if (tau == 0) {
-      this.lastOutcome = OUTCOME_STRETCH_FAILED;
-      return;
-    }
-    for (let c = 0; c < this.channels; c++) accelerateInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
-    this.stretched(-tau, rate, true);
+    this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, this.now);
   }
 
-  /**
-   * Books a stretch of `frames` (negative: removed) done at the play point:
-   * the decoded store's end moves, voiced stretches spend the budget (quiet
-   * ones are inaudible and free), and the counters and the event follow.
-   */
-  private stretched(frames: i32, rate: f64, voiced: bool): void {
-    this.sync.endIndex += frames;
-    if (voiced) this.stretchBudget -= <f64>abs(frames);
-    const at = this.now + <f64>this.sync.unplayed();
-    if (frames < 0) {
-      this.stats.add(S.STAT_REMOVED_FOR_ACCELERATION, <f64>-frames);
-      this.events.push(rate > this.profile.stretchRate ? ev.EVENT_ACCELERATE_FAST : ev.EVENT_ACCELERATE, at, <f64>-frames, 0);
-    } else {
-      this.stats.add(S.STAT_INSERTED_FOR_DECELERATION, <f64>frames);
-      this.events.push(ev.EVENT_PREEMPTIVE_EXPAND, at, <f64>frames, 0);
-    }
-    this.lastOutcome = OUTCOME_STRETCHED;
-  }
-
-  /**
-   * Inserts audio at the play point: in quiet audio what the error asks at
-   * once, repeating what just played; in speech one pitch period that
-   * correlates, within the stretch budget.
-   */
+  /** Decodes the next packet and inserts audio at the play point. */
   private preemptiveExpand(): void {
     if (this.decodeNext() < 0) {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
     const wanted = -this.errorFrames() + this.deadbandFrames();
-    this.sync.reserve(MAX_QUIET_INSERT);
-    const region = this.sync.unplayed();
-    const anchor = this.sync.ptr(0, this.sync.playIndex);
-    const quietBehind = quietRun(anchor, -1, MAX_QUIET_INSERT, LOW_ENERGY_RMS);
-    const quiet = <i32>Math.min(<f64>quietBehind, wanted);
-    if (quiet >= QUIET_FADE && region >= QUIET_FADE && rms(anchor, QUIET_FADE) < LOW_ENERGY_RMS) {
-      for (let c = 0; c < this.channels; c++) insertQuietInPlace(this.sync.ptr(c, this.sync.playIndex), region, quiet, QUIET_FADE);
-      this.stretched(quiet, this.profile.stretchRate, false);
-      return;
-    }
-    const maxLag = <i32>Math.min(<f64>min(region, HISTORY_FRAMES), Math.min(this.stretchBudget, wanted));
-    const tau = voicedStretchLag(anchor, 1, min(MAX_PERIOD, maxLag), maxLag, changetype<usize>(this.scratch));
-    if (tau == 0) {
-      this.lastOutcome = OUTCOME_STRETCH_FAILED;
-      return;
-    }
-    for (let c = 0; c < this.channels; c++) expandInPlace(this.sync.ptr(c, this.sync.playIndex), region, tau);
-    this.stretched(tau, this.profile.stretchRate, true);
+    this.lastOutcome = this.stretcher.preemptiveExpand(wanted, this.now);
   }
 
   /**
-   * Conceals `need` frames (or recovers them from in-band FEC): the codec's own PLC when it has one, else pitch
-   * repetition. Below target the concealment waits for the missing audio (the
-   * delay grows toward the target); otherwise it stands in for the missing
-   * audio in place, so what arrives for that time afterwards is late.
+   * Conceals as decide() sized it: a known loss in place (counted now); a dry
+   * buffer's concealment counted when the next packet shows whether it stood
+   * in for lost audio or a pause (commitPending), waiting if decided so.
    */
-  private expand(need: i32): void {
-    // A known loss is concealed up to the waiting packet, no further: concealing past it would
-    // add delay each time, and a packet evicted by overflow before the next pull would keep
-    // the playout chasing the buffer forever (the buffer full, nothing played). When the waiting
-    // packet carries in-band FEC, the last stretch of the loss is left for the FEC to recover.
-    const s = this.status;
-    const known = s.packetAvailable && s.gapFrames > 0;
-    let fec = known ? this.usableFecFrames() : 0;
-    // The FEC covers the audio just before the waiting packet; concealment that waited
-    // may already have stood in for its start, so it recovers what of it is still missing.
-    if (fec > 0 && s.gapFrames <= <f64>fec + CONTIGUOUS_TOLERANCE_FRAMES) {
-      if (this.recoverWithFec(fec, <i32>Math.max(0, Math.round(<f64>fec - s.gapFrames)))) return;
-      // The codec could not: its FEC is discarded and the whole gap concealed.
-      unchecked((this.buffer.fecFrames[this.buffer.first()] = 0));
-      this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
-      fec = 0;
-    }
-    const span = s.gapFrames - (fec > 0 && s.gapFrames > <f64>fec ? <f64>fec : 0);
-    const frames = known ? <i32>Math.max(1, Math.min(<f64>need, Math.ceil(span))) : need;
-    this.sync.reserve(frames + CONCEAL_SLACK_FRAMES);
-    const end = this.sync.endIndex;
-    this.conceal(end, frames);
-    this.sync.endIndex += frames;
-    // Concealment that has faded out is silent (webrtc-stats silentConcealedSamples).
-    const silent: f64 = rms(this.sync.ptr(0, end), frames) < LOW_ENERGY_RMS ? <f64>frames : 0;
-
-    let advance: f64 = <f64>frames;
-    if (s.packetAvailable) {
-      // A known loss: conceal it in place; the missing span ends where the waiting
-      // packet starts (or its FEC's span does). Above target the concealment may also
-      // skip ahead: its audio is synthetic, so shortening it moves the delay back at no audible cost.
-      const excess = Math.max(0, s.errorFrames - s.deadbandFrames);
-      advance = Math.min(<f64>frames + excess, Math.max(0, span));
+  private expand(): void {
+    const d = this.decision;
+    const frames = d.frames;
+    const start = this.concealer.conceal(frames, this.lastOutcome == OUTCOME_CONCEALED);
+    const silent: f64 = this.concealer.isSilent(start, frames) ? <f64>frames : 0;
+    if (this.status.packetAvailable) {
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
       this.countConcealed(<f64>frames, silent);
     } else {
-      // Dry: the concealment waits for the missing audio (the delay grows) up to
-      // the profile's ceiling: a late packet, or a delay spike's first, then
-      // plays whole and what follows it is not late. If a later packet shows the
-      // audio was lost instead, the waited concealment is counted as standing in
-      // for it (produce()), so a loss costs no delay. Beyond the ceiling (an
-      // outage) it stands in for the audio in place.
-      const headroom = this.msToFrames(this.profile.ceilingMs) - this.offsetFrames();
-      if (<f64>frames <= headroom) {
-        advance = 0;
-        this.pendingWait += <f64>frames;
-      }
+      if (d.waits) this.pendingWait += <f64>frames;
       this.pendingConcealed += <f64>frames;
       this.pendingSilent += silent;
     }
-    this.nextPos += advance;
-    this.events.push(ev.EVENT_EXPAND, this.now + <f64>(end - this.sync.playIndex), <f64>frames, advance);
+    this.nextPos += d.advanceFrames;
+    this.events.push(ev.EVENT_EXPAND, this.now + <f64>(start - this.sync.playIndex), <f64>frames, d.advanceFrames);
     this.lastOutcome = OUTCOME_CONCEALED;
   }
 
   /**
-   * Writes exactly `frames` frames of concealment at sync index `end`. A new
-   * concealment asks the codec first; so does one the codec has been serving.
-   * Where the codec has no PLC (or fails), pitch repetition takes over from the history.
+   * Recovers the missing packet's audio from the waiting packet's in-band FEC:
+   * the decoder runs on through it, so the waiting packet then plays without a
+   * merge. Returns false when the codec could not.
    */
-  private conceal(end: i32, frames: i32): void {
-    const continuing = this.lastOutcome == OUTCOME_CONCEALED;
-    if (!continuing || this.usedCodecConcealment) {
-      if (this.codecConceal(end, frames, continuing)) {
-        this.usedCodecConcealment = true;
-        return;
-      }
-      this.usedCodecConcealment = false;
-      searchPeriod(this.sync.ptr(0, end), 2, MIN_PERIOD, MAX_PERIOD, changetype<usize>(this.scratch));
-      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).start(this.sync.ptr(c, end), foundLag);
-    }
-    for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.sync.ptr(c, end), frames);
-  }
-
-  /**
-   * The codec's concealment, exactly `frames` long although codecs conceal in
-   * steps (libopus: 2.5 ms): what a step made beyond the request is carried to
-   * the next call, or cross-faded from when real audio resumes. The decoder's
-   * state so stays in step with what plays. False when the codec has no PLC.
-   */
-  private codecConceal(end: i32, frames: i32, continuing: bool): bool {
-    if (!continuing) this.carryFrames = 0;
-    const take = min(this.carryFrames, frames);
-    if (take > 0) {
-      for (let c = 0; c < this.channels; c++) {
-        const from = this.carryPtr(c);
-        memory.copy(this.sync.ptr(c, end), from, <usize>take << 2);
-        memory.copy(from, from + (<usize>take << 2), <usize>(this.carryFrames - take) << 2);
-      }
-      this.carryFrames -= take;
-    }
-    const want = frames - take;
-    if (want == 0) return true;
-    const made = this.decoder.conceal(this.sync.ptr(0, end + take), want, this.sync.capacity);
-    if (made == 0) {
-      this.carryFrames = 0;
-      return false;
-    }
-    const surplus = made - want;
-    for (let c = 0; c < this.channels; c++) memory.copy(this.carryPtr(c), this.sync.ptr(c, end + frames), <usize>surplus << 2);
-    this.carryFrames = surplus;
-    return true;
-  }
-
-  private carryPtr(channel: i32): usize {
-    return changetype<usize>(this.carry) + (<usize>(channel * CONCEAL_SLACK_FRAMES) << 2);
-  }
-
-  /**
-   * Fills mergeFrom with the concealment's continuation for a cross-fade into
-   * real audio: the codec's carried concealment, or more pitch repetition.
-   * Returns the cross-fade length (0: the codec left nothing to fade from).
-   */
-  private continuationForMerge(): i32 {
-    const fade = MERGE_FRAMES;
-    if (!this.usedCodecConcealment) {
-      for (let c = 0; c < this.channels; c++) unchecked(this.repeaters[c]).generate(this.mergeFromPtr(c), fade);
-      return fade;
-    }
-    const n = min(fade, this.carryFrames);
-    for (let c = 0; c < this.channels; c++) memory.copy(this.mergeFromPtr(c), this.carryPtr(c), <usize>n << 2);
-    this.carryFrames = 0;
-    return n;
-  }
-
-  /** Cross-fades `n` frames from mergeFrom into the audio at sync index `start`. */
-  private crossfadeInto(start: i32, n: i32): void {
-    for (let c = 0; c < this.channels; c++) crossfadeFrom(this.sync.ptr(c, start), this.mergeFromPtr(c), n);
-  }
-
-  private mergeFromPtr(channel: i32): usize {
-    return changetype<usize>(this.mergeFrom) + (<usize>(channel * MERGE_FRAMES) << 2);
-  }
-
-  /**
-   * Frames of the missing audio the waiting packet's in-band FEC can recover:
-   * its FEC span when a packet is missing just before it (a sequence gap, not a
-   * DTX pause) and the decoder's state runs on without a cross-fade (no
-   * built-in concealment in between); else 0.
-   */
-  private usableFecFrames(): i32 {
-    const slot = this.buffer.first();
-    const fec = unchecked(this.buffer.fecFrames[slot]);
-    if (fec <= 0) return 0;
-    if (this.lastSeq >= 0 && unchecked(this.buffer.seq[slot]) <= this.lastSeq + 1) return 0;
-    if (this.lastOutcome == OUTCOME_CONCEALED && !this.usedCodecConcealment) return 0;
-    return fec;
-  }
-
-  /**
-   * Recovers the missing packet's audio from the waiting packet's in-band FEC,
-   * as NetEq does for Opus: the decoder runs on through it, so the waiting packet
-   * then plays without a merge. Returns false when the codec could not.
-   */
-  private recoverWithFec(fec: i32, skip: i32): bool {
+  private recoverWithFec(): bool {
     const b = this.buffer;
     const slot = b.first();
-    this.sync.reserve(fec);
-    const end = this.sync.endIndex;
-    if (this.decoder.decodeFec(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, end), fec, this.sync.capacity) != fec) return false;
-    this.sync.endIndex += fec;
-    // The first `skip` frames were concealed already: only the rest plays.
-    const kept = fec - skip;
-    if (skip > 0) this.sync.removeAt(end, skip);
-    // After codec concealment the decoder ran ahead by what it carried: fade from that into the recovered audio.
-    if (this.lastOutcome == OUTCOME_CONCEALED) this.crossfadeInto(end, min(kept, this.continuationForMerge()));
+    const d = this.decision;
+    const start = this.concealer.recoverFec(b.payloadPtr(slot), unchecked(b.length[slot]), d.frames, d.skipFrames, this.lastOutcome == OUTCOME_CONCEALED);
+    if (start < 0) return false;
     const seq = unchecked(b.seq[slot]);
-    unchecked((b.fecFrames[slot] = -fec)); // used: not counted as discarded when the packet leaves
+    unchecked((b.fecFrames[slot] = -d.frames)); // used: not counted as discarded when the packet leaves
     this.nextPos = <f64>unchecked(b.pos[slot]);
     this.lastEndPos = this.nextPos;
     this.lastSeq = seq - 1;
     this.stats.add(S.STAT_FEC_RECOVERED, 1);
-    this.events.push(ev.EVENT_FEC, this.now + <f64>(end - this.sync.playIndex), <f64>(seq - 1), <f64>kept);
+    this.events.push(ev.EVENT_FEC, this.now + <f64>(start - this.sync.playIndex), <f64>(seq - 1), <f64>(d.frames - d.skipFrames));
     this.lastOutcome = OUTCOME_NORMAL;
     return true;
   }
 
   /** After concealment: decode the next packet and cross-fade into it from the concealment's continuation. */
   private merge(): void {
-    const fade = this.continuationForMerge();
+    const fade = this.concealer.prepareMerge();
     const start = this.sync.endIndex;
     const frames = this.decodeNext();
     if (frames < 0) {
@@ -866,41 +644,20 @@ export class Engine {
     }
     const n = min(fade, frames);
     if (n > 0) {
-      this.crossfadeInto(this.sync.endIndex - frames, n);
+      this.concealer.mergeInto(this.sync.endIndex - frames, n);
       this.events.push(ev.EVENT_MERGE, this.now + <f64>(start - this.sync.playIndex), <f64>n, 0);
     }
     this.lastOutcome = OUTCOME_NORMAL;
   }
 
-  /**
-   * Silence (or comfort noise) through a signalled pause. A pause is free to
-   * lengthen or shorten, so it is where the delay moves to its target at once.
-   * While no packet waits the pause waits too (the playout point stays, so the
-   * next talkspurt is not late), up to the profile's ceiling.
-   */
-  private dtx(need: i32): void {
-    const s = this.status;
-    if (!s.packetAvailable) {
-      this.appendPause(need);
-      if (<f64>need > this.msToFrames(this.profile.ceilingMs) - this.offsetFrames()) this.nextPos += <f64>need;
-      this.countPause(<f64>need);
-      this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - need), <f64>need, 0);
-      this.lastOutcome = OUTCOME_DTX;
-      return;
-    }
-    let gap = s.gapFrames;
-    let error = s.errorFrames;
-    if (error > 0) {
-      const jump = Math.min(error, gap);
-      this.nextPos += jump;
-      gap -= jump;
-      error -= jump;
-    }
-    const wait = error < 0 ? Math.min(<f64>need, -error) : 0;
-    const frames = <i32>Math.min(<f64>need, wait + gap);
-    if (frames <= 0) return; // the jump closed the gap: the next decision plays the packet
+  /** Silence (or comfort noise) through a signalled pause, as long as decide() sized it, the playout point moved as it said. */
+  private dtx(): void {
+    const d = this.decision;
+    this.nextPos += d.jumpFrames;
+    const frames = d.frames;
+    if (frames <= 0) return;
     this.appendPause(frames);
-    this.nextPos += Math.min(gap, <f64>frames - wait);
+    this.nextPos += d.advanceFrames;
     this.countPause(<f64>frames);
     this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - frames), <f64>frames, 0);
     this.lastOutcome = OUTCOME_DTX;
