@@ -53,6 +53,7 @@ export interface DspExports {
   OP_DTX: WebAssembly.Global;
   OP_ACCELERATE_FAST: WebAssembly.Global;
   OP_COMFORT_NOISE: WebAssembly.Global;
+  OP_FEC: WebAssembly.Global;
   OUTCOME_NONE: WebAssembly.Global;
   OUTCOME_NORMAL: WebAssembly.Global;
   OUTCOME_STRETCHED: WebAssembly.Global;
@@ -75,7 +76,19 @@ export interface DspExports {
     stretchBudgetFrames: number,
     minStretchFrames: number,
     lastOutcome: number,
+    needFrames: number,
+    fecFrames: number,
+    sequenceGap: boolean,
+    codecConcealing: boolean,
+    headroomFrames: number,
   ): number;
+  decisionFrames(): number;
+  decisionSkipFrames(): number;
+  decisionJumpFrames(): number;
+  decisionAdvanceFrames(): number;
+  decisionWaits(): number;
+  waitedCredit(waitedFrames: number, gapFrames: number): number;
+  pauseShare(pendingFrames: number, inSignalledPause: boolean, pauseGapFrames: number): number;
 
   sequenceDelta(from: number, to: number): number;
   seqNewer(a: number, b: number): number;
