@@ -8,14 +8,16 @@ import { MAX_PULL_FRAMES, SAMPLE_RATE } from './abi';
 import { DelayTracker } from './arrival';
 import { Decoder } from './codec';
 import { Concealer } from './concealer';
+import { DelayTarget, msToFrames } from './delay_target';
 import {
-  decide, pauseShare, waitedCredit, Decision, Status, CONTIGUOUS_TOLERANCE_FRAMES,
+  decide, waitedCredit, Decision, Status, CONTIGUOUS_TOLERANCE_FRAMES,
   OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_FEC, OP_MERGE, OP_DTX, OP_COMFORT_NOISE,
   OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
 import { ComfortNoise, comfortNoiseRms } from './dsp/comfort_noise';
 import { MAX_PERIOD, MIN_PERIOD } from './dsp/voiced_stretch';
 import * as ev from './events';
+import { PlayoutCounts } from './playout_counts';
 import { PacketBuffer, SeenSequences, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
 import { Profile } from './profile';
 import * as R from './abi';
@@ -30,10 +32,6 @@ const HISTORY_FRAMES: i32 = 2048;
 const MAX_PACKET_FRAMES: i32 = 5760;
 /** Decoded store: a pull's worth plus two packets for a stretch plus history. */
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
-/** A delay spike that lasts 2 s (twice the longest of a cellular path's) is a step of the path's delay. */
-const SPIKE_STEP_MS: f64 = 2000;
-/** The dead band grows with the target: 5 % of it (2 ms at 40 ms, 5 ms at 100 ms). */
-const DEADBAND_SHARE: f64 = 0.05;
 /** A packet further than 60 s from the playout point starts a new stream. */
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
@@ -48,7 +46,7 @@ export class Engine {
   readonly clockRate: i32;
   /** Output frames per RTP timestamp unit. */
   private readonly framesPerTick: f64;
-  readonly profile: Profile = new Profile();
+  readonly profile: Profile;
   readonly buffer: PacketBuffer;
   private readonly seen: SeenSequences = new SeenSequences();
   private readonly unwrap: Unwrapper = new Unwrapper();
@@ -57,6 +55,8 @@ export class Engine {
   private readonly decoder: Decoder;
   private readonly concealer: Concealer;
   private readonly stretcher: Stretcher;
+  private readonly target: DelayTarget;
+  private readonly counts: PlayoutCounts;
   readonly stats: S.Stats;
   readonly events: ev.EventLog;
   readonly input: StaticArray<u8>;
@@ -82,20 +82,8 @@ export class Engine {
   private noiseRms: f32 = 0;
   private ssrc: f64 = -1;
   private lastOutcome: i32 = OUTCOME_NONE;
-  /** Concealment played while no packet was waiting: loss or DTX, decided when the next packet shows. */
-  private pendingConcealed: f64 = 0;
-  /** The part of it that waited for the missing audio (the playout point did not move). */
-  private pendingWait: f64 = 0;
-  /** The part of it that was silent (the concealment had faded out). */
-  private pendingSilent: f64 = 0;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
-  /** Current target delay above the fastest recent packet, ms. */
-  targetMs: f64 = 0;
-  /** The delay estimate before clamping to the profile, ms: the body quantile, or above it the level recurring lateness calls for. */
-  estimateMs: f64 = 0;
-  /** The body of the estimate: the histogram's quantile, ms. */
-  private bodyMs: f64 = 0;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -103,7 +91,8 @@ export class Engine {
     this.clockRate = clockRate;
     this.framesPerTick = <f64>SAMPLE_RATE / <f64>clockRate;
     this.buffer = new PacketBuffer(slots, slotBytes);
-    this.tracker = new DelayTracker(<f64>SAMPLE_RATE);
+    const tracker = new DelayTracker(<f64>SAMPLE_RATE);
+    this.tracker = tracker;
     const sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
     const decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
     this.sync = sync;
@@ -116,8 +105,11 @@ export class Engine {
     this.stats = stats;
     this.events = events;
     this.stretcher = new Stretcher(sync, stats, events);
-    this.profile.setBuiltIn(profileId);
-    this.targetMs = this.profile.floorMs;
+    this.counts = new PlayoutCounts(stats);
+    const profile = new Profile();
+    profile.setBuiltIn(profileId);
+    this.profile = profile;
+    this.target = new DelayTarget(profile, tracker);
   }
 
   // ---- insert ------------------------------------------------------------
@@ -175,7 +167,7 @@ export class Engine {
     if (seqU > this.highestSeq) this.highestSeq = seqU;
     if (pos > this.highestPos) this.highestPos = pos;
 
-    this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.bodyMs);
+    this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.target.bodyMs);
     this.updateTarget();
 
     if (this.started && this.hasPassed(pos, frames)) {
@@ -250,8 +242,7 @@ export class Engine {
     this.unwrap.reset();
     this.tracker.reset();
     this.decoder.reset();
-    this.commitPending(false, 0);
-    this.pendingWait = 0;
+    this.counts.reset();
     this.started = false;
     this.lastSeq = -1;
     this.highestSeq = -1;
@@ -266,61 +257,14 @@ export class Engine {
 
   // ---- target --------------------------------------------------------------
 
-  /**
-   * Target = delay estimate clamped to the profile's floor and ceiling, where
-   * the estimate is the histogram's quantile (the body), or above it the
-   * level that recurring lateness calls for (lateness.ts).
-   */
+  /** Recomputes the target delay from the arrivals so far. */
   updateTarget(): void {
-    const p = this.profile;
-    const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
-    this.bodyMs = this.tracker.quantileMs(p.quantile);
-    const marginMs = (this.lastPullFrames * 1000) / <f64>SAMPLE_RATE;
-    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs, this.tracker.baselineMs());
-    this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
+    this.target.update(this.now, this.lastPullFrames);
   }
 
-  /**
-   * The delay playout is steered to, ms: the target, or while a delay spike
-   * lasts the profile's floor above the spike's floor (the path is that much
-   * slower for now, its packets must still play, with the room for jitter the
-   * profile keeps on a calm path), up to the ceiling.
-   */
-  private steeredTargetMs(): f64 {
-    const spike = this.tracker.spikeFloorMs;
-    if (spike <= 0) return this.targetMs;
-    return Math.min(this.profile.ceilingMs, Math.max(this.targetMs, spike + this.profile.floorMs));
-  }
-
-  /**
-   * How far the playout offset is outside the band it may sit in, in frames:
-   * above the steered target (positive: accelerate) or below the target
-   * (negative: expand); 0 between. A spike holds the delay up, it does not
-   * pull it up: the wait at the spike's onset raised it already. A spike that
-   * lasts is a step of the path's delay (a route change, a queue that stays),
-   * whose jitter room must be restored: then it pulls up too.
-   */
+  /** How far the playout offset is outside the band around the target, frames (delay_target.ts). */
   private errorFrames(): f64 {
-    const offset = this.offsetFrames();
-    const high = this.msToFrames(this.steeredTargetMs());
-    if (offset > high) return offset - high;
-    const nowMs = (this.now * 1000) / <f64>SAMPLE_RATE;
-    const t = this.tracker;
-    const step = t.spikeFloorMs > 0 && nowMs - t.spikeSinceMs > SPIKE_STEP_MS;
-    return Math.min(0, offset - (step ? high : this.msToFrames(this.targetMs)));
-  }
-
-  private msToFrames(ms: f64): f64 {
-    return (ms * <f64>SAMPLE_RATE) / 1000;
-  }
-
-  /**
-   * The dead band around the target, frames: the profile's, or 5 % of the
-   * target when that is wider: a correction smaller than that buys too little
-   * latency for the artefact a stretch is.
-   */
-  private deadbandFrames(): f64 {
-    return this.msToFrames(Math.max(this.profile.deadbandMs, DEADBAND_SHARE * this.targetMs));
+    return this.target.errorFrames(this.offsetFrames(), this.now);
   }
 
   /** The playout offset above the fastest recent packet, frames, once `extra` more frames are buffered: the delay the engine steers. */
@@ -357,13 +301,13 @@ export class Engine {
   /** Computes the gauges of the stats block (delays, buffer level, events lost); the host calls it when it reads them, not on every pull. */
   refreshStats(): void {
     const st = this.stats;
-    st.set(S.STAT_TARGET_DELAY_MS, this.steeredTargetMs());
+    st.set(S.STAT_TARGET_DELAY_MS, this.target.steeredMs());
     st.set(S.STAT_CURRENT_DELAY_MS, this.currentDelayMs());
     const ahead = <f64>this.sync.unplayed() + Math.max(0, <f64>this.buffer.endPos(<i64>this.nextPos) - this.nextPos);
     st.set(S.STAT_BUFFERED_MS, (ahead * 1000) / <f64>SAMPLE_RATE);
     st.set(S.STAT_PACKETS_BUFFERED, <f64>this.buffer.count);
     st.set(S.STAT_EVENTS_LOST, this.events.lost);
-    st.set(S.STAT_DELAY_ESTIMATE_MS, this.estimateMs);
+    st.set(S.STAT_DELAY_ESTIMATE_MS, this.target.estimateMs);
   }
 
   /** Gathers the status, decides, and carries out one operation. */
@@ -376,8 +320,8 @@ export class Engine {
     s.packetAvailable = first >= 0;
     s.lastOutcome = this.lastOutcome;
     s.needFrames = need;
-    s.deadbandFrames = this.deadbandFrames();
-    s.fastAboveFrames = this.msToFrames(p.fastAboveMs);
+    s.deadbandFrames = this.target.deadbandFrames();
+    s.fastAboveFrames = msToFrames(p.fastAboveMs);
     s.stretchBudgetFrames = this.stretcher.budget;
     s.minStretchFrames = <f64>MIN_PERIOD;
     s.pauseSignalled = this.pauseSignalled;
@@ -394,19 +338,15 @@ export class Engine {
       // The marker bit starts a talkspurt: the gap before it was a pause.
       s.pauseSignalled = this.pauseSignalled || this.buffer.has(first, SLOT_MARKER);
       s.nextIsComfortNoise = this.buffer.has(first, SLOT_COMFORT_NOISE);
-      this.nextPos += waitedCredit(this.pendingWait, pos - this.nextPos);
-      this.pendingWait = 0;
+      this.nextPos += waitedCredit(this.counts.takeWaited(), pos - this.nextPos);
       s.gapFrames = pos - this.nextPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
       const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
-      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + this.msToFrames(this.targetMs) - (this.now + <f64>this.sync.unplayed());
-      if (this.pendingConcealed > 0) {
-        const dtxGap = pos - this.lastEndPos;
-        this.commitPending(s.sequenceContiguous && s.pauseSignalled, dtxGap);
-      }
+      s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + msToFrames(this.target.targetMs) - (this.now + <f64>this.sync.unplayed());
+      if (this.counts.hasPending()) this.counts.commit(s.sequenceContiguous && s.pauseSignalled, pos - this.lastEndPos);
     }
     s.errorFrames = this.errorFrames();
-    s.headroomFrames = this.msToFrames(p.ceilingMs) - this.offsetFrames(need);
+    s.headroomFrames = msToFrames(p.ceilingMs) - this.offsetFrames(need);
     const d = this.decision;
     const op = decide(s, d);
     if (op == OP_IDLE) {
@@ -439,41 +379,6 @@ export class Engine {
       this.removeFirstPacket();
       first = this.buffer.first();
     }
-  }
-
-  /**
-   * Classifies concealment played while the buffer was dry, now that the next
-   * packet shows: inside a signalled pause (sequence-contiguous, timestamp gap,
-   * the sender said so) it stood in for the pause; otherwise, or beyond the
-   * pause (the packet after it came late), it covered missing audio. The
-   * pause is its first frames; its silent frames (faded out) are its last, so
-   * they are counted with the concealed part first.
-   */
-  private commitPending(inSignalledPause: bool, dtxGapFrames: f64): void {
-    const pending = this.pendingConcealed;
-    if (pending <= 0) return;
-    const pause = pauseShare(pending, inSignalledPause, dtxGapFrames);
-    const concealed = pending - pause;
-    if (pause > 0) this.countPause(pause);
-    if (concealed > 0) {
-      this.countConcealed(concealed, Math.min(concealed, this.pendingSilent));
-      this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
-    }
-    this.pendingConcealed = 0;
-    this.pendingSilent = 0;
-  }
-
-  /** Counts `frames` concealed samples, `silent` of them silent: concealment is part of the samples received (webrtc-stats). */
-  private countConcealed(frames: f64, silent: f64): void {
-    this.stats.add(S.STAT_CONCEALED_SAMPLES, frames);
-    this.stats.add(S.STAT_SILENT_CONCEALED_SAMPLES, silent);
-    this.stats.add(S.STAT_TOTAL_SAMPLES_RECEIVED, frames);
-  }
-
-  /** Counts `frames` samples of a signalled pause (silence or comfort noise): received, not concealed. */
-  private countPause(frames: f64): void {
-    this.stats.add(S.STAT_DTX_SAMPLES, frames);
-    this.stats.add(S.STAT_TOTAL_SAMPLES_RECEIVED, frames);
   }
 
   // ---- operations ------------------------------------------------------------
@@ -532,28 +437,16 @@ export class Engine {
       this.sync.removeAt(start, skip);
       frames -= skip;
     }
-    const st = this.stats;
     const playFrame = this.now + <f64>(start - this.sync.playIndex);
-    st.add(S.STAT_PACKETS_PLAYED, 1);
-    st.add(S.STAT_TOTAL_SAMPLES_RECEIVED, <f64>frames);
-    const n = <f64>frames;
-    // Each emitted sample counts its packet's time in the buffer (arrival to the emission of its
-    // first sample), as libwebrtc's NetEq accumulates it, so the average compares with the target;
-    // and the target delay and the profile's floor as they stand (webrtc-stats
-    // jitterBufferTargetDelay and jitterBufferMinimumDelay: the delay sought, per sample, in seconds).
-    st.add(S.STAT_JITTER_BUFFER_DELAY, (n * (playFrame - arrival)) / <f64>SAMPLE_RATE);
-    st.add(S.STAT_JITTER_BUFFER_TARGET_DELAY, (n * this.steeredTargetMs()) / 1000);
-    st.add(S.STAT_JITTER_BUFFER_MINIMUM_DELAY, (n * this.profile.floorMs) / 1000);
     // What this packet was meant to wait: the target less how late it came itself.
     const lateness = Math.max(0, arrival - pos - this.tracker.minTransit);
-    st.add(S.STAT_JITTER_BUFFER_MEANT_DELAY, (n * Math.max(0, this.msToFrames(this.targetMs) - lateness)) / <f64>SAMPLE_RATE);
-    st.add(S.STAT_JITTER_BUFFER_EMITTED_COUNT, n);
+    this.counts.played(frames, playFrame, arrival, this.target.steeredMs(), this.profile.floorMs, Math.max(0, msToFrames(this.target.targetMs) - lateness));
     this.events.push(ev.EVENT_PLAYED, playFrame, <f64>seq, arrival);
     this.nextPos = pos + <f64>Math.max(declared, decoded);
     this.lastEndPos = this.nextPos;
     this.lastSeq = seq;
-    const rate = this.errorFrames() > this.msToFrames(this.profile.fastAboveMs) ? this.profile.fastStretchRate : this.profile.stretchRate;
-    this.stretcher.earn(n, rate);
+    const rate = this.errorFrames() > msToFrames(this.profile.fastAboveMs) ? this.profile.fastStretchRate : this.profile.stretchRate;
+    this.stretcher.earn(<f64>frames, rate);
     return frames;
   }
 
@@ -569,7 +462,7 @@ export class Engine {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    const wanted = this.errorFrames() + this.deadbandFrames();
+    const wanted = this.errorFrames() + this.target.deadbandFrames();
     // A long period needs two of them unplayed: decode the following packet too when it is there;
     // and while all that is decoded is quiet, as much more as the pause could lose.
     while (this.nextIsContiguous() && this.stretcher.wantsMoreToShorten(wanted)) {
@@ -584,7 +477,7 @@ export class Engine {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    const wanted = -this.errorFrames() + this.deadbandFrames();
+    const wanted = -this.errorFrames() + this.target.deadbandFrames();
     this.lastOutcome = this.stretcher.preemptiveExpand(wanted, this.now);
   }
 
@@ -600,11 +493,9 @@ export class Engine {
     const silent: f64 = this.concealer.isSilent(start, frames) ? <f64>frames : 0;
     if (this.status.packetAvailable) {
       if (this.lastOutcome != OUTCOME_CONCEALED) this.stats.add(S.STAT_CONCEALMENT_EVENTS, 1);
-      this.countConcealed(<f64>frames, silent);
+      this.counts.concealed(<f64>frames, silent);
     } else {
-      if (d.waits) this.pendingWait += <f64>frames;
-      this.pendingConcealed += <f64>frames;
-      this.pendingSilent += silent;
+      this.counts.holdDry(<f64>frames, d.waits, silent);
     }
     this.nextPos += d.advanceFrames;
     this.events.push(ev.EVENT_EXPAND, this.now + <f64>(start - this.sync.playIndex), <f64>frames, d.advanceFrames);
@@ -658,7 +549,7 @@ export class Engine {
     if (frames <= 0) return;
     this.appendPause(frames);
     this.nextPos += d.advanceFrames;
-    this.countPause(<f64>frames);
+    this.counts.pause(<f64>frames);
     this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - frames), <f64>frames, 0);
     this.lastOutcome = OUTCOME_DTX;
   }
