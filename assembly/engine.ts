@@ -10,21 +10,22 @@ import { Decoder } from './codec';
 import { Concealer } from './concealer';
 import { DelayTarget, msToFrames } from './delay_target';
 import {
-  decide, waitedCredit, Decision, Status, CONTIGUOUS_TOLERANCE_FRAMES,
+  decide, waitedCredit, Decision, Status,
   OP_IDLE, OP_NORMAL, OP_ACCELERATE, OP_ACCELERATE_FAST, OP_PREEMPTIVE_EXPAND, OP_EXPAND, OP_FEC, OP_MERGE, OP_DTX, OP_COMFORT_NOISE,
   OUTCOME_NONE, OUTCOME_NORMAL, OUTCOME_CONCEALED, OUTCOME_DTX, OUTCOME_IDLE,
 } from './decision';
-import { ComfortNoise, comfortNoiseRms } from './dsp/comfort_noise';
 import { MAX_PERIOD, MIN_PERIOD } from './dsp/voiced_stretch';
 import * as ev from './events';
+import { Intake } from './intake';
+import { PacketBuffer, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
+import { PauseAudio } from './pause_audio';
 import { PlayoutCounts } from './playout_counts';
-import { PacketBuffer, SeenSequences, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
 import { Profile } from './profile';
 import * as R from './abi';
 import * as S from './stats';
 import { Stretcher } from './stretcher';
 import { SyncBuffer } from './sync_buffer';
-import { Unwrapper } from './wrap';
+import { hasPassed, WaitingPackets } from './waiting_packets';
 
 /** History kept behind the play point: two longest periods plus one sample for concealment's search (and a pause's 40 ms repeat). */
 const HISTORY_FRAMES: i32 = 2048;
@@ -32,10 +33,6 @@ const HISTORY_FRAMES: i32 = 2048;
 const MAX_PACKET_FRAMES: i32 = 5760;
 /** Decoded store: a pull's worth plus two packets for a stretch plus history. */
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
-/** A packet further than 60 s from the playout point starts a new stream. */
-const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
-/** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
-const SEQUENCE_LEAP: i64 = 3000;
 /** Longest codec DTX frame: Opus signals DTX with 1–2 byte packets (a TOC byte, no or an empty frame; RFC 6716 §3). */
 const DTX_FRAME_MAX_BYTES: i32 = 2;
 
@@ -44,12 +41,9 @@ export class Engine {
   readonly id: i32;
   readonly channels: i32;
   readonly clockRate: i32;
-  /** Output frames per RTP timestamp unit. */
-  private readonly framesPerTick: f64;
   readonly profile: Profile;
   readonly buffer: PacketBuffer;
-  private readonly seen: SeenSequences = new SeenSequences();
-  private readonly unwrap: Unwrapper = new Unwrapper();
+  private readonly intake: Intake;
   readonly tracker: DelayTracker;
   readonly sync: SyncBuffer;
   private readonly decoder: Decoder;
@@ -57,13 +51,14 @@ export class Engine {
   private readonly stretcher: Stretcher;
   private readonly target: DelayTarget;
   private readonly counts: PlayoutCounts;
+  private readonly waiting: WaitingPackets;
+  private readonly pause: PauseAudio;
   readonly stats: S.Stats;
   readonly events: ev.EventLog;
   readonly input: StaticArray<u8>;
   readonly output: StaticArray<f32>;
   private readonly status: Status = new Status();
   private readonly decision: Decision = new Decision();
-  private readonly noise: ComfortNoise = new ComfortNoise();
 
   /** Output clock: frames emitted so far. */
   now: f64 = 0;
@@ -73,14 +68,8 @@ export class Engine {
   private nextPos: f64 = 0;
   private lastSeq: i64 = -1;
   private lastEndPos: f64 = 0;
-  private highestSeq: i64 = -1;
-  /** Highest sender-timeline position seen since the stream (re)started, frames. */
-  private highestPos: f64 = -Infinity;
   /** The last packet taken was a DTX frame or comfort noise: the sender is in a pause. */
   private pauseSignalled: bool = false;
-  /** RMS of the comfort noise the last CN packet asked for (0: silence). */
-  private noiseRms: f32 = 0;
-  private ssrc: f64 = -1;
   private lastOutcome: i32 = OUTCOME_NONE;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
@@ -89,27 +78,30 @@ export class Engine {
     this.id = id;
     this.channels = channels;
     this.clockRate = clockRate;
-    this.framesPerTick = <f64>SAMPLE_RATE / <f64>clockRate;
-    this.buffer = new PacketBuffer(slots, slotBytes);
-    const tracker = new DelayTracker(<f64>SAMPLE_RATE);
-    this.tracker = tracker;
-    const sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
-    const decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
-    this.sync = sync;
-    this.decoder = decoder;
-    this.input = new StaticArray<u8>(slotBytes);
-    this.output = new StaticArray<f32>(channels * MAX_PULL_FRAMES);
-    this.concealer = new Concealer(sync, decoder, SAMPLE_RATE);
-    const stats = new S.Stats();
-    const events = new ev.EventLog();
-    this.stats = stats;
-    this.events = events;
-    this.stretcher = new Stretcher(sync, stats, events);
-    this.counts = new PlayoutCounts(stats);
     const profile = new Profile();
     profile.setBuiltIn(profileId);
+    const buffer = new PacketBuffer(slots, slotBytes);
+    const tracker = new DelayTracker(<f64>SAMPLE_RATE);
+    const sync = new SyncBuffer(channels, SYNC_CAPACITY, HISTORY_FRAMES);
+    const decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
+    const stats = new S.Stats();
+    const events = new ev.EventLog();
     this.profile = profile;
+    this.buffer = buffer;
+    this.tracker = tracker;
+    this.sync = sync;
+    this.decoder = decoder;
+    this.stats = stats;
+    this.events = events;
+    this.intake = new Intake(clockRate);
+    this.waiting = new WaitingPackets(buffer, stats, events);
     this.target = new DelayTarget(profile, tracker);
+    this.concealer = new Concealer(sync, decoder, SAMPLE_RATE);
+    this.stretcher = new Stretcher(sync, stats, events);
+    this.pause = new PauseAudio(sync);
+    this.counts = new PlayoutCounts(stats);
+    this.input = new StaticArray<u8>(slotBytes);
+    this.output = new StaticArray<f32>(channels * MAX_PULL_FRAMES);
   }
 
   // ---- insert ------------------------------------------------------------
@@ -140,45 +132,38 @@ export class Engine {
     this.stats.add(S.STAT_PACKETS_RECEIVED, 1);
     const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
     let result = R.OK;
-    if (ssrc >= 0 && this.ssrc >= 0 && ssrc != this.ssrc) {
+    const k = this.intake;
+    if (k.ssrcChanged(ssrc)) {
       this.resync(R.RESET_REASON_SSRC_CHANGE);
       result = R.RESYNC;
     }
-    if (ssrc >= 0) this.ssrc = ssrc;
-
-    let seqU = this.unwrap.seq(seq);
-    let pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
-    const active = this.started || this.buffer.count > 0;
-    const seqLeap = this.highestSeq >= 0 && abs(seqU - this.highestSeq) > SEQUENCE_LEAP;
-    const tsLeap = active && Math.abs(pos - this.referencePos()) > LEAP_FRAMES;
-    const restart = marker && this.isRestart(seqU, pos);
-    if (seqLeap || tsLeap || restart) {
-      this.resync(seqLeap ? R.RESET_REASON_SEQUENCE_LEAP : tsLeap ? R.RESET_REASON_TIMESTAMP_LEAP : R.RESET_REASON_RESTART);
+    k.locate(seq, timestamp);
+    const reason = k.newStreamReason(marker, this.started || this.buffer.count > 0, (this.started ? this.nextPos : this.waiting.firstPos(0)));
+    if (reason >= 0) {
+      this.resync(reason);
       result = R.RESYNC;
-      seqU = this.unwrap.seq(seq);
-      pos = <f64>this.unwrap.ts(timestamp) * this.framesPerTick;
+      k.locate(seq, timestamp);
     }
-
-    if (this.seen.markAndCheck(seqU)) {
+    const seqU = k.seq;
+    const pos = k.pos;
+    if (k.isDuplicate()) {
       this.stats.add(S.STAT_PACKETS_DUPLICATED, 1);
       this.events.push(ev.EVENT_DUPLICATE, arrival, <f64>seqU, 0);
       return R.DUPLICATE;
     }
-    if (seqU > this.highestSeq) this.highestSeq = seqU;
-    if (pos > this.highestPos) this.highestPos = pos;
 
     this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.target.bodyMs);
     this.updateTarget();
 
-    if (this.started && this.hasPassed(pos, frames)) {
-      this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, seqU, arrival);
+    if (this.started && hasPassed(pos, frames, this.nextPos)) {
+      this.waiting.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, seqU, arrival);
       return R.LATE;
     }
     if (this.buffer.isFull()) {
       // The oldest packet is the one whose playout would add the most delay.
       const oldest = this.buffer.first();
-      this.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[oldest]), arrival);
-      this.removeFirstPacket();
+      this.waiting.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[oldest]), arrival);
+      this.waiting.removeFirst();
       result = R.OVERFLOW;
     }
     const fecFrames = comfortNoise ? 0 : this.decoder.fecFramesOf(payload, length);
@@ -189,67 +174,19 @@ export class Engine {
     return result;
   }
 
-  /**
-   * A marker packet whose sequence number and timestamp both went back, the
-   * timestamp by more than RESTART_REWIND_MS, is the first of a restarted
-   * stream (RESET_REASON_RESTART), not a reordered one: a packet that late
-   * could not play anyway.
-   */
-  private isRestart(seqU: i64, pos: f64): bool {
-    const rewind = (<f64>R.RESTART_REWIND_MS * <f64>SAMPLE_RATE) / 1000;
-    return this.highestSeq >= 0 && seqU < this.highestSeq && pos < this.highestPos - rewind;
-  }
-
-  /**
-   * True when a packet at `pos` of `frames` lies wholly before the playout
-   * point: too late to play. Comfort noise (no frames) has passed once the
-   * playout point is beyond its position.
-   */
-  private hasPassed(pos: f64, frames: i32): bool {
-    if (frames == 0) return pos < this.nextPos - CONTIGUOUS_TOLERANCE_FRAMES;
-    return pos + <f64>frames <= this.nextPos + CONTIGUOUS_TOLERANCE_FRAMES;
-  }
-
-  /** Where the stream is now on the sender's timeline, for leap detection. */
-  private referencePos(): f64 {
-    if (this.started) return this.nextPos;
-    const first = this.buffer.first();
-    return first >= 0 ? <f64>unchecked(this.buffer.pos[first]) : 0;
-  }
-
-  /**
-   * Takes the earliest packet out of the buffer. FEC it carried that recovered
-   * nothing is counted as discarded (webrtc-stats fecPacketsDiscarded).
-   */
-  private removeFirstPacket(): void {
-    const first = this.buffer.first();
-    if (first >= 0 && unchecked(this.buffer.fecFrames[first]) > 0) this.stats.add(S.STAT_FEC_PACKETS_DISCARDED, 1);
-    this.buffer.removeFirst();
-  }
-
-  private discard(counter: i32, event: i32, seq: i64, frame: f64): void {
-    this.stats.add(counter, 1);
-    this.stats.add(S.STAT_PACKETS_DISCARDED, 1);
-    this.events.push(event, frame, <f64>seq, 0);
-  }
-
   /** Starts a new stream (`reason`: RESET_REASON_* of abi.ts): buffered packets are discarded and counted, state forgotten, playout restarts at the next packet. */
   resync(reason: i32): void {
     const waiting = this.buffer.count;
     this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>waiting);
-    while (this.buffer.count > 0) this.removeFirstPacket();
-    this.seen.reset();
-    this.unwrap.reset();
+    while (this.buffer.count > 0) this.waiting.removeFirst();
+    this.intake.reset();
     this.tracker.reset();
     this.decoder.reset();
     this.counts.reset();
     this.started = false;
     this.lastSeq = -1;
-    this.highestSeq = -1;
-    this.highestPos = -Infinity;
     this.pauseSignalled = false;
-    this.noiseRms = 0;
-    this.noise.reset();
+    this.pause.reset();
     this.lastOutcome = OUTCOME_NONE;
     this.stats.add(S.STAT_STREAM_RESETS, 1);
     this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
@@ -289,7 +226,7 @@ export class Engine {
       this.produce(frames - this.sync.unplayed());
       guard++;
     }
-    if (this.sync.unplayed() < frames) this.appendSilence(frames - this.sync.unplayed()); // never reached in practice; keeps pull total
+    if (this.sync.unplayed() < frames) this.pause.appendSilence(frames - this.sync.unplayed()); // never reached in practice; keeps pull total
     this.sync.emit(changetype<usize>(this.output), MAX_PULL_FRAMES, frames);
     if (this.emitting) this.stats.add(S.STAT_TOTAL_SAMPLES_EMITTED, <f64>frames);
     this.now += <f64>frames;
@@ -312,7 +249,7 @@ export class Engine {
 
   /** Gathers the status, decides, and carries out one operation. */
   private produce(need: i32): void {
-    this.discardPassedPackets();
+    if (this.started) this.waiting.discardPassed(this.nextPos, this.now);
     const s = this.status;
     const p = this.profile;
     const first = this.buffer.first();
@@ -350,7 +287,7 @@ export class Engine {
     const d = this.decision;
     const op = decide(s, d);
     if (op == OP_IDLE) {
-      this.appendSilence(d.frames);
+      this.pause.appendSilence(d.frames);
       this.lastOutcome = OUTCOME_IDLE;
     } else if (op == OP_NORMAL) this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
     else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate);
@@ -369,36 +306,7 @@ export class Engine {
     else if (op == OP_COMFORT_NOISE) this.takeComfortNoise();
   }
 
-  /** Packets whose audio lies wholly before the playout point can never play: late. */
-  private discardPassedPackets(): void {
-    if (!this.started) return;
-    let first = this.buffer.first();
-    while (first >= 0) {
-      if (!this.hasPassed(<f64>unchecked(this.buffer.pos[first]), unchecked(this.buffer.frames[first]))) break;
-      this.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, unchecked(this.buffer.seq[first]), this.now);
-      this.removeFirstPacket();
-      first = this.buffer.first();
-    }
-  }
-
   // ---- operations ------------------------------------------------------------
-
-  private appendSilence(frames: i32): void {
-    this.sync.reserve(frames);
-    for (let c = 0; c < this.channels; c++) memory.fill(this.sync.ptr(c, this.sync.endIndex), 0, <usize>frames << 2);
-    this.sync.endIndex += frames;
-  }
-
-  /** Appends a pause: comfort noise at the level the last CN packet gave, else silence. */
-  private appendPause(frames: i32): void {
-    if (this.noiseRms <= 0) {
-      this.appendSilence(frames);
-      return;
-    }
-    this.sync.reserve(frames);
-    for (let c = 0; c < this.channels; c++) this.noise.generate(this.sync.ptr(c, this.sync.endIndex), frames, this.noiseRms);
-    this.sync.endIndex += frames;
-  }
 
   /**
    * Decodes the earliest packet onto the end of the decoded store, skipping
@@ -414,7 +322,7 @@ export class Engine {
     const declared = unchecked(b.frames[slot]);
     // Audio ends a pause; a DTX frame starts (or continues) one, in silence.
     this.pauseSignalled = b.has(slot, SLOT_DTX_FRAME);
-    this.noiseRms = 0;
+    this.pause.endComfortNoise();
     if (!this.started) {
       this.started = true;
       this.emitting = true;
@@ -424,7 +332,7 @@ export class Engine {
     this.sync.reserve(MAX_PACKET_FRAMES + MAX_PERIOD);
     const start = this.sync.endIndex;
     const decoded = this.decoder.decode(b.payloadPtr(slot), unchecked(b.length[slot]), this.sync.ptr(0, start), this.sync.capacity);
-    this.removeFirstPacket();
+    this.waiting.removeFirst();
     if (decoded <= 0) {
       this.stats.add(S.STAT_DECODER_ERRORS, 1);
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
@@ -450,12 +358,6 @@ export class Engine {
     return frames;
   }
 
-  /** True when the earliest waiting packet is audio that continues the decoded audio without a gap. */
-  private nextIsContiguous(): bool {
-    const first = this.buffer.first();
-    return first >= 0 && !this.buffer.has(first, SLOT_COMFORT_NOISE) && Math.abs(<f64>unchecked(this.buffer.pos[first]) - this.nextPos) <= CONTIGUOUS_TOLERANCE_FRAMES;
-  }
-
   /** Decodes the next packet and removes audio ahead of the play point at stretch `rate`. */
   private accelerate(rate: f64): void {
     if (this.decodeNext() < 0) {
@@ -465,7 +367,7 @@ export class Engine {
     const wanted = this.errorFrames() + this.target.deadbandFrames();
     // A long period needs two of them unplayed: decode the following packet too when it is there;
     // and while all that is decoded is quiet, as much more as the pause could lose.
-    while (this.nextIsContiguous() && this.stretcher.wantsMoreToShorten(wanted)) {
+    while (this.waiting.continues(this.nextPos) && this.stretcher.wantsMoreToShorten(wanted)) {
       if (this.decodeNext() < 0) break;
     }
     this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, this.now);
@@ -547,7 +449,7 @@ export class Engine {
     this.nextPos += d.jumpFrames;
     const frames = d.frames;
     if (frames <= 0) return;
-    this.appendPause(frames);
+    this.pause.appendPause(frames);
     this.nextPos += d.advanceFrames;
     this.counts.pause(<f64>frames);
     this.events.push(ev.EVENT_DTX, this.now + <f64>(this.sync.unplayed() - frames), <f64>frames, 0);
@@ -563,7 +465,7 @@ export class Engine {
     const b = this.buffer;
     const slot = b.first();
     const seq = unchecked(b.seq[slot]);
-    this.noiseRms = comfortNoiseRms(<i32>(load<u8>(b.payloadPtr(slot)) & 0x7f));
+    this.pause.hearComfortNoise(load<u8>(b.payloadPtr(slot)));
     this.pauseSignalled = true;
     this.lastSeq = seq;
     if (this.started) this.lastEndPos = this.nextPos;
