@@ -16,8 +16,8 @@ import {
 } from './decision';
 import { MAX_PERIOD, MIN_PERIOD } from './dsp/voiced_stretch';
 import * as ev from './events';
-import { Intake } from './intake';
-import { PacketBuffer, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
+import { Intake, MAX_PACKET_FRAMES } from './intake';
+import { PacketBuffer, SLOT_DTX_FRAME } from './packet_buffer';
 import { PauseAudio } from './pause_audio';
 import { PlayoutCounts } from './playout_counts';
 import { Profile } from './profile';
@@ -29,18 +29,12 @@ import { hasPassed, WaitingPackets } from './waiting_packets';
 
 /** History kept behind the play point: two longest periods plus one sample for concealment's search (and a pause's 40 ms repeat). */
 const HISTORY_FRAMES: i32 = 2048;
-/** Longest packet accepted: 120 ms, Opus's maximum. */
-const MAX_PACKET_FRAMES: i32 = 5760;
 /** Decoded store: a pull's worth plus two packets for a stretch plus history. */
 const SYNC_CAPACITY: i32 = MAX_PULL_FRAMES + 2 * MAX_PACKET_FRAMES + HISTORY_FRAMES;
-/** Longest codec DTX frame: Opus signals DTX with 1–2 byte packets (a TOC byte, no or an empty frame; RFC 6716 §3). */
-const DTX_FRAME_MAX_BYTES: i32 = 2;
 
 /** One stream's playout engine. */
 export class Engine {
   readonly id: i32;
-  readonly channels: i32;
-  readonly clockRate: i32;
   readonly profile: Profile;
   readonly buffer: PacketBuffer;
   private readonly intake: Intake;
@@ -76,8 +70,6 @@ export class Engine {
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
-    this.channels = channels;
-    this.clockRate = clockRate;
     const profile = new Profile();
     profile.setBuiltIn(profileId);
     const buffer = new PacketBuffer(slots, slotBytes);
@@ -116,15 +108,11 @@ export class Engine {
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
       return R.ERR_PAYLOAD;
     }
-    // A payload the decoder cannot size is refused before it counts as received
-    // or marks its sequence number seen: a valid copy may still follow.
-    // Comfort noise has no duration of its own (it lasts until the next audio);
-    // its level byte must have the unused top bit clear (RFC 3389 §3.1).
+    const k = this.intake;
     const payload = changetype<usize>(this.input);
     const comfortNoise = (flags & R.INSERT_FLAG_COMFORT_NOISE) != 0;
-    const frames = comfortNoise ? 0 : this.decoder.framesOf(payload, length);
-    const sized = comfortNoise ? (load<u8>(payload) & 0x80) == 0 : frames > 0 && frames <= MAX_PACKET_FRAMES;
-    if (!sized) {
+    const frames = k.framesOf(this.decoder, payload, length, comfortNoise);
+    if (frames < 0) {
       this.stats.add(S.STAT_PACKETS_INVALID, 1);
       return R.ERR_PAYLOAD;
     }
@@ -132,13 +120,12 @@ export class Engine {
     this.stats.add(S.STAT_PACKETS_RECEIVED, 1);
     const arrival = arrivalFrame < 0 || !isFinite(arrivalFrame) ? this.now : Math.min(arrivalFrame, this.now);
     let result = R.OK;
-    const k = this.intake;
     if (k.ssrcChanged(ssrc)) {
       this.resync(R.RESET_REASON_SSRC_CHANGE);
       result = R.RESYNC;
     }
     k.locate(seq, timestamp);
-    const reason = k.newStreamReason(marker, this.started || this.buffer.count > 0, (this.started ? this.nextPos : this.waiting.firstPos(0)));
+    const reason = k.newStreamReason(marker, this.started || this.buffer.count > 0, this.started ? this.nextPos : this.waiting.firstPos(0));
     if (reason >= 0) {
       this.resync(reason);
       result = R.RESYNC;
@@ -160,25 +147,18 @@ export class Engine {
       return R.LATE;
     }
     if (this.buffer.isFull()) {
-      // The oldest packet is the one whose playout would add the most delay.
-      const oldest = this.buffer.first();
-      this.waiting.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[oldest]), arrival);
-      this.waiting.removeFirst();
+      this.waiting.evictOldest(arrival);
       result = R.OVERFLOW;
     }
     const fecFrames = comfortNoise ? 0 : this.decoder.fecFramesOf(payload, length);
     if (fecFrames > 0) this.stats.add(S.STAT_FEC_PACKETS_RECEIVED, 1);
-    const dtxFrame = !comfortNoise && this.decoder.codec == R.CODEC_HOST && length <= DTX_FRAME_MAX_BYTES;
-    const slotFlags = (marker ? SLOT_MARKER : 0) | (comfortNoise ? SLOT_COMFORT_NOISE : 0) | (dtxFrame ? SLOT_DTX_FRAME : 0);
-    this.buffer.insert(seqU, <i64>Math.round(pos), frames, fecFrames, arrival, slotFlags, payload, length);
+    this.buffer.insert(seqU, <i64>Math.round(pos), frames, fecFrames, arrival, k.slotFlags(this.decoder, length, marker, comfortNoise), payload, length);
     return result;
   }
 
   /** Starts a new stream (`reason`: RESET_REASON_* of abi.ts): buffered packets are discarded and counted, state forgotten, playout restarts at the next packet. */
   resync(reason: i32): void {
-    const waiting = this.buffer.count;
-    this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>waiting);
-    while (this.buffer.count > 0) this.waiting.removeFirst();
+    const waiting = this.waiting.discardAll();
     this.intake.reset();
     this.tracker.reset();
     this.decoder.reset();
@@ -209,12 +189,6 @@ export class Engine {
     return this.now + <f64>(this.sync.unplayed() + extra) - this.nextPos - this.tracker.minTransit;
   }
 
-  /** Delay the engine steers: playout offset above the fastest recent packet, ms. */
-  currentDelayMs(): f64 {
-    if (!this.started) return 0;
-    return (this.offsetFrames() * 1000) / <f64>SAMPLE_RATE;
-  }
-
   // ---- pull ----------------------------------------------------------------
 
   /** Emits `frames` frames per channel to `output` (planar, MAX_PULL_FRAMES floats per channel). */
@@ -239,7 +213,8 @@ export class Engine {
   refreshStats(): void {
     const st = this.stats;
     st.set(S.STAT_TARGET_DELAY_MS, this.target.steeredMs());
-    st.set(S.STAT_CURRENT_DELAY_MS, this.currentDelayMs());
+    // The delay the engine steers: the playout offset above the fastest recent packet.
+    st.set(S.STAT_CURRENT_DELAY_MS, this.started ? (this.offsetFrames() * 1000) / <f64>SAMPLE_RATE : 0);
     const ahead = <f64>this.sync.unplayed() + Math.max(0, <f64>this.buffer.endPos(<i64>this.nextPos) - this.nextPos);
     st.set(S.STAT_BUFFERED_MS, (ahead * 1000) / <f64>SAMPLE_RATE);
     st.set(S.STAT_PACKETS_BUFFERED, <f64>this.buffer.count);
@@ -254,27 +229,16 @@ export class Engine {
     const p = this.profile;
     const first = this.buffer.first();
     s.started = this.started;
-    s.packetAvailable = first >= 0;
+    this.waiting.describeFirst(s, this.lastSeq, this.pauseSignalled);
     s.lastOutcome = this.lastOutcome;
     s.needFrames = need;
     s.deadbandFrames = this.target.deadbandFrames();
     s.fastAboveFrames = msToFrames(p.fastAboveMs);
     s.stretchBudgetFrames = this.stretcher.budget;
     s.minStretchFrames = <f64>MIN_PERIOD;
-    s.pauseSignalled = this.pauseSignalled;
-    s.nextIsComfortNoise = false;
     s.codecConcealing = this.concealer.codecConcealing;
-    s.fecFrames = 0;
-    s.sequenceGap = false;
     if (first >= 0) {
       const pos = <f64>unchecked(this.buffer.pos[first]);
-      const seq = unchecked(this.buffer.seq[first]);
-      s.sequenceContiguous = this.lastSeq >= 0 && seq == this.lastSeq + 1;
-      s.sequenceGap = this.lastSeq < 0 || seq > this.lastSeq + 1;
-      s.fecFrames = unchecked(this.buffer.fecFrames[first]);
-      // The marker bit starts a talkspurt: the gap before it was a pause.
-      s.pauseSignalled = this.pauseSignalled || this.buffer.has(first, SLOT_MARKER);
-      s.nextIsComfortNoise = this.buffer.has(first, SLOT_COMFORT_NOISE);
       this.nextPos += waitedCredit(this.counts.takeWaited(), pos - this.nextPos);
       s.gapFrames = pos - this.nextPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
@@ -373,20 +337,15 @@ export class Engine {
     this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, this.now);
   }
 
-  /** Decodes the next packet and inserts audio at the play point. */
+  /** Decodes the next packet and inserts audio at the play point (the error is measured after the decode). */
   private preemptiveExpand(): void {
-    if (this.decodeNext() < 0) {
-      this.lastOutcome = OUTCOME_NONE;
-      return;
-    }
-    const wanted = -this.errorFrames() + this.target.deadbandFrames();
-    this.lastOutcome = this.stretcher.preemptiveExpand(wanted, this.now);
+    this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : this.stretcher.preemptiveExpand(-this.errorFrames() + this.target.deadbandFrames(), this.now);
   }
 
   /**
    * Conceals as decide() sized it: a known loss in place (counted now); a dry
    * buffer's concealment counted when the next packet shows whether it stood
-   * in for lost audio or a pause (commitPending), waiting if decided so.
+   * in for lost audio or a pause (PlayoutCounts.commit), waiting if decided so.
    */
   private expand(): void {
     const d = this.decision;

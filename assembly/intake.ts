@@ -3,10 +3,15 @@
 // new stream (an SSRC change, a leap, a restart). The engine files it and
 // resynchronises when told.
 
-import { RESET_REASON_RESTART, RESET_REASON_SEQUENCE_LEAP, RESET_REASON_TIMESTAMP_LEAP, RESTART_REWIND_MS, SAMPLE_RATE } from './abi';
-import { SeenSequences } from './packet_buffer';
+import { CODEC_HOST, RESET_REASON_RESTART, RESET_REASON_SEQUENCE_LEAP, RESET_REASON_TIMESTAMP_LEAP, RESTART_REWIND_MS, SAMPLE_RATE } from './abi';
+import { Decoder } from './codec';
+import { SeenSequences, SLOT_COMFORT_NOISE, SLOT_DTX_FRAME, SLOT_MARKER } from './packet_buffer';
 import { Unwrapper } from './wrap';
 
+/** Longest packet accepted: 120 ms, Opus's maximum. */
+export const MAX_PACKET_FRAMES: i32 = 5760;
+/** Longest codec DTX frame: Opus signals DTX with 1–2 byte packets (a TOC byte, no or an empty frame; RFC 6716 §3). */
+const DTX_FRAME_MAX_BYTES: i32 = 2;
 /** A packet further than 60 s from the playout point starts a new stream. */
 const LEAP_FRAMES: f64 = 60 * <f64>SAMPLE_RATE;
 /** A sequence jump beyond 3000 packets (a minute of 20 ms packets) starts a new stream. */
@@ -31,6 +36,25 @@ export class Intake {
 
   constructor(clockRate: i32) {
     this.framesPerTick = <f64>SAMPLE_RATE / <f64>clockRate;
+  }
+
+  /**
+   * Output frames the payload at `payload` lasts, or −1 when `decoder` cannot
+   * size it (refused before it counts as received or marks its sequence number
+   * seen: a valid copy may still follow). Comfort noise has no duration of its
+   * own (0: it lasts until the next audio); its level byte must have the unused
+   * top bit clear (RFC 3389 §3.1).
+   */
+  framesOf(decoder: Decoder, payload: usize, length: i32, comfortNoise: bool): i32 {
+    if (comfortNoise) return (load<u8>(payload) & 0x80) == 0 ? 0 : -1;
+    const frames = decoder.framesOf(payload, length);
+    return frames > 0 && frames <= MAX_PACKET_FRAMES ? frames : -1;
+  }
+
+  /** The packet buffer's SLOT_* flags of a packet: its marker bit, comfort noise, or a codec DTX frame. */
+  slotFlags(decoder: Decoder, length: i32, marker: bool, comfortNoise: bool): i32 {
+    const dtxFrame = !comfortNoise && decoder.codec == CODEC_HOST && length <= DTX_FRAME_MAX_BYTES;
+    return (marker ? SLOT_MARKER : 0) | (comfortNoise ? SLOT_COMFORT_NOISE : 0) | (dtxFrame ? SLOT_DTX_FRAME : 0);
   }
 
   /** True when `ssrc` (negative: unknown) differs from the stream's: a new stream. The stream takes it on. */

@@ -2,9 +2,9 @@
 // it (too late to play), which continues it, and taking one out with its
 // unused FEC and its discard counted (webrtc-stats fecPacketsDiscarded, packetsDiscarded).
 
-import { CONTIGUOUS_TOLERANCE_FRAMES } from './decision';
+import { CONTIGUOUS_TOLERANCE_FRAMES, Status } from './decision';
 import * as ev from './events';
-import { PacketBuffer, SLOT_COMFORT_NOISE } from './packet_buffer';
+import { PacketBuffer, SLOT_COMFORT_NOISE, SLOT_MARKER } from './packet_buffer';
 import * as S from './stats';
 
 /**
@@ -27,6 +27,30 @@ export class WaitingPackets {
     this.buffer = buffer;
     this.stats = stats;
     this.events = events;
+  }
+
+  /**
+   * Fills in `s` what decide() needs to know of the earliest waiting packet,
+   * after packet `lastSeq` (−1: none yet) played: whether one waits, whether
+   * its sequence number follows on or skips, its FEC, whether it is comfort
+   * noise, and whether a pause precedes it (`pauseSignalled`: the sender is in one).
+   */
+  describeFirst(s: Status, lastSeq: i64, pauseSignalled: bool): void {
+    const b = this.buffer;
+    const first = b.first();
+    s.packetAvailable = first >= 0;
+    s.pauseSignalled = pauseSignalled;
+    s.nextIsComfortNoise = false;
+    s.fecFrames = 0;
+    s.sequenceGap = false;
+    if (first < 0) return;
+    const seq = unchecked(b.seq[first]);
+    s.sequenceContiguous = lastSeq >= 0 && seq == lastSeq + 1;
+    s.sequenceGap = lastSeq < 0 || seq > lastSeq + 1;
+    s.fecFrames = unchecked(b.fecFrames[first]);
+    // The marker bit starts a talkspurt: the gap before it was a pause.
+    s.pauseSignalled = pauseSignalled || b.has(first, SLOT_MARKER);
+    s.nextIsComfortNoise = b.has(first, SLOT_COMFORT_NOISE);
   }
 
   /** Position of the earliest waiting packet, or `fallback` when none waits. */
@@ -54,6 +78,20 @@ export class WaitingPackets {
     this.stats.add(counter, 1);
     this.stats.add(S.STAT_PACKETS_DISCARDED, 1);
     this.events.push(event, frame, <f64>seq, 0);
+  }
+
+  /** Discards the oldest packet, the one whose playout would add the most delay, as an overflow at `frame`. */
+  evictOldest(frame: f64): void {
+    this.discard(S.STAT_PACKETS_OVERFLOW, ev.EVENT_OVERFLOW, unchecked(this.buffer.seq[this.buffer.first()]), frame);
+    this.removeFirst();
+  }
+
+  /** Discards every waiting packet (a new stream); returns how many there were. */
+  discardAll(): i32 {
+    const count = this.buffer.count;
+    this.stats.add(S.STAT_PACKETS_DISCARDED, <f64>count);
+    while (this.buffer.count > 0) this.removeFirst();
+    return count;
   }
 
   /** Discards, as late at `now`, every packet whose audio lies wholly before the playout point `nextPos`. */
