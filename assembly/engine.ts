@@ -1,7 +1,8 @@
 // One audio stream: packets in, 48 kHz audio out, on the audio clock alone.
 // insert() files a packet; pull() asks decide() for operations until enough
 // audio is buffered and carries each out: decoding here, concealment in the
-// Concealer, time-stretching in the Stretcher, the sample math in dsp/.
+// Concealer, time-stretching in the Stretcher, the other parts one class each
+// (README "How the engine works"), the sample math in dsp/.
 // Everything is reserved in the constructor; insert and pull never allocate.
 
 import { MAX_PULL_FRAMES, SAMPLE_RATE } from './abi';
@@ -70,6 +71,7 @@ export class Engine {
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
+    // The parts share these by reference; AssemblyScript wants every field set before `this` is read, hence the locals.
     const profile = new Profile();
     profile.setBuiltIn(profileId);
     const buffer = new PacketBuffer(slots, slotBytes);

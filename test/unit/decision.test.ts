@@ -37,7 +37,7 @@ type Outcome = 'NONE' | 'NORMAL' | 'STRETCHED' | 'STRETCH_FAILED' | 'CONCEALED' 
 const DEADBAND = 96;
 const FAST_ABOVE = 2_880;
 // The engine's shortest stretch (MIN_PERIOD) and its full allowance
-// (STRETCH_BUDGET_CAP, two longest periods), in assembly/engine.ts.
+// (STRETCH_BUDGET_CAP, two longest periods), in assembly/dsp/voiced_stretch.ts and assembly/stretcher.ts.
 const MIN_STRETCH = 120;
 const FULL_BUDGET = 1_440;
 // A 20 ms packet's worth of missing audio.
