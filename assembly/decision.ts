@@ -170,6 +170,7 @@ function sizeIdle(s: Status, d: Decision): void {
   d.frames = s.packetAvailable ? <i32>Math.max(1, Math.min(<f64>s.needFrames, Math.ceil(s.startInFrames))) : s.needFrames;
 }
 
+/** Concealment: how long, and how far the playout point moves for it (or whether it waits). */
 function sizeExpand(s: Status, d: Decision): void {
   if (s.packetAvailable) {
     // A known loss is concealed up to the waiting packet, no further: concealing past it would
