@@ -9,6 +9,7 @@
 import { Upsampler, isSupportedUpsampleFactor } from "../../assembly/dsp/upsample";
 import { PeriodMatch, searchPeriod as searchPeriodInto } from "../../assembly/dsp/correlation";
 import { PitchRepeater } from "../../assembly/dsp/expand";
+import { StretchChoice, chooseStretch } from "../../assembly/dsp/stretch_acceptance";
 import { Decision, Status, decide } from "../../assembly/decision";
 import { Unwrapper } from "../../assembly/wrap";
 import { PacketBuffer, SeenSequences } from "../../assembly/packet_buffer";
@@ -18,6 +19,7 @@ export { ulawToLinear, alawToLinear, decodeUlaw, decodeAlaw } from "../../assemb
 export { isSupportedUpsampleFactor, UPSAMPLER_TAPS_PER_PHASE } from "../../assembly/dsp/upsample";
 export { normalizedCorrelation, rms } from "../../assembly/dsp/correlation";
 export { accelerateInPlace, expandInPlace } from "../../assembly/dsp/time_stretch";
+export { STRETCH_NONE, STRETCH_QUIET, STRETCH_VOICED } from "../../assembly/dsp/stretch_acceptance";
 export { crossfadeFrom } from "../../assembly/dsp/merge";
 export {
   OP_IDLE,
@@ -152,6 +154,22 @@ export function searchFoundLag(): i32 {
 /** The normalised correlation at the lag the last searchPeriod found. */
 export function searchFoundCorrelation(): f32 {
   return periodMatch.correlation;
+}
+
+// --- Stretch acceptance (dsp/stretch_acceptance.ts) ---
+
+// The one StretchChoice chooseStretchAt() fills, allocated at module start.
+const stretchChoice = new StretchChoice();
+
+/** chooseStretch into the module's StretchChoice; returns its kind (STRETCH_*), its length via stretchChoiceFrames. */
+export function chooseStretchAt(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, scratch: usize): i32 {
+  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, scratch, stretchChoice);
+  return stretchChoice.kind;
+}
+
+/** The length of the stretch the last chooseStretchAt chose. */
+export function stretchChoiceFrames(): i32 {
+  return stretchChoice.frames;
 }
 
 // --- Concealment (dsp/expand.ts) ---

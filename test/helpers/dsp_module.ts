@@ -32,6 +32,11 @@ export interface DspExports {
   // Booleans come back as 0 or 1; i64 values cross as BigInt both ways.
   MAX_HANDLES: WebAssembly.Global;
   searchPeriod(anchor: number, segmentsBefore: number, minLag: number, maxLag: number, scratch: number): void;
+  STRETCH_NONE: WebAssembly.Global;
+  STRETCH_QUIET: WebAssembly.Global;
+  STRETCH_VOICED: WebAssembly.Global;
+  chooseStretchAt(anchor: number, shorten: boolean, ahead: number, behind: number, wanted: number, budget: number, scratch: number): number;
+  stretchChoiceFrames(): number;
   searchFoundLag(): number;
   searchFoundCorrelation(): number;
   normalizedCorrelation(a: number, b: number, n: number): number;
