@@ -1,6 +1,9 @@
 // Decision logic: from a plain status record to the operation that produces the
-// next block of audio. Pure: it touches no samples and no buffers; the engine
-// gathers the status, and the DSP outcome of the last operation feeds back in.
+// next block of audio, and how much of it: how long to conceal, how far the
+// playout point moves, whether concealment waits for missing audio, when in-band
+// FEC recovers it. Pure: it touches no samples and no buffers; the engine
+// gathers the status, carries the decision out, and the DSP outcome of the last
+// operation feeds back in.
 
 /** Nothing to play yet: silence that is not concealment (before the stream starts). */
 export const OP_IDLE: i32 = 0;
@@ -25,6 +28,8 @@ export const OP_DTX: i32 = 6;
 export const OP_ACCELERATE_FAST: i32 = 7;
 /** Take the waiting comfort-noise packet: its level is what the pause after it plays. */
 export const OP_COMFORT_NOISE: i32 = 8;
+/** Recover the missing audio just before the waiting packet from its in-band FEC (as NetEq does for Opus). */
+export const OP_FEC: i32 = 9;
 
 /** Outcomes the DSP reports back (what actually happened). */
 export const OUTCOME_NONE: i32 = 0;
@@ -69,13 +74,55 @@ export class Status {
   minStretchFrames: f64 = 0;
   /** Outcome of the previous operation. */
   lastOutcome: i32 = OUTCOME_NONE;
+  /** Frames the pull still needs. */
+  needFrames: i32 = 0;
+  /** Frames of in-band FEC the earliest waiting packet carries (0: none). */
+  fecFrames: i32 = 0;
+  /** A packet is missing just before the earliest waiting one (its sequence number skips; true before any played). */
+  sequenceGap: bool = false;
+  /** The concealment under way (or last) is the codec's own, so its decoder state runs on into FEC. */
+  codecConcealing: bool = false;
+  /** Room under the profile's ceiling once needFrames more are buffered: ceiling minus that offset. */
+  headroomFrames: f64 = 0;
+}
+
+/** What decide() chose: the operation and how much of it. Frames are output frames. */
+export class Decision {
+  op: i32 = OP_IDLE;
+  /** Frames the operation makes: silence (IDLE), concealment (EXPAND), a pause (DTX), recovered audio (FEC). */
+  frames: i32 = 0;
+  /** FEC: of the recovered frames, those concealment already stood in for (they do not play again). */
+  skipFrames: i32 = 0;
+  /** How far the playout point jumps before the audio is made (DTX: a pause shortened to reach the target). */
+  jumpFrames: f64 = 0;
+  /** How far the playout point moves for the audio made (0: it waits for the missing audio). */
+  advanceFrames: f64 = 0;
+  /** EXPAND dry: the concealment waits for the missing audio (the delay grows) instead of standing in for it. */
+  waits: bool = false;
 }
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
 export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
 
-/** Chooses the operation for the next block. */
-export function decide(s: Status): i32 {
+/**
+ * Chooses the operation for the next block and how much of it, into `d`;
+ * returns the operation.
+ */
+export function decide(s: Status, d: Decision): i32 {
+  d.frames = 0;
+  d.skipFrames = 0;
+  d.jumpFrames = 0;
+  d.advanceFrames = 0;
+  d.waits = false;
+  d.op = chooseOperation(s);
+  if (d.op == OP_IDLE) sizeIdle(s, d);
+  else if (d.op == OP_EXPAND) sizeExpand(s, d);
+  else if (d.op == OP_DTX) sizeDtx(s, d);
+  else if (d.op == OP_FEC) sizeFec(s, d);
+  return d.op;
+}
+
+function chooseOperation(s: Status): i32 {
   if (!s.started) {
     if (!s.packetAvailable || s.startInFrames > 0) return OP_IDLE;
     return s.nextIsComfortNoise ? OP_COMFORT_NOISE : OP_NORMAL;
@@ -84,7 +131,11 @@ export function decide(s: Status): i32 {
   if (!s.packetAvailable) return s.pauseSignalled ? OP_DTX : OP_EXPAND;
   if (s.gapFrames > CONTIGUOUS_TOLERANCE_FRAMES) {
     // A sequence-contiguous packet further on ends a pause only if the sender said so.
-    return s.sequenceContiguous && s.pauseSignalled ? OP_DTX : OP_EXPAND;
+    if (s.sequenceContiguous && s.pauseSignalled) return OP_DTX;
+    // The FEC covers the audio just before the waiting packet; concealment that waited
+    // may already have stood in for its start, so it recovers what of it is still missing.
+    const fec = usableFecFrames(s);
+    return fec > 0 && s.gapFrames <= <f64>fec + CONTIGUOUS_TOLERANCE_FRAMES ? OP_FEC : OP_EXPAND;
   }
   if (s.nextIsComfortNoise) return OP_COMFORT_NOISE;
   if (s.lastOutcome == OUTCOME_CONCEALED) return OP_MERGE;
@@ -93,4 +144,101 @@ export function decide(s: Status): i32 {
   if (canStretch && s.errorFrames > s.deadbandFrames) return OP_ACCELERATE;
   if (canStretch && s.errorFrames < -s.deadbandFrames) return OP_PREEMPTIVE_EXPAND;
   return OP_NORMAL;
+}
+
+/**
+ * Frames of the missing audio the waiting packet's in-band FEC can recover:
+ * its FEC span when a packet is missing just before it (a sequence gap, not a
+ * DTX pause) and the decoder's state runs on without a cross-fade (no
+ * built-in concealment in between); else 0.
+ */
+function usableFecFrames(s: Status): i32 {
+  if (!s.packetAvailable || s.gapFrames <= 0 || s.fecFrames <= 0 || !s.sequenceGap) return 0;
+  if (s.lastOutcome == OUTCOME_CONCEALED && !s.codecConcealing) return 0;
+  return s.fecFrames;
+}
+
+/** The FEC's whole span; concealment that waited stood in for its start already, by as much as the FEC reaches past the gap. */
+function sizeFec(s: Status, d: Decision): void {
+  const fec = usableFecFrames(s);
+  d.frames = fec;
+  d.skipFrames = <i32>Math.max(0, Math.round(<f64>fec - s.gapFrames));
+}
+
+/** Before the stream starts: silence up to the first packet's start, or the whole pull while none waits. */
+function sizeIdle(s: Status, d: Decision): void {
+  d.frames = s.packetAvailable ? <i32>Math.max(1, Math.min(<f64>s.needFrames, Math.ceil(s.startInFrames))) : s.needFrames;
+}
+
+/** Concealment: how long, and how far the playout point moves for it (or whether it waits). */
+function sizeExpand(s: Status, d: Decision): void {
+  if (s.packetAvailable) {
+    // A known loss is concealed up to the waiting packet, no further: concealing past it would
+    // add delay each time, and a packet evicted by overflow before the next pull would keep
+    // the playout chasing the buffer forever (the buffer full, nothing played). When the waiting
+    // packet carries in-band FEC, the last stretch of the loss is left for the FEC to recover.
+    const fec = usableFecFrames(s);
+    const span = s.gapFrames - (fec > 0 && s.gapFrames > <f64>fec ? <f64>fec : 0);
+    d.frames = <i32>Math.max(1, Math.min(<f64>s.needFrames, Math.ceil(span)));
+    // Concealed in place: the missing span ends where the waiting packet starts (or its
+    // FEC's span does). Above target the concealment may also skip ahead: its audio is
+    // synthetic, so shortening it moves the delay back at no audible cost.
+    const excess = Math.max(0, s.errorFrames - s.deadbandFrames);
+    d.advanceFrames = Math.min(<f64>d.frames + excess, Math.max(0, span));
+    return;
+  }
+  // Dry: the concealment waits for the missing audio (the delay grows) up to
+  // the profile's ceiling: a late packet, or a delay spike's first, then
+  // plays whole and what follows it is not late. If a later packet shows the
+  // audio was lost instead, the waited concealment is counted as standing in
+  // for it (waitedCredit), so a loss costs no delay. Beyond the ceiling (an
+  // outage) it stands in for the audio in place.
+  d.frames = s.needFrames;
+  d.waits = <f64>d.frames <= s.headroomFrames;
+  d.advanceFrames = d.waits ? 0 : <f64>d.frames;
+}
+
+/**
+ * A signalled pause is free to lengthen or shorten, so it is where the delay
+ * moves to its target at once. While no packet waits the pause waits too (the
+ * playout point stays, so the next talkspurt is not late), up to the ceiling.
+ */
+function sizeDtx(s: Status, d: Decision): void {
+  const need = s.needFrames;
+  if (!s.packetAvailable) {
+    d.frames = need;
+    d.advanceFrames = <f64>need > s.headroomFrames ? <f64>need : 0;
+    return;
+  }
+  let gap = s.gapFrames;
+  let error = s.errorFrames;
+  if (error > 0) {
+    const jump = Math.min(error, gap);
+    d.jumpFrames = jump;
+    gap -= jump;
+    error -= jump;
+  }
+  const wait = error < 0 ? Math.min(<f64>need, -error) : 0;
+  d.frames = <i32>Math.min(<f64>need, wait + gap);
+  // frames ≤ 0: the jump closed the gap, the next decision plays the packet.
+  if (d.frames > 0) d.advanceFrames = Math.min(gap, <f64>d.frames - wait);
+}
+
+/**
+ * Concealment that waited `waitedFrames` for missing audio, once a packet
+ * shows `gapFrames` before it, stood in for the start of that gap: the
+ * playout point moves past what it covered, so a loss (or a pause) costs no delay.
+ */
+export function waitedCredit(waitedFrames: f64, gapFrames: f64): f64 {
+  return waitedFrames > 0 && gapFrames > CONTIGUOUS_TOLERANCE_FRAMES ? Math.min(waitedFrames, gapFrames) : 0;
+}
+
+/**
+ * Of `pendingFrames` concealed while the buffer was dry, the frames that stood
+ * in for a signalled pause, once the next packet shows: inside one (sequence-
+ * contiguous, a timestamp gap of `pauseGapFrames`, the sender said so) its
+ * first frames up to the gap; otherwise none: it covered missing audio.
+ */
+export function pauseShare(pendingFrames: f64, inSignalledPause: bool, pauseGapFrames: f64): f64 {
+  return inSignalledPause ? Math.min(pendingFrames, Math.max(0, pauseGapFrames)) : 0;
 }

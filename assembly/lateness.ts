@@ -42,6 +42,8 @@ export class LatenessCover {
   private lastInWindow: i32 = -1;
   private lastBase: f64 = -1;
   private lastBaseline: f64 = -Infinity;
+  /** No slot's time is later than this (the slots start at 0, or −∞ after reset): past the window, none is in it. */
+  private latestMs: f64 = 0;
 
   /** Forgets every episode (new stream). */
   reset(): void {
@@ -58,6 +60,7 @@ export class LatenessCover {
     this.lastInWindow = -1;
     this.lastBase = -1;
     this.lastBaseline = -Infinity;
+    this.latestMs = -Infinity;
   }
 
   /**
@@ -84,6 +87,7 @@ export class LatenessCover {
     unchecked((this.height[slot] = relativeMs));
     unchecked((this.baseline[slot] = baselineMs));
     unchecked((this.time[slot] = nowMs));
+    this.latestMs = Math.max(this.latestMs, nowMs);
     this.next = (slot + 1) % SLOTS;
     if (this.count < SLOTS) this.count++;
     this.running = slot;
@@ -98,7 +102,9 @@ export class LatenessCover {
    */
   coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64, baselineMs: f64): f64 {
     let n = 0;
-    for (let i = 0; i < SLOTS; i++) {
+    // On a calm path no episode is recent: the scan (every insert) would find none.
+    const anyInWindow = nowMs - this.latestMs <= windowMs;
+    for (let i = 0; anyInWindow && i < SLOTS; i++) {
       // A baseline risen since by more than BASELINE_STEP_MS (the path got slower) lowers the height by as much;
       // smaller wander, or a fall (a faster packet), leaves it.
       const rise = baselineMs - unchecked(this.baseline[i]);

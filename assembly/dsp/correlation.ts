@@ -7,10 +7,13 @@ const DECIMATION: i32 = 4;
 /** Full-rate refinement covers the coarse step on either side. */
 const REFINE_RADIUS: i32 = 4;
 
-/** Lag found by the last search, in samples at the full rate. */
-export let foundLag: i32 = 0;
-/** Normalised correlation (−1..1) at `foundLag`. */
-export let foundCorrelation: f32 = 0;
+/** What a period search found; the caller owns one and passes it in, so a search allocates nothing. */
+export class PeriodMatch {
+  /** The best lag, in samples at the full rate. */
+  lag: i32 = 0;
+  /** Normalised correlation (−1..1) at `lag`. */
+  correlation: f32 = 0;
+}
 
 /** Normalised correlation of a[0..n) and b[0..n); 0 when either is silent. */
 export function normalizedCorrelation(a: usize, b: usize, n: i32): f32 {
@@ -45,11 +48,12 @@ export function decimate4(src: usize, n: i32, dst: usize): i32 {
  * segmentsBefore 0 compares the two periods after the anchor (accelerate),
  * 1 the period before with the period after (expand at the anchor), and 2 the
  * two periods before it (concealment). The caller guarantees the samples exist.
- * `scratch` holds at least (2·maxLag)/4 + 4 floats. Result in foundLag / foundCorrelation.
+ * `scratch` holds at least (2·maxLag)/4 + 4 floats. The result goes to `found`
+ * (minLag with correlation 0 when the range is empty).
  */
-export function searchPeriod(anchor: usize, segmentsBefore: i32, minLag: i32, maxLag: i32, scratch: usize): void {
-  foundLag = minLag;
-  foundCorrelation = 0;
+export function searchPeriod(anchor: usize, segmentsBefore: i32, minLag: i32, maxLag: i32, scratch: usize, found: PeriodMatch): void {
+  found.lag = minLag;
+  found.correlation = 0;
   if (maxLag < minLag) return;
   // Coarse search on the decimated span that covers every candidate pair.
   const spanStart = anchor - (<usize>(segmentsBefore * maxLag) << 2);
@@ -81,8 +85,8 @@ export function searchPeriod(anchor: usize, segmentsBefore: i32, minLag: i32, ma
       bestLag = lag;
     }
   }
-  foundLag = bestLag;
-  foundCorrelation = best;
+  found.lag = bestLag;
+  found.correlation = best;
 }
 
 /** Root-mean-square level of x[0..n); 0 for n ≤ 0. */

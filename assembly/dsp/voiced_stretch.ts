@@ -4,7 +4,7 @@
 // when the buffer wants more than one period, a multiple of the period that
 // still correlates is taken, so one splice does the work of several.
 
-import { normalizedCorrelation, searchPeriod, foundCorrelation, foundLag } from './correlation';
+import { normalizedCorrelation, searchPeriod, PeriodMatch } from './correlation';
 
 /** Shortest pitch period searched: 2.5 ms (400 Hz) at 48 kHz, above most voices' F0. */
 export const MIN_PERIOD: i32 = 120;
@@ -25,13 +25,13 @@ export const MAX_VOICED_STRETCH: i32 = 2 * MAX_PERIOD;
  * (preemptive expand). The period is searched up to `maxPeriod`; a multiple of
  * it is taken up to `maxLag` when it correlates too. The caller guarantees
  * `maxLag` (·2 ahead for accelerate; before and after for expand) readable.
- * `scratch` as searchPeriod's.
+ * `scratch` and `match` as searchPeriod's.
  */
-export function voicedStretchLag(anchor: usize, segmentsBefore: i32, maxPeriod: i32, maxLag: i32, scratch: usize): i32 {
+export function voicedStretchLag(anchor: usize, segmentsBefore: i32, maxPeriod: i32, maxLag: i32, scratch: usize, match: PeriodMatch): i32 {
   if (maxPeriod < MIN_PERIOD) return 0;
-  searchPeriod(anchor, segmentsBefore, MIN_PERIOD, maxPeriod, scratch);
-  if (foundCorrelation < CORRELATION_GATE) return 0;
-  const period = foundLag;
+  searchPeriod(anchor, segmentsBefore, MIN_PERIOD, maxPeriod, scratch, match);
+  if (match.correlation < CORRELATION_GATE) return 0;
+  const period = match.lag;
   for (let lag = (min(maxLag, MAX_VOICED_STRETCH) / period) * period; lag > period; lag -= period) {
     const a = anchor - (<usize>(segmentsBefore * lag) << 2);
     if (normalizedCorrelation(a, a + (<usize>lag << 2), lag) >= CORRELATION_GATE) return lag;

@@ -7,17 +7,19 @@
 // the *Create functions allocate.
 
 import { Upsampler, isSupportedUpsampleFactor } from "../../assembly/dsp/upsample";
-import { foundLag, foundCorrelation } from "../../assembly/dsp/correlation";
+import { PeriodMatch, searchPeriod as searchPeriodInto } from "../../assembly/dsp/correlation";
 import { PitchRepeater } from "../../assembly/dsp/expand";
-import { Status, decide } from "../../assembly/decision";
+import { StretchChoice, chooseStretch } from "../../assembly/dsp/stretch_acceptance";
+import { Decision, Status, decide } from "../../assembly/decision";
 import { Unwrapper } from "../../assembly/wrap";
 import { PacketBuffer, SeenSequences } from "../../assembly/packet_buffer";
 import { DelayTracker } from "../../assembly/arrival";
 
 export { ulawToLinear, alawToLinear, decodeUlaw, decodeAlaw } from "../../assembly/dsp/g711";
 export { isSupportedUpsampleFactor, UPSAMPLER_TAPS_PER_PHASE } from "../../assembly/dsp/upsample";
-export { searchPeriod, normalizedCorrelation, rms } from "../../assembly/dsp/correlation";
+export { normalizedCorrelation, rms } from "../../assembly/dsp/correlation";
 export { accelerateInPlace, expandInPlace } from "../../assembly/dsp/time_stretch";
+export { STRETCH_NONE, STRETCH_QUIET, STRETCH_VOICED } from "../../assembly/dsp/stretch_acceptance";
 export { crossfadeFrom } from "../../assembly/dsp/merge";
 export {
   OP_IDLE,
@@ -29,6 +31,7 @@ export {
   OP_DTX,
   OP_ACCELERATE_FAST,
   OP_COMFORT_NOISE,
+  OP_FEC,
   OUTCOME_NONE,
   OUTCOME_NORMAL,
   OUTCOME_STRETCHED,
@@ -37,6 +40,8 @@ export {
   OUTCOME_DTX,
   OUTCOME_IDLE,
   CONTIGUOUS_TOLERANCE_FRAMES,
+  waitedCredit,
+  pauseShare,
 } from "../../assembly/decision";
 export { sequenceDelta, seqNewer, timestampDelta } from "../../assembly/wrap";
 export { SEEN_WINDOW } from "../../assembly/packet_buffer";
@@ -99,8 +104,9 @@ const packetBuffers = new HandleTable<PacketBuffer>(MAX_HANDLES);
 const seenSets = new HandleTable<SeenSequences>(MAX_HANDLES);
 const delayTrackers = new HandleTable<DelayTracker>(MAX_HANDLES);
 
-// The one Status decideWith() fills, allocated at module start.
+// The one Status decideWith() fills and the one Decision it reads back, allocated at module start.
 const status = new Status();
+const decision = new Decision();
 
 // --- Upsampler (dsp/upsample.ts) ---
 
@@ -132,14 +138,38 @@ export function upsamplerFactor(handle: i32): i32 {
 
 // --- Period search (dsp/correlation.ts) ---
 
-/** foundLag after the last searchPeriod: the best lag, in samples. */
-export function searchFoundLag(): i32 {
-  return foundLag;
+// The one PeriodMatch searchPeriod() fills, allocated at module start.
+const periodMatch = new PeriodMatch();
+
+/** searchPeriod (dsp/correlation.ts) into the module's PeriodMatch; read it with searchFoundLag/searchFoundCorrelation. */
+export function searchPeriod(anchor: usize, segmentsBefore: i32, minLag: i32, maxLag: i32, scratch: usize): void {
+  searchPeriodInto(anchor, segmentsBefore, minLag, maxLag, scratch, periodMatch);
 }
 
-/** foundCorrelation after the last searchPeriod: the normalised correlation at the best lag. */
+/** The lag the last searchPeriod found, in samples. */
+export function searchFoundLag(): i32 {
+  return periodMatch.lag;
+}
+
+/** The normalised correlation at the lag the last searchPeriod found. */
 export function searchFoundCorrelation(): f32 {
-  return foundCorrelation;
+  return periodMatch.correlation;
+}
+
+// --- Stretch acceptance (dsp/stretch_acceptance.ts) ---
+
+// The one StretchChoice chooseStretchAt() fills, allocated at module start.
+const stretchChoice = new StretchChoice();
+
+/** chooseStretch into the module's StretchChoice; returns its kind (STRETCH_*), its length via stretchChoiceFrames. */
+export function chooseStretchAt(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, scratch: usize): i32 {
+  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, scratch, stretchChoice);
+  return stretchChoice.kind;
+}
+
+/** The length of the stretch the last chooseStretchAt chose. */
+export function stretchChoiceFrames(): i32 {
+  return stretchChoice.frames;
 }
 
 // --- Concealment (dsp/expand.ts) ---
@@ -182,6 +212,11 @@ export function decideWith(
   stretchBudgetFrames: f64,
   minStretchFrames: f64,
   lastOutcome: i32,
+  needFrames: i32,
+  fecFrames: i32,
+  sequenceGap: bool,
+  codecConcealing: bool,
+  headroomFrames: f64,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -196,7 +231,37 @@ export function decideWith(
   status.stretchBudgetFrames = stretchBudgetFrames;
   status.minStretchFrames = minStretchFrames;
   status.lastOutcome = lastOutcome;
-  return decide(status);
+  status.needFrames = needFrames;
+  status.fecFrames = fecFrames;
+  status.sequenceGap = sequenceGap;
+  status.codecConcealing = codecConcealing;
+  status.headroomFrames = headroomFrames;
+  return decide(status, decision);
+}
+
+/** Decision.frames of the last decideWith(). */
+export function decisionFrames(): i32 {
+  return decision.frames;
+}
+
+/** Decision.skipFrames of the last decideWith(). */
+export function decisionSkipFrames(): i32 {
+  return decision.skipFrames;
+}
+
+/** Decision.jumpFrames of the last decideWith(). */
+export function decisionJumpFrames(): f64 {
+  return decision.jumpFrames;
+}
+
+/** Decision.advanceFrames of the last decideWith(). */
+export function decisionAdvanceFrames(): f64 {
+  return decision.advanceFrames;
+}
+
+/** Decision.waits of the last decideWith(). */
+export function decisionWaits(): bool {
+  return decision.waits;
 }
 
 // --- Wraparound (wrap.ts) ---

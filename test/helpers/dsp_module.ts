@@ -32,6 +32,11 @@ export interface DspExports {
   // Booleans come back as 0 or 1; i64 values cross as BigInt both ways.
   MAX_HANDLES: WebAssembly.Global;
   searchPeriod(anchor: number, segmentsBefore: number, minLag: number, maxLag: number, scratch: number): void;
+  STRETCH_NONE: WebAssembly.Global;
+  STRETCH_QUIET: WebAssembly.Global;
+  STRETCH_VOICED: WebAssembly.Global;
+  chooseStretchAt(anchor: number, shorten: boolean, ahead: number, behind: number, wanted: number, budget: number, scratch: number): number;
+  stretchChoiceFrames(): number;
   searchFoundLag(): number;
   searchFoundCorrelation(): number;
   normalizedCorrelation(a: number, b: number, n: number): number;
@@ -53,6 +58,7 @@ export interface DspExports {
   OP_DTX: WebAssembly.Global;
   OP_ACCELERATE_FAST: WebAssembly.Global;
   OP_COMFORT_NOISE: WebAssembly.Global;
+  OP_FEC: WebAssembly.Global;
   OUTCOME_NONE: WebAssembly.Global;
   OUTCOME_NORMAL: WebAssembly.Global;
   OUTCOME_STRETCHED: WebAssembly.Global;
@@ -75,7 +81,19 @@ export interface DspExports {
     stretchBudgetFrames: number,
     minStretchFrames: number,
     lastOutcome: number,
+    needFrames: number,
+    fecFrames: number,
+    sequenceGap: boolean,
+    codecConcealing: boolean,
+    headroomFrames: number,
   ): number;
+  decisionFrames(): number;
+  decisionSkipFrames(): number;
+  decisionJumpFrames(): number;
+  decisionAdvanceFrames(): number;
+  decisionWaits(): number;
+  waitedCredit(waitedFrames: number, gapFrames: number): number;
+  pauseShare(pendingFrames: number, inSignalledPause: boolean, pauseGapFrames: number): number;
 
   sequenceDelta(from: number, to: number): number;
   seqNewer(a: number, b: number): number;

@@ -8,7 +8,7 @@ import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
 
 const SAMPLE_RATE = 48_000;
 
-// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/engine.ts).
+// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/dsp/voiced_stretch.ts).
 const MIN_LAG = 120;
 const MAX_LAG = 720;
 

@@ -1,6 +1,8 @@
-// Checks assembly/decision.ts: decide() as a table, one status per row and
-// the one operation it must choose. The status is filled through the test
-// entry's decideWith(), field by field, so no engine runs.
+// Checks assembly/decision.ts: decide() as tables, one status per row and
+// the one operation it must choose, then how much of it (the frames made, how
+// far the playout point moves, whether concealment waits); and the two rules
+// for concealment played while the buffer was dry. The status is filled
+// through the test entry's decideWith(), field by field, so no engine runs.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDspModule, type DspExports } from '../helpers/dsp_module.js';
@@ -20,9 +22,14 @@ interface StatusFields {
   stretchBudgetFrames: number;
   minStretchFrames: number;
   lastOutcome: Outcome;
+  needFrames: number;
+  fecFrames: number;
+  sequenceGap: boolean;
+  codecConcealing: boolean;
+  headroomFrames: number;
 }
 
-type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE';
+type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
 type Outcome = 'NONE' | 'NORMAL' | 'STRETCHED' | 'STRETCH_FAILED' | 'CONCEALED' | 'DTX' | 'IDLE';
 
 // The built-in profiles' dead band, 2 ms, and fast threshold, 60 ms
@@ -30,11 +37,15 @@ type Outcome = 'NONE' | 'NORMAL' | 'STRETCHED' | 'STRETCH_FAILED' | 'CONCEALED' 
 const DEADBAND = 96;
 const FAST_ABOVE = 2_880;
 // The engine's shortest stretch (MIN_PERIOD) and its full allowance
-// (STRETCH_BUDGET_CAP, two longest periods), in assembly/engine.ts.
+// (STRETCH_BUDGET_CAP, two longest periods), in assembly/dsp/voiced_stretch.ts and assembly/stretcher.ts.
 const MIN_STRETCH = 120;
 const FULL_BUDGET = 1_440;
 // A 20 ms packet's worth of missing audio.
 const PACKET = 960;
+// A render quantum: what a pull asks for.
+const QUANTUM = 128;
+// Room under the ceiling in the default status: a whole packet.
+const HEADROOM = 960;
 
 /** A started stream playing normally on target, with `fields` changed. */
 function statusWith(fields: Partial<StatusFields>): StatusFields {
@@ -52,6 +63,11 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     stretchBudgetFrames: FULL_BUDGET,
     minStretchFrames: MIN_STRETCH,
     lastOutcome: 'NORMAL',
+    needFrames: QUANTUM,
+    fecFrames: 0,
+    sequenceGap: false,
+    codecConcealing: false,
+    headroomFrames: HEADROOM,
     ...fields,
   };
 }
@@ -79,11 +95,21 @@ function decide(s: StatusFields): Operation {
     s.stretchBudgetFrames,
     s.minStretchFrames,
     dsp[`OUTCOME_${s.lastOutcome}`].value as number,
+    s.needFrames,
+    s.fecFrames,
+    s.sequenceGap,
+    s.codecConcealing,
+    s.headroomFrames,
   );
-  const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE'];
+  const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
   if (name === undefined) throw new Error(`decide returned unknown operation ${code}`);
   return name;
+}
+
+/** A packet lost just before the waiting one, which carries 20 ms of FEC, with `fields` changed. */
+function lostBeforeFec(fields: Partial<StatusFields>): Partial<StatusFields> {
+  return { gapFrames: PACKET, sequenceContiguous: false, sequenceGap: true, fecFrames: PACKET, ...fields };
 }
 
 interface Row {
@@ -118,6 +144,16 @@ const rows: Row[] = [
     expected: 'NORMAL',
   },
   { when: 'a loss follows concealment', status: statusWith({ gapFrames: PACKET, sequenceContiguous: false, lastOutcome: 'CONCEALED' }), expected: 'EXPAND' },
+
+  // In-band FEC (the waiting packet carries the missing one's audio).
+  { when: 'a packet is lost and the next carries 20 ms of FEC', status: statusWith(lostBeforeFec({})), expected: 'FEC' },
+  { when: 'the FEC reaches the gap within the contiguity tolerance', status: statusWith(lostBeforeFec({ gapFrames: PACKET + 2 })), expected: 'FEC' },
+  { when: 'the gap is longer than the FEC reaches (two packets lost)', status: statusWith(lostBeforeFec({ gapFrames: 2 * PACKET })), expected: 'EXPAND' },
+  { when: 'the FEC follows codec concealment (the decoder ran on)', status: statusWith(lostBeforeFec({ lastOutcome: 'CONCEALED', codecConcealing: true })), expected: 'FEC' },
+  { when: 'the FEC follows pitch-repetition concealment (the decoder did not run on)', status: statusWith(lostBeforeFec({ lastOutcome: 'CONCEALED' })), expected: 'EXPAND' },
+  { when: 'the waiting packet carries FEC but no packet is missing before it', status: statusWith(lostBeforeFec({ sequenceGap: false })), expected: 'EXPAND' },
+  { when: 'the waiting packet’s FEC was used already (marked negative)', status: statusWith(lostBeforeFec({ fecFrames: -PACKET })), expected: 'EXPAND' },
+  { when: 'a signalled pause precedes a packet with FEC', status: statusWith(lostBeforeFec({ sequenceContiguous: true, pauseSignalled: true })), expected: 'DTX' },
 
   // Back from concealment.
   { when: 'the next packet is contiguous after concealment', status: statusWith({ lastOutcome: 'CONCEALED' }), expected: 'MERGE' },
@@ -179,5 +215,138 @@ describe('decide', () => {
     const first = rows.map((row) => decide(row.status));
     const again = [...rows].reverse().map((row) => decide(row.status)).reverse();
     expect(again).toEqual(first);
+  });
+});
+
+/** How much of its operation decide() chose, as the test entry reads the Decision back. */
+interface Size {
+  frames: number;
+  skipFrames?: number;
+  jumpFrames?: number;
+  advanceFrames?: number;
+  waits?: boolean;
+}
+
+function size(s: StatusFields): Size & { op: Operation } {
+  const op = decide(s);
+  return {
+    op,
+    frames: dsp.decisionFrames(),
+    skipFrames: dsp.decisionSkipFrames(),
+    jumpFrames: dsp.decisionJumpFrames(),
+    advanceFrames: dsp.decisionAdvanceFrames(),
+    waits: dsp.decisionWaits() !== 0,
+  };
+}
+
+interface SizeRow {
+  when: string;
+  status: StatusFields;
+  op: Operation;
+  expected: Size;
+}
+
+// Expected values follow the rules written beside each case in assembly/decision.ts.
+const sizeRows: SizeRow[] = [
+  // Silence before the start: up to the first packet's start (rounded up), at most the pull.
+  { when: 'idle with no packet', status: statusWith({ started: false, packetAvailable: false }), op: 'IDLE', expected: { frames: QUANTUM } },
+  { when: 'idle with the first packet due in 10.2 frames', status: statusWith({ started: false, startInFrames: 10.2 }), op: 'IDLE', expected: { frames: 11 } },
+  { when: 'idle with the first packet due after the pull', status: statusWith({ started: false, startInFrames: 1_000 }), op: 'IDLE', expected: { frames: QUANTUM } },
+
+  // A known loss: concealed in place, up to the waiting packet, skipping ahead above target.
+  { when: 'a loss longer than the pull, on target', status: statusWith({ gapFrames: PACKET, sequenceContiguous: false }), op: 'EXPAND', expected: { frames: QUANTUM, advanceFrames: QUANTUM } },
+  { when: 'a loss shorter than the pull', status: statusWith({ gapFrames: 50.5, sequenceContiguous: false }), op: 'EXPAND', expected: { frames: 51, advanceFrames: 50.5 } },
+  {
+    when: 'a loss 200 frames above the dead band: the concealment skips ahead by the excess',
+    status: statusWith({ gapFrames: PACKET, sequenceContiguous: false, errorFrames: DEADBAND + 200 }),
+    op: 'EXPAND',
+    expected: { frames: QUANTUM, advanceFrames: QUANTUM + 200 },
+  },
+  {
+    when: 'a loss far above target: the skip stops at the waiting packet',
+    status: statusWith({ gapFrames: 300, sequenceContiguous: false, errorFrames: 10 * PACKET }),
+    op: 'EXPAND',
+    expected: { frames: QUANTUM, advanceFrames: 300 },
+  },
+  {
+    when: 'two packets lost before one with FEC: the concealment leaves the FEC’s span',
+    status: statusWith(lostBeforeFec({ gapFrames: 2 * PACKET, needFrames: 2_000 })),
+    op: 'EXPAND',
+    expected: { frames: PACKET, advanceFrames: PACKET },
+  },
+
+  // Dry: concealment waits for the missing audio up to the ceiling, then stands in for it.
+  { when: 'dry with the pull still under the ceiling', status: statusWith({ packetAvailable: false, headroomFrames: QUANTUM }), op: 'EXPAND', expected: { frames: QUANTUM, advanceFrames: 0, waits: true } },
+  { when: 'dry with the pull past the ceiling', status: statusWith({ packetAvailable: false, headroomFrames: QUANTUM - 1 }), op: 'EXPAND', expected: { frames: QUANTUM, advanceFrames: QUANTUM, waits: false } },
+
+  // A signalled pause moves the delay to the target at once.
+  { when: 'a pause goes on dry under the ceiling', status: statusWith({ packetAvailable: false, pauseSignalled: true }), op: 'DTX', expected: { frames: QUANTUM, advanceFrames: 0 } },
+  { when: 'a pause goes on dry past the ceiling', status: statusWith({ packetAvailable: false, pauseSignalled: true, headroomFrames: 0 }), op: 'DTX', expected: { frames: QUANTUM, advanceFrames: QUANTUM } },
+  { when: 'a pause before the next talkspurt, on target', status: statusWith({ gapFrames: PACKET, pauseSignalled: true }), op: 'DTX', expected: { frames: QUANTUM, jumpFrames: 0, advanceFrames: QUANTUM } },
+  {
+    when: 'a pause 500 frames above target: it is shortened by 500 at once',
+    status: statusWith({ gapFrames: PACKET, pauseSignalled: true, errorFrames: 500 }),
+    op: 'DTX',
+    expected: { frames: QUANTUM, jumpFrames: 500, advanceFrames: QUANTUM },
+  },
+  {
+    when: 'a pause shorter than the excess: the jump closes it, nothing plays',
+    status: statusWith({ gapFrames: PACKET, pauseSignalled: true, errorFrames: 2_000 }),
+    op: 'DTX',
+    expected: { frames: 0, jumpFrames: PACKET, advanceFrames: 0 },
+  },
+  {
+    when: 'a pause 300 frames below target, a quantum asked: it is lengthened, the playout point stays',
+    status: statusWith({ gapFrames: PACKET, pauseSignalled: true, errorFrames: -300 }),
+    op: 'DTX',
+    expected: { frames: QUANTUM, jumpFrames: 0, advanceFrames: 0 },
+  },
+  {
+    when: 'a pause 300 frames below target, 1000 frames asked: 300 lengthen it, 700 play of it',
+    status: statusWith({ gapFrames: PACKET, pauseSignalled: true, errorFrames: -300, needFrames: 1_000 }),
+    op: 'DTX',
+    expected: { frames: 1_000, jumpFrames: 0, advanceFrames: 700 },
+  },
+
+  // FEC: its whole span, less what waited concealment already stood in for.
+  { when: 'FEC for exactly the gap', status: statusWith(lostBeforeFec({})), op: 'FEC', expected: { frames: PACKET, skipFrames: 0 } },
+  { when: 'FEC after 60 frames of waited concealment', status: statusWith(lostBeforeFec({ gapFrames: PACKET - 60 })), op: 'FEC', expected: { frames: PACKET, skipFrames: 60 } },
+  { when: 'FEC 2 frames short of the gap', status: statusWith(lostBeforeFec({ gapFrames: PACKET + 2 })), op: 'FEC', expected: { frames: PACKET, skipFrames: 0 } },
+];
+
+describe('decide: how much', () => {
+  it.each(sizeRows)('sizes $op when $when', ({ status, op, expected }) => {
+    const got = size(status);
+    expect(got.op).toBe(op);
+    expect(got).toMatchObject(expected);
+  });
+
+  it('sizes nothing for the operations that size themselves (normal, merge, stretches, comfort noise)', () => {
+    for (const s of [statusWith({}), statusWith({ lastOutcome: 'CONCEALED' }), statusWith({ errorFrames: DEADBAND + 1 }), statusWith({ nextIsComfortNoise: true })]) {
+      size(statusWith({ packetAvailable: false }));
+      expect(size(s)).toMatchObject({ frames: 0, skipFrames: 0, jumpFrames: 0, advanceFrames: 0, waits: false });
+    }
+  });
+});
+
+describe('waitedCredit', () => {
+  it.each([
+    { when: 'nothing waited', waited: 0, gap: PACKET, expected: 0 },
+    { when: 'the gap is within the contiguity tolerance', waited: 500, gap: 2, expected: 0 },
+    { when: 'the wait was shorter than the gap', waited: 500, gap: PACKET, expected: 500 },
+    { when: 'the wait was longer than the gap', waited: 2_000, gap: PACKET, expected: PACKET },
+  ])('credits $expected frames when $when', ({ waited, gap, expected }) => {
+    expect(dsp.waitedCredit(waited, gap)).toBe(expected);
+  });
+});
+
+describe('pauseShare', () => {
+  it.each([
+    { when: 'outside a signalled pause', pending: 500, inPause: false, gap: PACKET, expected: 0 },
+    { when: 'inside a pause longer than the concealment', pending: 500, inPause: true, gap: PACKET, expected: 500 },
+    { when: 'inside a pause shorter than the concealment (the packet after it came late)', pending: 2_000, inPause: true, gap: PACKET, expected: PACKET },
+    { when: 'inside a pause the timeline went back over', pending: 500, inPause: true, gap: -10, expected: 0 },
+  ])('counts $expected frames as pause when $when', ({ pending, inPause, gap, expected }) => {
+    expect(dsp.pauseShare(pending, inPause, gap)).toBe(expected);
   });
 });

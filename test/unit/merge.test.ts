@@ -10,10 +10,10 @@ import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
 
 const SAMPLE_RATE = 48_000;
 
-// The engine's merge length (MERGE_FRAMES in assembly/engine.ts): 2.5 ms.
+// The engine's merge length (MERGE_FRAMES in assembly/concealer.ts): 2.5 ms.
 const FADE_FRAMES = 120;
 
-// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/engine.ts),
+// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/dsp/voiced_stretch.ts),
 // used to find the pitch period a concealment would repeat.
 const MIN_LAG = 120;
 const MAX_LAG = 720;

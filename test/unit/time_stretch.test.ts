@@ -11,7 +11,7 @@ import { loadDspModule, type DspModule } from '../helpers/dsp_module.js';
 
 const SAMPLE_RATE = 48_000;
 
-// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/engine.ts):
+// The engine's lag range (MIN_PERIOD, MAX_PERIOD in assembly/dsp/voiced_stretch.ts):
 // 2.5 ms (400 Hz) to 15 ms (67 Hz) at 48 kHz.
 const MIN_LAG = 120;
 const MAX_LAG = 720;

@@ -1,0 +1,89 @@
+// The delay playout steers to: the arrival tracker's estimate clamped to the
+// profile, held up through a delay spike, with a dead band around it inside
+// which nothing is stretched. Numbers only; the engine measures its offset and
+// hands it in.
+
+import { SAMPLE_RATE } from './abi';
+import { DelayTracker } from './arrival';
+import { Profile } from './profile';
+
+/** A delay spike that lasts 2 s (twice the longest of a cellular path's) is a step of the path's delay. */
+const SPIKE_STEP_MS: f64 = 2000;
+/** The dead band grows with the target: 5 % of it (2 ms at 40 ms, 5 ms at 100 ms). */
+const DEADBAND_SHARE: f64 = 0.05;
+
+/** Milliseconds as output frames. */
+export function msToFrames(ms: f64): f64 {
+  return (ms * <f64>SAMPLE_RATE) / 1000;
+}
+
+/** One stream's target delay. */
+export class DelayTarget {
+  private readonly profile: Profile;
+  private readonly tracker: DelayTracker;
+  /** Current target delay above the fastest recent packet, ms. */
+  targetMs: f64;
+  /** The delay estimate before clamping to the profile, ms: the body quantile, or above it the level recurring lateness calls for. */
+  estimateMs: f64 = 0;
+  /** The body of the estimate: the histogram's quantile, ms. */
+  bodyMs: f64 = 0;
+
+  constructor(profile: Profile, tracker: DelayTracker) {
+    this.profile = profile;
+    this.tracker = tracker;
+    this.targetMs = profile.floorMs;
+  }
+
+  /**
+   * Target = delay estimate clamped to the profile's floor and ceiling, where
+   * the estimate is the histogram's quantile (the body), or above it the
+   * level that recurring lateness calls for (lateness.ts), with a margin of
+   * the last pull (`pullFrames`: a packet must arrive one pull before its audio plays).
+   */
+  update(nowFrames: f64, pullFrames: f64): void {
+    const p = this.profile;
+    const nowMs = (nowFrames * 1000) / <f64>SAMPLE_RATE;
+    this.bodyMs = this.tracker.quantileMs(p.quantile);
+    const marginMs = (pullFrames * 1000) / <f64>SAMPLE_RATE;
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs, this.tracker.baselineMs());
+    this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
+  }
+
+  /**
+   * The delay playout is steered to, ms: the target, or while a delay spike
+   * lasts the profile's floor above the spike's floor (the path is that much
+   * slower for now, its packets must still play, with the room for jitter the
+   * profile keeps on a calm path), up to the ceiling.
+   */
+  steeredMs(): f64 {
+    const spike = this.tracker.spikeFloorMs;
+    if (spike <= 0) return this.targetMs;
+    return Math.min(this.profile.ceilingMs, Math.max(this.targetMs, spike + this.profile.floorMs));
+  }
+
+  /**
+   * How far the playout offset (`offsetFrames`) is outside the band it may sit
+   * in, in frames: above the steered target (positive: accelerate) or below the
+   * target (negative: expand); 0 between. A spike holds the delay up, it does
+   * not pull it up: the wait at the spike's onset raised it already. A spike
+   * that lasts is a step of the path's delay (a route change, a queue that
+   * stays), whose jitter room must be restored: then it pulls up too.
+   */
+  errorFrames(offsetFrames: f64, nowFrames: f64): f64 {
+    const high = msToFrames(this.steeredMs());
+    if (offsetFrames > high) return offsetFrames - high;
+    const nowMs = (nowFrames * 1000) / <f64>SAMPLE_RATE;
+    const t = this.tracker;
+    const step = t.spikeFloorMs > 0 && nowMs - t.spikeSinceMs > SPIKE_STEP_MS;
+    return Math.min(0, offsetFrames - (step ? high : msToFrames(this.targetMs)));
+  }
+
+  /**
+   * The dead band around the target, frames: the profile's, or 5 % of the
+   * target when that is wider: a correction smaller than that buys too little
+   * latency for the artefact a stretch is.
+   */
+  deadbandFrames(): f64 {
+    return msToFrames(Math.max(this.profile.deadbandMs, DEADBAND_SHARE * this.targetMs));
+  }
+}
