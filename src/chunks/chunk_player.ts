@@ -34,8 +34,38 @@ const FADE_FRAMES = 240;
 const TAIL_PACKETS = 1;
 /** Marks remembered at once. */
 const MAX_MARKS = 256;
-/** Events kept between drains. */
+/** Events kept between drains (the node drains every 20 ms; 256 is far more than fire in that time). */
 const MAX_EVENTS = 256;
+
+/** Runs of the fade at the first create (about 1 ms): enough calls for V8 to optimize it, see warmUpFade(). */
+const FADE_WARMUP_RUNS = 2000;
+
+/** Multiplies `frames` frames of `out` by the fade's falling gain, `fadeLeft` frames from its end; returns the frames left after. */
+function fadeOut(out: Float32Array[], frames: number, fadeLeft: number): number {
+  for (let i = 0; i < frames; i++) {
+    const gain = fadeLeft > 0 ? fadeLeft / FADE_FRAMES : 0;
+    for (let c = 0; c < out.length; c++) out[c][i] *= gain;
+    if (fadeLeft > 0) fadeLeft--;
+  }
+  return fadeLeft;
+}
+
+let fadeWarm = false;
+/**
+ * The fade runs only after a barge-in, so it would stay cold, and V8's
+ * interpreter boxes every double it computes (13 KB in process() per
+ * interrupt, measured by test/unit/chunk_allocation.test.ts). It is run once
+ * per thread over quanta as pull() runs it, its zero-gain end included (a
+ * branch never taken would deoptimize it on first use), until the optimizing
+ * tiers have compiled it. A plain function, not a method: optimized code of a
+ * method is dropped whenever its object's fields change type.
+ */
+function warmUpFade(): void {
+  if (fadeWarm) return;
+  fadeWarm = true;
+  const scratch = [new Float32Array(128)];
+  for (let k = 0; k < FADE_WARMUP_RUNS; k++) for (let left = FADE_FRAMES; left > 0; ) left = fadeOut(scratch, 128, left);
+}
 
 /** Options of a chunk player. */
 export interface ChunkPlayerOptions {
@@ -46,11 +76,24 @@ export interface ChunkPlayerOptions {
   storeSeconds?: number;
 }
 
-/** What happened, in order, for the thread that listens. */
+/**
+ * What happened, in order, for the thread that listens. `frame` is the
+ * player's clock (frames it emitted since create) when it happened: for a
+ * mark, the output frame at which the mark's sample played.
+ */
 export type ChunkEvent =
-  | { kind: 'mark'; name: string; responseId: string }
-  | { kind: 'response-start'; responseId: string }
-  | { kind: 'response-end'; responseId: string; playedMs: number };
+  | { kind: 'mark'; name: string; responseId: string; frame: number }
+  | { kind: 'response-start'; responseId: string; frame: number }
+  | { kind: 'response-end'; responseId: string; playedMs: number; frame: number };
+
+/** One slot of the preallocated event ring: pull() fills slots (no allocation), drainEvents() copies them out. */
+interface EventSlot {
+  kind: ChunkEvent['kind'];
+  name: string;
+  responseId: string;
+  playedMs: number;
+  frame: number;
+}
 
 /** Per-response figures. */
 export interface ResponseStats {
@@ -94,7 +137,11 @@ export class ChunkPlayer {
   private readonly framesPerByte: number;
   private readonly responses: Response[] = [];
   private readonly marks: Mark[] = [];
-  private readonly events: ChunkEvent[] = [];
+  private readonly events: EventSlot[] = Array.from({ length: MAX_EVENTS }, () => ({ kind: 'mark', name: '', responseId: '', playedMs: 0, frame: 0 }));
+  /** The ring's oldest event and how many wait (events past MAX_EVENTS between drains are dropped, counted). */
+  private eventsHead = 0;
+  private eventsWaiting = 0;
+  private eventsDropped = 0;
   private readonly interrupted = new Set<string>();
   /** When chunks reached the store: their end's store position and the player's clock then (frames). */
   private readonly arrivals: { endByte: number; atFrames: number }[] = [];
@@ -127,6 +174,7 @@ export class ChunkPlayer {
     this.ceilingMs = typeof profile === 'string' ? BUILT_IN_PROFILES[profile].ceilingMs : profile.ceilingMs;
     this.resampler = f.resampled ? new ChunkResampler(f.sampleRate) : null;
     this.framesPerByte = ENGINE_RATE / f.storeRate / f.bytesPerSample;
+    warmUpFade();
   }
 
   /** The last response not done, if any. */
@@ -266,14 +314,19 @@ export class ChunkPlayer {
   private startNext(): void {
     // Finished responses are kept for stats, the latest 64 of them.
     while (this.responses.length > 64 && this.responses[0].stats.state !== 'queued' && this.responses[0] !== this.current) this.responses.shift();
-    const next = this.responses.find((r) => r.stats.state === 'queued' && (r.endByte === null ? this.store.writePosition > r.startByte : true));
+    // An index loop, not find(): this runs every quantum while the player rests, and a closure would allocate.
+    let next: Response | null = null;
+    for (let i = 0; i < this.responses.length && !next; i++) {
+      const r = this.responses[i];
+      if (r.stats.state === 'queued' && (r.endByte !== null || this.store.writePosition > r.startByte)) next = r;
+    }
     if (!next) return;
     this.engine.reset();
     this.responseDueFrame = this.engine.statsView[STAT_NOW_FRAMES];
     this.packetsFed = 0;
     this.current = next;
     next.stats.state = 'playing';
-    if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-start', responseId: next.stats.responseId });
+    this.pushEvent('response-start', '', next.stats.responseId, 0, this.clockFrames);
   }
 
   /**
@@ -282,7 +335,7 @@ export class ChunkPlayer {
    */
   private arrivedAt(end: number): number {
     while (this.arrivals.length > 1 && this.arrivals[1].endByte <= this.store.readPosition) this.arrivals.shift();
-    for (const a of this.arrivals) if (a.endByte >= end) return a.atFrames;
+    for (let i = 0; i < this.arrivals.length; i++) if (this.arrivals[i].endByte >= end) return this.arrivals[i].atFrames;
     return Infinity;
   }
 
@@ -355,56 +408,75 @@ export class ChunkPlayer {
     if (r || this.fadeLeft > 0) {
       this.engine.pullInto(out, frames);
       this.engine.refreshStats();
-      if (this.fadeLeft > 0) this.applyFade(out, frames);
+      if (this.fadeLeft > 0) this.fadeLeft = fadeOut(out, frames, this.fadeLeft);
     } else {
-      for (const channel of out) channel.fill(0, 0, frames);
+      for (let c = 0; c < out.length; c++) out[c].fill(0, 0, frames);
     }
     this.clockFrames += frames;
-    if (r) this.afterPull(r);
+    if (r) this.afterPull(r, frames);
   }
 
-  private applyFade(out: Float32Array[], frames: number): void {
-    for (let i = 0; i < frames; i++) {
-      const gain = this.fadeLeft > 0 ? this.fadeLeft / FADE_FRAMES : 0;
-      for (const channel of out) channel[i] *= gain;
-      if (this.fadeLeft > 0) this.fadeLeft--;
-    }
-  }
-
-  private afterPull(r: Response): void {
+  private afterPull(r: Response, frames: number): void {
     const played = this.playedFrames(r);
     if (r.stats.timeToFirstAudioMs === null && played > 0) r.stats.timeToFirstAudioMs = ((this.clockFrames - r.firstChunkAtFrames) * 1000) / ENGINE_RATE;
     r.stats.playedMs = (played * 1000) / ENGINE_RATE;
-    for (let i = 0; i < this.marks.length; ) {
+    // Marks reached fire; the rest are kept in order, compacted in place (splice would allocate).
+    let kept = 0;
+    for (let i = 0; i < this.marks.length; i++) {
       const m = this.marks[i];
       if (m.response === r && played >= m.atFrames) {
-        if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'mark', name: m.name, responseId: r.stats.responseId });
-        this.marks.splice(i, 1);
+        // Playout passed the mark's sample `played - atFrames` frames before the end of this quantum.
+        this.pushEvent('mark', m.name, r.stats.responseId, 0, Math.max(this.clockFrames - frames, this.clockFrames - (played - m.atFrames)));
       } else {
-        i++;
+        this.marks[kept++] = m;
       }
     }
+    this.marks.length = kept;
     // The response has played out (its tail of silence is all that is left): the engine rests.
     const st = this.engine.statsView;
     if (r.endByte !== null && this.store.readPosition >= r.endByte && this.tailToFeed === 0 && st[STAT_PACKETS_BUFFERED] === 0) {
       r.stats.state = 'ended';
       r.stats.playedMs = (Math.min(r.fedFrames, r.pushedFrames) * 1000) / ENGINE_RATE;
-      if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-end', responseId: r.stats.responseId, playedMs: r.stats.playedMs });
+      this.pushEvent('response-end', '', r.stats.responseId, r.stats.playedMs, this.clockFrames);
       this.current = null;
     }
   }
 
-  /** Events since the last drain (allocates: not for process()). */
+  /** Writes an event into the next free slot of the ring; no allocation. */
+  private pushEvent(kind: ChunkEvent['kind'], name: string, responseId: string, playedMs: number, frame: number): void {
+    if (this.eventsWaiting === MAX_EVENTS) {
+      this.eventsDropped++;
+      return;
+    }
+    const slot = this.events[(this.eventsHead + this.eventsWaiting) % MAX_EVENTS];
+    slot.kind = kind;
+    slot.name = name;
+    slot.responseId = responseId;
+    slot.playedMs = playedMs;
+    slot.frame = frame;
+    this.eventsWaiting++;
+  }
+
+  /** Events since the last drain, oldest first (allocates: not for process()). */
   drainEvents(): ChunkEvent[] {
-    return this.events.splice(0, this.events.length);
+    const out: ChunkEvent[] = [];
+    for (; this.eventsWaiting > 0; this.eventsWaiting--) {
+      const e = this.events[this.eventsHead];
+      this.eventsHead = (this.eventsHead + 1) % MAX_EVENTS;
+      if (e.kind === 'mark') out.push({ kind: 'mark', name: e.name, responseId: e.responseId, frame: e.frame });
+      else if (e.kind === 'response-start') out.push({ kind: 'response-start', responseId: e.responseId, frame: e.frame });
+      else out.push({ kind: 'response-end', responseId: e.responseId, playedMs: e.playedMs, frame: e.frame });
+    }
+    return out;
   }
 
   /** The engine's webrtc-stats counters, the player's own and every response's. */
-  stats(): { engine: ReturnType<Engine['stats']>; responses: ResponseStats[]; droppedChunks: number; storedMs: number } {
+  stats(): { engine: ReturnType<Engine['stats']>; responses: ResponseStats[]; droppedChunks: number; droppedEvents: number; storedMs: number } {
     return {
       engine: this.engine.stats(),
       responses: this.responses.map((r) => ({ ...r.stats })),
       droppedChunks: this.droppedChunks,
+      droppedEvents: this.eventsDropped,
       storedMs: (this.store.available * this.framesPerByte * 1000) / ENGINE_RATE,
     };
   }
