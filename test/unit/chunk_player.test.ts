@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChunkPlayer } from '../../src/chunks/chunk_player.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { pcm16le, speech } from '../helpers/engine_stream.js';
+import { firstSound, goertzel, muLaw } from './chunk_fixtures.js';
 
 const QUANTUM = 128;
 
@@ -29,8 +30,6 @@ function run(player: ChunkPlayer, quanta: number, at: (q: number) => void = () =
   }
   return out;
 }
-
-const firstSound = (x: Float32Array) => x.findIndex((v) => v !== 0);
 
 describe('the chunk player', () => {
   const module = loadEngineModule();
@@ -147,30 +146,3 @@ describe('the chunk player', () => {
     expect(() => p.pushChunk(speech24k(2), 'a')).toThrow(/store is full/);
   });
 });
-
-function muLaw(x: Float32Array): Uint8Array {
-  const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    let v = Math.max(-32635, Math.min(32635, Math.round(x[i]! * 32768)));
-    const sign = v < 0 ? 0x80 : 0;
-    if (v < 0) v = -v;
-    v += 0x84;
-    let exponent = 7;
-    for (let mask = 0x4000; (v & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-    const mantissa = (v >> (exponent + 3)) & 0x0f;
-    out[i] = ~(sign | (exponent << 4) | mantissa) & 0xff;
-  }
-  return out;
-}
-
-function goertzel(x: Float32Array, hz: number): number {
-  const w = (2 * Math.PI * hz) / 48000;
-  let s1 = 0;
-  let s2 = 0;
-  for (const v of x) {
-    const s = v + 2 * Math.cos(w) * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return Math.sqrt(s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2);
-}
