@@ -14,12 +14,14 @@ export function resample(x: Float32Array, fromRate: number, toRate: number): Flo
   const n = Math.floor((x.length * toRate) / fromRate);
   const out = new Float32Array(n);
   let at = 0;
-  resampler.render([out], n, (m) => {
+  const pull = (m: number) => {
     const slice = new Float32Array(m);
     slice.set(x.subarray(at, Math.min(x.length, at + m)));
     at += m;
     return [slice];
-  });
+  };
+  // In quanta: the resampler's store holds a few quanta of input, not a whole signal.
+  for (let from = 0; from < n; from += 128) resampler.render([out.subarray(from, Math.min(n, from + 128))], Math.min(128, n - from), pull);
   return out;
 }
 
