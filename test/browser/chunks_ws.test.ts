@@ -165,4 +165,76 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
       expect(r.stats.renderErrors).toBe(0);
     }, 60_000);
   });
+
+  it('interrupt() at a random moment: silent within a quantum plus the fade, playedMs to a sample, the rest of the response never plays; the next response (a 24 kHz tone) at its pitch', async () => {
+    const shape = 'realtime-json';
+    const speech = speechAt(24000, 5, 1);
+    const tone = toneAt(24000, 1.5, 440, 0.5);
+    const first = responseMessages(shape, speech, { id: 'r1', startMs: 0, seed: 21 });
+    const second = responseMessages(shape, tone, { id: 'r2', startMs: first[first.length - 1]!.atMs + 300, seed: 22 });
+    // A moment in the first 0.6–2.6 s of playout (seeded), inside the burst: before any stall.
+    const interruptAtFrame = Math.round((0.6 + 2 * seededRandom(1515)()) * 48000);
+    const { streamed, render, close } = await stream([...first, ...second], shape, false);
+    const r = await render({ seconds: streamed.lastAtMs / 1000 + 2, interruptAtFrame });
+    await close();
+    const output = floats(r.output);
+    const cut = r.interrupted!;
+    expect(cut.responseId).toBe('r1');
+    const start = firstSound(output);
+    // Up to the interrupt the output is the unstalled render, bit for bit.
+    const reference = unstalledRender(shape, speech);
+    const before = output.subarray(start, cut.atFrame);
+    expect(before.every((v, i) => v === reference[i])).toBe(true);
+    // Silent from one quantum plus the fade after the interrupt until the next response: the rest of r1 came
+    // (counted as dropped) and never played.
+    const silentFrom = cut.atFrame + QUANTUM + FADE_FRAMES;
+    const secondStart = silentFrom + firstSound(output.subarray(silentFrom));
+    expect(secondStart).toBeGreaterThan((second[0]!.atMs - 50) * 48);
+    expect(r.stats.droppedChunks).toBeGreaterThan(0);
+    // The position reported is the samples of r1 emitted, fade included, to within one sample.
+    const emitted = cut.atFrame + FADE_FRAMES - start;
+    console.log(`[chunks interrupt] at ${(cut.atFrame / 48000).toFixed(3)} s: playedMs ${cut.playedMs.toFixed(3)} (${(cut.playedMs * 48).toFixed(1)} samples) vs ${emitted} emitted; ${r.stats.droppedChunks} chunks dropped after it`);
+    expect(Math.abs(cut.playedMs * 48 - emitted)).toBeLessThanOrEqual(1);
+    expect(output.subarray(cut.atFrame + FADE_FRAMES, cut.atFrame + QUANTUM + FADE_FRAMES).every((v) => v === 0)).toBe(true);
+    const [r1, r2] = r.stats.responses;
+    expect(r1!.state).toBe('interrupted');
+    // The tone: 440 Hz at its pitch, whole, and nothing after it.
+    expect(r2!.state).toBe('ended');
+    expect(Math.abs(r2!.playedMs - 1500)).toBeLessThanOrEqual(1);
+    const x = output.subarray(secondStart + 4800, secondStart + 4800 + 19200);
+    expect(goertzel(x, 440) / goertzel(x, 470)).toBeGreaterThan(20);
+    expect(output.subarray(secondStart + 1.5 * 48000 + 960).every((v) => v === 0)).toBe(true);
+  }, 60_000);
+
+  it('fires marks at their sample within one quantum, in order, never those a clear dropped, and those after it; an 8 kHz μ-law tone at its pitch', async () => {
+    const shape = 'media-stream-json';
+    const speech = speechAt(8000, 4, 1);
+    const tone = toneAt(8000, 1, 440, 0.5);
+    // Speech with marks at 1 s, 2 s and 2.95 s of it; the server clears at 2.9 s (the last not reached), then a tone with marks at 0.5 s and its end.
+    const clearMs = 2900;
+    const speechMessages = responseMessages(shape, speech, { id: 'speech', startMs: 0, seed: 31, marks: [{ name: 'm1', afterSample: 8000 }, { name: 'm2', afterSample: 16000 }, { name: 'm3', afterSample: 23600 }] }).filter((m) => m.atMs < clearMs - 20);
+    const toneMessages = responseMessages(shape, tone, { id: 'tone', startMs: 3200, seed: 32, marks: [{ name: 'tone-half', afterSample: 4000 }, { name: 'tone-end', afterSample: 8000 }] });
+    const { streamed, render, close } = await stream([...speechMessages, { atMs: clearMs, data: JSON.stringify({ event: 'clear' }) }, ...toneMessages], shape, false);
+    const r = await render({ seconds: streamed.lastAtMs / 1000 + 2 });
+    await close();
+    const output = floats(r.output);
+    const marks = r.events.filter((e) => e.kind === 'mark');
+    expect(marks.map((m) => m.name)).toEqual(['m1', 'm2', 'tone-half', 'tone-end']);
+    // Where each mark's sample played: the response's first sound plus the mark's offset from its first sounding sample (μ-law 0xFF and 0x7F are zero).
+    const firstCoded = (x: Float32Array) => encodeFor(shape, x).findIndex((b) => b !== 0xff && b !== 0x7f);
+    const speechStart = firstSound(output);
+    const toneStart = 2.9 * 48000 + firstSound(output.subarray(2.9 * 48000));
+    const expected = [
+      speechStart + 6 * (8000 - firstCoded(speech)),
+      speechStart + 6 * (16000 - firstCoded(speech)),
+      toneStart + 6 * (4000 - firstCoded(tone)),
+      toneStart + 6 * (8000 - firstCoded(tone)),
+    ];
+    console.log(`[chunks marks] fired at ${marks.map((m, i) => `${m.name} ${m.frame - expected[i]!}`).join(', ')} frames from their sample`);
+    marks.forEach((m, i) => expect(Math.abs(m.frame - expected[i]!)).toBeLessThanOrEqual(QUANTUM));
+    // A media stream has no end event: the tone's response stays open (its marks told the app it played).
+    expect(r.stats.responses.map((x) => x.state)).toEqual(['cleared', 'playing']);
+    const x = output.subarray(toneStart + 960, toneStart + 960 + 19200);
+    expect(goertzel(x, 440) / goertzel(x, 470)).toBeGreaterThan(20);
+  }, 60_000);
 });
