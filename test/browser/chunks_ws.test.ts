@@ -191,6 +191,9 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
     console.log(`[chunks interrupt] at ${(cut.atFrame / 48000).toFixed(3)} s: playedMs ${cut.playedMs.toFixed(3)} (${(cut.playedMs * 48).toFixed(1)} samples) vs ${emitted} emitted; ${r.stats.droppedChunks} chunks dropped after it`);
     expect(Math.abs(cut.playedMs * 48 - emitted)).toBeLessThanOrEqual(1);
     expect(output.subarray(cut.atFrame + FADE_FRAMES, cut.atFrame + QUANTUM + FADE_FRAMES).every((v) => v === 0)).toBe(true);
+    // The next response starts with its own first sample: nothing the engine had decoded of r1 plays before it.
+    const toneReference = unstalledRender(shape, tone);
+    expect(output.subarray(secondStart, secondStart + 24000).every((v, i) => v === toneReference[i])).toBe(true);
     const [r1, r2] = r.stats.responses;
     expect(r1!.state).toBe('interrupted');
     // The tone: 440 Hz at its pitch, whole, and nothing after it.

@@ -3,7 +3,7 @@
 // engine; barge-in with the position played; marks.
 
 import { describe, expect, it } from 'vitest';
-import { ChunkPlayer } from '../../src/chunks/chunk_player.js';
+import { ChunkPlayer, type ChunkEvent } from '../../src/chunks/chunk_player.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { pcm16le, speech } from '../helpers/engine_stream.js';
 import { firstSound, goertzel, muLaw } from './chunk_fixtures.js';
@@ -124,6 +124,32 @@ describe('the chunk player', () => {
     p.clear();
     run(p, 400);
     expect(p.drainEvents().some((e) => e.kind === 'mark')).toBe(false);
+  });
+
+  it('fires marks of the response after an interrupt at their frame, and never those the interrupt dropped', () => {
+    const bytes = speech24k(2);
+    const p = new ChunkPlayer(module, { encoding: 'pcm16', sampleRate: 24000 });
+    p.pushChunk(bytes.subarray(0, 48000), 'a'); // 1 s
+    p.mark('a-end', 'a');
+    run(p, 200); // 0.53 s: the mark not reached
+    p.interrupt();
+    run(p, 10);
+    p.mark('late-for-a', 'a'); // for a response interrupted: never fires
+    p.pushChunk(bytes.subarray(0, 24000), 'b'); // 0.5 s
+    p.mark('b-quarter', 'b');
+    p.pushChunk(bytes.subarray(24000, 48000), 'b');
+    p.mark('b-half', 'b');
+    p.done('b');
+    const fired: ChunkEvent[] = [];
+    const out = run(p, 400, () => fired.push(...p.drainEvents()));
+    fired.push(...p.drainEvents());
+    const marks = fired.filter((e) => e.kind === 'mark');
+    expect(marks.map((m) => m.name)).toEqual(['b-quarter', 'b-half']);
+    // b's first sound is at output frame 210 quanta + firstSound(out) (before the fix 544 frames of a's
+    // decoded audio played first, and the marks seemed that late); its marks at 0.5 s and 1 s of it.
+    const start = 210 * QUANTUM + firstSound(out);
+    expect(Math.abs(marks[0]!.frame - (start + 24000))).toBeLessThanOrEqual(QUANTUM);
+    expect(Math.abs(marks[1]!.frame - (start + 48000))).toBeLessThanOrEqual(QUANTUM);
   });
 
   it('plays 8 kHz μ-law and 22.05 kHz audio at the right pitch', () => {
