@@ -55,7 +55,7 @@ function fadeOut(out: Float32Array[], frames: number, fadeLeft: number): number 
 let fadeWarm = false;
 /**
  * The fade runs only after a barge-in, so it would stay cold, and V8's
- * interpreter boxes every double it computes (13 KB in process() per
+ * interpreter boxes every double it computes (about 12 KB in process() per
  * interrupt, measured by test/unit/chunk_allocation.test.ts). It is run once
  * per thread over quanta as pull() runs it, its zero-gain end included (a
  * branch never taken would deoptimize it on first use), until the optimizing
@@ -384,8 +384,9 @@ export class ChunkPlayer {
       // it, its timestamp moved on by the pause (a sequence-contiguous gap) and the schedule with
       // it, so the engine conceals the pause and merges into the audio, and finds no later packet
       // late. (Moving the schedule alone, as before, left the engine's timeline behind it by every
-      // short stall: each later packet came late: 21 were discarded and 102 concealment events (46 245 samples) in
-      // the 8 s stream of test/browser/chunks_ws.test.ts with 5 stalls; now 0 and 5 events, one a stall.)
+      // short stall, so each later packet came late: in the 8 s stream with 5 stalls of
+      // test/browser/chunks_ws.test.ts 21 packets were discarded and there were 102 concealment
+      // events; now none are discarded, and there is one event per stall.)
       if (arrival > due) {
         r.stats.underruns++;
         const pauseSamples = Math.ceil(((arrival - due) * this.format.storeRate) / ENGINE_RATE);
