@@ -2,6 +2,7 @@
 // first, so the tables read from the floor up.
 
 import type { Suite } from '../suite.js';
+import { chunksSuite } from './chunks.js';
 import { decodeSuite } from './decode.js';
 import { engineSteadySuite } from './engine_steady.js';
 import { engineStressedSuite } from './engine_stressed.js';
@@ -12,4 +13,4 @@ import { naivePlayerSuite } from './naive_player.js';
 import { replayThroughputSuite } from './replay_throughput.js';
 import { scaleSuite } from './scale.js';
 
-export const SUITES: Suite[] = [floorSuite, naivePlayerSuite, engineSteadySuite, engineStressedSuite, insertSuite, decodeSuite, replayThroughputSuite, scaleSuite, groupSuite];
+export const SUITES: Suite[] = [floorSuite, naivePlayerSuite, engineSteadySuite, engineStressedSuite, insertSuite, decodeSuite, replayThroughputSuite, scaleSuite, groupSuite, chunksSuite];

@@ -25,10 +25,14 @@ export interface ChunkNodeStats {
   responses: ResponseStats[];
   /** Chunks that arrived for a response already interrupted (counted, never played). */
   droppedChunks: number;
+  /** Events (marks, response starts and ends) past the 256 that wait between two drains: dropped, counted. */
+  droppedEvents: number;
   /** Audio held in the store, in ms. */
   storedMs: number;
   /** Render quanta that failed and played silence instead. */
   renderErrors: number;
+  /** The engine's WASM memory: reserved at create, so it stays flat while chunks flow. */
+  wasmMemoryBytes: number;
 }
 
 export type MainToChunkProcessor =

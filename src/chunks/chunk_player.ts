@@ -17,8 +17,7 @@
 
 import type { Engine, EngineModule, ProfileName, ProfileRecord } from '../engine/index.js';
 import { JitterlaneError } from '../engine/errors.js';
-import { BUILT_IN_PROFILES } from '../engine/profile.js';
-import { STAT_BUFFERED_MS, STAT_NOW_FRAMES, STAT_PACKETS_BUFFERED, STAT_TARGET_DELAY_MS } from '../engine/contract.js';
+import { STAT_BUFFERED_MS, STAT_NOW_FRAMES, STAT_PACKETS_BUFFERED } from '../engine/contract.js';
 import type { LibOpus } from '../codecs/libopus.js';
 import { chunkFormat, type ChunkEncoding, type ChunkFormat } from './chunk_format.js';
 import { ChunkResampler } from './chunk_resampler.js';
@@ -34,8 +33,41 @@ const FADE_FRAMES = 240;
 const TAIL_PACKETS = 1;
 /** Marks remembered at once. */
 const MAX_MARKS = 256;
-/** Events kept between drains. */
+/** Events kept between drains (the node drains every 20 ms; 256 is far more than fire in that time). */
 const MAX_EVENTS = 256;
+
+/** flushEngine() drops decoded audio 128 frames at a time, for at most 100 ms (it holds about 11 ms). */
+const FLUSH_PULL_FRAMES = 128;
+const MAX_FLUSH_PULLS = 38;
+/** Runs of the fade at the first create (about 1 ms): enough calls for V8 to optimize it, see warmUpFade(). */
+const FADE_WARMUP_RUNS = 2000;
+
+/** Multiplies `frames` frames of `out` by the fade's falling gain, `fadeLeft` frames from its end; returns the frames left after. */
+function fadeOut(out: Float32Array[], frames: number, fadeLeft: number): number {
+  for (let i = 0; i < frames; i++) {
+    const gain = fadeLeft > 0 ? fadeLeft / FADE_FRAMES : 0;
+    for (let c = 0; c < out.length; c++) out[c][i] *= gain;
+    if (fadeLeft > 0) fadeLeft--;
+  }
+  return fadeLeft;
+}
+
+let fadeWarm = false;
+/**
+ * The fade runs only after a barge-in, so it would stay cold, and V8's
+ * interpreter boxes every double it computes (about 12 KB in process() per
+ * interrupt, measured by test/unit/chunk_allocation.test.ts). It is run once
+ * per thread over quanta as pull() runs it, its zero-gain end included (a
+ * branch never taken would deoptimize it on first use), until the optimizing
+ * tiers have compiled it. A plain function, not a method: optimized code of a
+ * method is dropped whenever its object's fields change type.
+ */
+function warmUpFade(): void {
+  if (fadeWarm) return;
+  fadeWarm = true;
+  const scratch = [new Float32Array(128)];
+  for (let k = 0; k < FADE_WARMUP_RUNS; k++) for (let left = FADE_FRAMES; left > 0; ) left = fadeOut(scratch, 128, left);
+}
 
 /** Options of a chunk player. */
 export interface ChunkPlayerOptions {
@@ -46,11 +78,24 @@ export interface ChunkPlayerOptions {
   storeSeconds?: number;
 }
 
-/** What happened, in order, for the thread that listens. */
+/**
+ * What happened, in order, for the thread that listens. `frame` is the
+ * player's clock (frames it emitted since create) when it happened: for a
+ * mark, the output frame at which the mark's sample played.
+ */
 export type ChunkEvent =
-  | { kind: 'mark'; name: string; responseId: string }
-  | { kind: 'response-start'; responseId: string }
-  | { kind: 'response-end'; responseId: string; playedMs: number };
+  | { kind: 'mark'; name: string; responseId: string; frame: number }
+  | { kind: 'response-start'; responseId: string; frame: number }
+  | { kind: 'response-end'; responseId: string; playedMs: number; frame: number };
+
+/** One slot of the preallocated event ring: pull() fills slots (no allocation), drainEvents() copies them out. */
+interface EventSlot {
+  kind: ChunkEvent['kind'];
+  name: string;
+  responseId: string;
+  playedMs: number;
+  frame: number;
+}
 
 /** Per-response figures. */
 export interface ResponseStats {
@@ -73,6 +118,8 @@ interface Response {
   /** Engine frames of the response fed to the engine, and of it pushed so far. */
   fedFrames: number;
   pushedFrames: number;
+  /** Engine frames inserted for the response: its audio and the silence that pads its end. */
+  insertedFrames: number;
   firstChunkAtFrames: number;
 }
 
@@ -94,7 +141,11 @@ export class ChunkPlayer {
   private readonly framesPerByte: number;
   private readonly responses: Response[] = [];
   private readonly marks: Mark[] = [];
-  private readonly events: ChunkEvent[] = [];
+  private readonly events: EventSlot[] = Array.from({ length: MAX_EVENTS }, () => ({ kind: 'mark', name: '', responseId: '', playedMs: 0, frame: 0 }));
+  /** The ring's oldest event and how many wait (events past MAX_EVENTS between drains are dropped, counted). */
+  private eventsHead = 0;
+  private eventsWaiting = 0;
+  private eventsDropped = 0;
   private readonly interrupted = new Set<string>();
   /** When chunks reached the store: their end's store position and the player's clock then (frames). */
   private readonly arrivals: { endByte: number; atFrames: number }[] = [];
@@ -102,12 +153,12 @@ export class ChunkPlayer {
   private responseDueFrame = 0;
   private packetsFed = 0;
   private readonly packetFrames = (ENGINE_RATE * PACKET_MS) / 1000;
-  /** The profile's ceiling: how long the engine waits for late audio. */
-  private readonly ceilingMs: number;
   private current: Response | null = null;
   private sequence = 0;
   private timestamp = 0;
   private tailToFeed = 0;
+  /** Where flushEngine() pulls the audio it drops. */
+  private readonly flushScratch = [new Float32Array(FLUSH_PULL_FRAMES)];
   /** Frames left of an interrupt's fade. */
   private fadeLeft = 0;
   /** Frames the player emitted: its clock (the engine's stops while it rests). */
@@ -123,10 +174,9 @@ export class ChunkPlayer {
     this.packetBytes = ((f.storeRate * PACKET_MS) / 1000) * f.bytesPerSample;
     this.engine = module.createEngine({ codec: f.codec, clockRate: f.storeRate, payloadRate: f.storeRate, profile: options.profile ?? 'l4s', opus, slotBytes: Math.max(2048, this.packetBytes) });
     this.store = new ChunkStore(Math.ceil(seconds * f.storeRate) * f.bytesPerSample);
-    const profile = options.profile ?? 'l4s';
-    this.ceilingMs = typeof profile === 'string' ? BUILT_IN_PROFILES[profile].ceilingMs : profile.ceilingMs;
     this.resampler = f.resampled ? new ChunkResampler(f.sampleRate) : null;
     this.framesPerByte = ENGINE_RATE / f.storeRate / f.bytesPerSample;
+    warmUpFade();
   }
 
   /** The last response not done, if any. */
@@ -149,6 +199,7 @@ export class ChunkPlayer {
         startByte: this.store.writePosition,
         endByte: null,
         fedFrames: 0,
+        insertedFrames: 0,
         pushedFrames: 0,
         firstChunkAtFrames: this.clockFrames,
       };
@@ -245,9 +296,13 @@ export class ChunkPlayer {
     return (this.engine.statsView[STAT_BUFFERED_MS] * ENGINE_RATE) / 1000;
   }
 
-  /** Media frames of `r` played: what was fed to the engine less what waits in it. */
+  /**
+   * Media frames of `r` played: what was inserted less what waits in the
+   * engine, at most its audio (what waits at the end is the padding's silence,
+   * so a mark at the response's last sample fires when that sample plays).
+   */
   private playedFrames(r: Response): number {
-    return Math.max(0, r.fedFrames - this.aheadFrames());
+    return Math.min(r.fedFrames, Math.max(0, r.insertedFrames - this.aheadFrames()));
   }
 
   private sampleBytes(): number {
@@ -266,14 +321,19 @@ export class ChunkPlayer {
   private startNext(): void {
     // Finished responses are kept for stats, the latest 64 of them.
     while (this.responses.length > 64 && this.responses[0].stats.state !== 'queued' && this.responses[0] !== this.current) this.responses.shift();
-    const next = this.responses.find((r) => r.stats.state === 'queued' && (r.endByte === null ? this.store.writePosition > r.startByte : true));
+    // An index loop, not find(): this runs every quantum while the player rests, and a closure would allocate.
+    let next: Response | null = null;
+    for (let i = 0; i < this.responses.length && !next; i++) {
+      const r = this.responses[i];
+      if (r.stats.state === 'queued' && (r.endByte !== null || this.store.writePosition > r.startByte)) next = r;
+    }
     if (!next) return;
     this.engine.reset();
     this.responseDueFrame = this.engine.statsView[STAT_NOW_FRAMES];
     this.packetsFed = 0;
     this.current = next;
     next.stats.state = 'playing';
-    if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-start', responseId: next.stats.responseId });
+    this.pushEvent('response-start', '', next.stats.responseId, 0, this.clockFrames);
   }
 
   /**
@@ -282,7 +342,7 @@ export class ChunkPlayer {
    */
   private arrivedAt(end: number): number {
     while (this.arrivals.length > 1 && this.arrivals[1].endByte <= this.store.readPosition) this.arrivals.shift();
-    for (const a of this.arrivals) if (a.endByte >= end) return a.atFrames;
+    for (let i = 0; i < this.arrivals.length; i++) if (this.arrivals[i].endByte >= end) return this.arrivals[i].atFrames;
     return Infinity;
   }
 
@@ -320,25 +380,26 @@ export class ChunkPlayer {
       } else {
         return;
       }
-      // Generation was slower than real time. The engine waits for late audio up to its ceiling
-      // (then merges from its concealment into it); a longer stall is a pause of the media, and the
-      // packet says so as a pausing sender would (its timestamp moves on by the pause, a
-      // sequence-contiguous gap), so the engine plays the pause instead of finding every later
-      // packet late.
+      // Generation was slower than real time: the packet goes out as a pausing sender would send
+      // it, its timestamp moved on by the pause (a sequence-contiguous gap) and the schedule with
+      // it, so the engine conceals the pause and merges into the audio, and finds no later packet
+      // late. (Moving the schedule alone, as before, left the engine's timeline behind it by every
+      // short stall, so each later packet came late: in the 8 s stream with 5 stalls of
+      // test/browser/chunks_ws.test.ts 21 packets were discarded and there were 102 concealment
+      // events; now none are discarded, and there is one event per stall.)
       if (arrival > due) {
         r.stats.underruns++;
-        const st = this.engine.statsView;
-        if (arrival - due > ((this.ceilingMs - st[STAT_TARGET_DELAY_MS] - PACKET_MS) * ENGINE_RATE) / 1000) {
-          this.timestamp = (this.timestamp + Math.round(((arrival - due) * this.format.storeRate) / ENGINE_RATE)) >>> 0;
-        }
+        const pauseSamples = Math.ceil(((arrival - due) * this.format.storeRate) / ENGINE_RATE);
+        this.timestamp = (this.timestamp + pauseSamples) >>> 0;
+        this.responseDueFrame += (pauseSamples * ENGINE_RATE) / this.format.storeRate;
       }
       // A short last packet plays whole: the rest of it is silence, as is the tail.
       this.engine.inputView.fill(this.format.silenceByte, length, this.packetBytes);
       this.engine.insertWritten(this.packetBytes, this.sequence, this.timestamp, -1, arrival);
       this.sequence = (this.sequence + 1) & 0xffff;
       this.timestamp = (this.timestamp + this.packetBytes / this.format.bytesPerSample) >>> 0;
-      // A late packet moves the schedule: the sender's pace resumes from it.
-      this.packetsFed = Math.max(this.packetsFed + 1, Math.ceil((arrival - this.responseDueFrame) / this.packetFrames) + 1);
+      this.packetsFed++;
+      r.insertedFrames += this.packetFrames;
       this.engine.refreshStats();
     }
   }
@@ -355,56 +416,93 @@ export class ChunkPlayer {
     if (r || this.fadeLeft > 0) {
       this.engine.pullInto(out, frames);
       this.engine.refreshStats();
-      if (this.fadeLeft > 0) this.applyFade(out, frames);
+      if (this.fadeLeft > 0) {
+        this.fadeLeft = fadeOut(out, frames, this.fadeLeft);
+        if (this.fadeLeft === 0) this.flushEngine();
+      }
     } else {
-      for (const channel of out) channel.fill(0, 0, frames);
+      for (let c = 0; c < out.length; c++) out[c].fill(0, 0, frames);
     }
     this.clockFrames += frames;
-    if (r) this.afterPull(r);
+    if (r) this.afterPull(r, frames);
   }
 
-  private applyFade(out: Float32Array[], frames: number): void {
-    for (let i = 0; i < frames; i++) {
-      const gain = this.fadeLeft > 0 ? this.fadeLeft / FADE_FRAMES : 0;
-      for (const channel of out) channel[i] *= gain;
-      if (this.fadeLeft > 0) this.fadeLeft--;
-    }
-  }
-
-  private afterPull(r: Response): void {
+  private afterPull(r: Response, frames: number): void {
     const played = this.playedFrames(r);
     if (r.stats.timeToFirstAudioMs === null && played > 0) r.stats.timeToFirstAudioMs = ((this.clockFrames - r.firstChunkAtFrames) * 1000) / ENGINE_RATE;
     r.stats.playedMs = (played * 1000) / ENGINE_RATE;
-    for (let i = 0; i < this.marks.length; ) {
+    // Marks reached fire; the rest are kept in order, compacted in place (splice would allocate).
+    let kept = 0;
+    for (let i = 0; i < this.marks.length; i++) {
       const m = this.marks[i];
       if (m.response === r && played >= m.atFrames) {
-        if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'mark', name: m.name, responseId: r.stats.responseId });
-        this.marks.splice(i, 1);
+        // Playout passed the mark's sample `played - atFrames` frames before the end of this quantum.
+        this.pushEvent('mark', m.name, r.stats.responseId, 0, Math.max(this.clockFrames - frames, this.clockFrames - (played - m.atFrames)));
       } else {
-        i++;
+        this.marks[kept++] = m;
       }
     }
+    this.marks.length = kept;
     // The response has played out (its tail of silence is all that is left): the engine rests.
     const st = this.engine.statsView;
     if (r.endByte !== null && this.store.readPosition >= r.endByte && this.tailToFeed === 0 && st[STAT_PACKETS_BUFFERED] === 0) {
       r.stats.state = 'ended';
       r.stats.playedMs = (Math.min(r.fedFrames, r.pushedFrames) * 1000) / ENGINE_RATE;
-      if (this.events.length < MAX_EVENTS) this.events.push({ kind: 'response-end', responseId: r.stats.responseId, playedMs: r.stats.playedMs });
+      this.pushEvent('response-end', '', r.stats.responseId, r.stats.playedMs, this.clockFrames);
       this.current = null;
     }
   }
 
-  /** Events since the last drain (allocates: not for process()). */
+  /**
+   * After an interrupt's fade: forgets the stream and drops the audio the
+   * engine had already decoded. A stream reset keeps that (11.3 ms measured),
+   * and it played at the start of the next response: audio of the
+   * interrupted one. No allocation; at most a few extra engine pulls, once.
+   */
+  private flushEngine(): void {
+    this.engine.reset();
+    this.engine.refreshStats();
+    for (let i = 0; i < MAX_FLUSH_PULLS && this.engine.statsView[STAT_BUFFERED_MS] > 0; i++) {
+      this.engine.pullInto(this.flushScratch, FLUSH_PULL_FRAMES);
+      this.engine.refreshStats();
+    }
+  }
+
+  /** Writes an event into the next free slot of the ring; no allocation. */
+  private pushEvent(kind: ChunkEvent['kind'], name: string, responseId: string, playedMs: number, frame: number): void {
+    if (this.eventsWaiting === MAX_EVENTS) {
+      this.eventsDropped++;
+      return;
+    }
+    const slot = this.events[(this.eventsHead + this.eventsWaiting) % MAX_EVENTS];
+    slot.kind = kind;
+    slot.name = name;
+    slot.responseId = responseId;
+    slot.playedMs = playedMs;
+    slot.frame = frame;
+    this.eventsWaiting++;
+  }
+
+  /** Events since the last drain, oldest first (allocates: not for process()). */
   drainEvents(): ChunkEvent[] {
-    return this.events.splice(0, this.events.length);
+    const out: ChunkEvent[] = [];
+    for (; this.eventsWaiting > 0; this.eventsWaiting--) {
+      const e = this.events[this.eventsHead];
+      this.eventsHead = (this.eventsHead + 1) % MAX_EVENTS;
+      if (e.kind === 'mark') out.push({ kind: 'mark', name: e.name, responseId: e.responseId, frame: e.frame });
+      else if (e.kind === 'response-start') out.push({ kind: 'response-start', responseId: e.responseId, frame: e.frame });
+      else out.push({ kind: 'response-end', responseId: e.responseId, playedMs: e.playedMs, frame: e.frame });
+    }
+    return out;
   }
 
   /** The engine's webrtc-stats counters, the player's own and every response's. */
-  stats(): { engine: ReturnType<Engine['stats']>; responses: ResponseStats[]; droppedChunks: number; storedMs: number } {
+  stats(): { engine: ReturnType<Engine['stats']>; responses: ResponseStats[]; droppedChunks: number; droppedEvents: number; storedMs: number } {
     return {
       engine: this.engine.stats(),
       responses: this.responses.map((r) => ({ ...r.stats })),
       droppedChunks: this.droppedChunks,
+      droppedEvents: this.eventsDropped,
       storedMs: (this.store.available * this.framesPerByte * 1000) / ENGINE_RATE,
     };
   }

@@ -58,7 +58,7 @@ class ChunkProcessor extends AudioWorkletProcessor {
         if (events.length > 0) this.port.postMessage({ type: 'events', events });
       } else if (m.type === 'stats') {
         const s = this.player.stats();
-        this.port.postMessage({ type: 'stats', id: m.id, stats: { ...s, engine: { ...s.engine }, renderErrors: this.renderErrors } });
+        this.port.postMessage({ type: 'stats', id: m.id, stats: { ...s, engine: { ...s.engine }, renderErrors: this.renderErrors, wasmMemoryBytes: this.player.engine.memoryBytes } });
       } else if (m.type === 'close') {
         this.closed = true;
         this.player.destroy();

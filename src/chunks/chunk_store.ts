@@ -55,11 +55,13 @@ export class ChunkStore {
   readInto(out: Uint8Array, length: number): number {
     const n = Math.min(length, this.available, out.length);
     const cap = this.bytes.length;
-    let at = this.read % cap;
-    for (let i = 0; i < n; i++) {
-      out[i] = this.bytes[at];
-      at = at + 1 === cap ? 0 : at + 1;
-    }
+    const at = this.read % cap;
+    // Two plain spans (to the ring's end, then from its start): TypedArray.set would need a
+    // subarray view, an allocation; a wrap test per byte cost 3 ns a byte (the chunk bench).
+    const first = Math.min(n, cap - at);
+    const bytes = this.bytes;
+    for (let i = 0; i < first; i++) out[i] = bytes[at + i];
+    for (let i = first; i < n; i++) out[i] = bytes[i - first];
     this.read += n;
     return n;
   }

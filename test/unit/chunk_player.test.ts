@@ -3,9 +3,10 @@
 // engine; barge-in with the position played; marks.
 
 import { describe, expect, it } from 'vitest';
-import { ChunkPlayer } from '../../src/chunks/chunk_player.js';
+import { ChunkPlayer, type ChunkEvent } from '../../src/chunks/chunk_player.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { pcm16le, speech } from '../helpers/engine_stream.js';
+import { firstSound, goertzel, muLaw } from './chunk_fixtures.js';
 
 const QUANTUM = 128;
 
@@ -29,8 +30,6 @@ function run(player: ChunkPlayer, quanta: number, at: (q: number) => void = () =
   }
   return out;
 }
-
-const firstSound = (x: Float32Array) => x.findIndex((v) => v !== 0);
 
 describe('the chunk player', () => {
   const module = loadEngineModule();
@@ -127,6 +126,32 @@ describe('the chunk player', () => {
     expect(p.drainEvents().some((e) => e.kind === 'mark')).toBe(false);
   });
 
+  it('fires marks of the response after an interrupt at their frame, and never those the interrupt dropped', () => {
+    const bytes = speech24k(2);
+    const p = new ChunkPlayer(module, { encoding: 'pcm16', sampleRate: 24000 });
+    p.pushChunk(bytes.subarray(0, 48000), 'a'); // 1 s
+    p.mark('a-end', 'a');
+    run(p, 200); // 0.53 s: the mark not reached
+    p.interrupt();
+    run(p, 10);
+    p.mark('late-for-a', 'a'); // for a response interrupted: never fires
+    p.pushChunk(bytes.subarray(0, 24000), 'b'); // 0.5 s
+    p.mark('b-quarter', 'b');
+    p.pushChunk(bytes.subarray(24000, 48000), 'b');
+    p.mark('b-half', 'b');
+    p.done('b');
+    const fired: ChunkEvent[] = [];
+    const out = run(p, 400, () => fired.push(...p.drainEvents()));
+    fired.push(...p.drainEvents());
+    const marks = fired.filter((e) => e.kind === 'mark');
+    expect(marks.map((m) => m.name)).toEqual(['b-quarter', 'b-half']);
+    // b's first sound is at output frame 210 quanta + firstSound(out) (before the fix 544 frames of a's
+    // decoded audio played first, and the marks seemed that late); its marks at 0.5 s and 1 s of it.
+    const start = 210 * QUANTUM + firstSound(out);
+    expect(Math.abs(marks[0]!.frame - (start + 24000))).toBeLessThanOrEqual(QUANTUM);
+    expect(Math.abs(marks[1]!.frame - (start + 48000))).toBeLessThanOrEqual(QUANTUM);
+  });
+
   it('plays 8 kHz μ-law and 22.05 kHz audio at the right pitch', () => {
     for (const [encoding, rate] of [['mulaw', 8000], ['pcm16', 22050]] as const) {
       const p = new ChunkPlayer(module, { encoding, sampleRate: rate });
@@ -147,30 +172,3 @@ describe('the chunk player', () => {
     expect(() => p.pushChunk(speech24k(2), 'a')).toThrow(/store is full/);
   });
 });
-
-function muLaw(x: Float32Array): Uint8Array {
-  const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    let v = Math.max(-32635, Math.min(32635, Math.round(x[i]! * 32768)));
-    const sign = v < 0 ? 0x80 : 0;
-    if (v < 0) v = -v;
-    v += 0x84;
-    let exponent = 7;
-    for (let mask = 0x4000; (v & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-    const mantissa = (v >> (exponent + 3)) & 0x0f;
-    out[i] = ~(sign | (exponent << 4) | mantissa) & 0xff;
-  }
-  return out;
-}
-
-function goertzel(x: Float32Array, hz: number): number {
-  const w = (2 * Math.PI * hz) / 48000;
-  let s1 = 0;
-  let s2 = 0;
-  for (const v of x) {
-    const s = v + 2 * Math.cos(w) * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return Math.sqrt(s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2);
-}
