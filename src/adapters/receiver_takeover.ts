@@ -127,15 +127,20 @@ export function takeOverReceiver(
     telephoneEventFrames: counters.telephoneEventFrames,
   });
   return {
-    frames: () => Math.max(counters.frames, viaPage),
+    frames: () => stats().frames,
     stats,
     refreshStats: () =>
       new Promise<TakeoverStats>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('takeover: the transform worker did not answer within 2 s')), 2000);
-        waiting.push(() => {
+        const answered = () => {
           clearTimeout(timer);
           resolve(stats());
-        });
+        };
+        // A worker that never answers must not keep the waiter (nor the promise) forever.
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(answered), 1);
+          reject(new Error('takeover: the transform worker did not answer within 2 s'));
+        }, 2000);
+        waiting.push(answered);
         const ask: TakeoverWorkerMessage = { type: 'counters' };
         worker.postMessage(ask);
       }),
