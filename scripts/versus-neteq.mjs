@@ -5,7 +5,13 @@
 // and every figure (JSON) into out/. See README "Against the browser's own
 // jitter buffer" for the method.
 //
-//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--flight DIR] [--out out/versus-neteq]
+//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--pace MS] [--flight DIR] [--out out/versus-neteq]
+//
+// --pace MS (default 20; 0 turns it off): the relay releases packet k at its
+// send slot + MS + the trace's delay (src/netem/stream_pacing.ts), so the
+// sending browser's own timing jitter (its audio thread hands the encoder
+// frames in render bursts) does not add to the trace's; every player gets
+// the same MS more end-to-end.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,6 +41,7 @@ const { values } = parseArgs({
     isolated: { type: 'boolean', default: false },
     out: { type: 'string', default: 'out/versus-neteq' },
     flight: { type: 'string' },
+    pace: { type: 'string', default: '20' },
   },
 });
 /** A flight recording's store: about 10 KiB a second of an Opus call, so 8 MiB holds 13 minutes. */
@@ -42,6 +49,8 @@ const FLIGHT_BYTES = 8 * 1024 * 1024;
 const seconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);
 if (!(seconds > 0) || !(warmupSeconds >= 0)) throw new Error('--seconds must be > 0 and --warmup ≥ 0');
+const paceMs = Number(values.pace);
+if (!(paceMs >= 0)) throw new Error('--pace must be ≥ 0 (ms; 0: no pacing)');
 const profiles = values.profiles.split(',');
 if (profiles.some((p) => p !== 'l4s' && p !== 'classic')) throw new Error('--profiles is a list of l4s and classic');
 
@@ -64,7 +73,7 @@ const runs = [];
 try {
   for (const schedule of schedules) {
     process.stderr.write(`${schedule.name}: ${seconds} s${values.busy ? ', main thread busy' : ''}…\n`);
-    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: values.flight ? FLIGHT_BYTES : 0 });
+    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: values.flight ? FLIGHT_BYTES : 0, paceMs: paceMs > 0 ? paceMs : undefined });
     // --flight DIR: each jitterlane node's recording, to replay (and what-if) with `jitterlane flight`.
     if (run.flightRecordings) {
       mkdirSync(values.flight, { recursive: true });
@@ -78,9 +87,9 @@ try {
   server.close();
 }
 const when = new Date().toISOString();
-const title = `jitterlane against NetEq, live through the emulator (${when}; ${seconds} s per trace after ${warmupSeconds} s warm-up${values.busy ? '; main thread busy: 20 ms task every 50 ms' : ''}; ${values.isolated ? 'shared ring (isolated page)' : 'port (non-isolated page)'})`;
+const title = `jitterlane against NetEq, live through the emulator (${when}; ${seconds} s per trace after ${warmupSeconds} s warm-up${values.busy ? '; main thread busy: 20 ms task every 50 ms' : ''}; ${values.isolated ? 'shared ring (isolated page)' : 'port (non-isolated page)'}; ${paceMs > 0 ? `relay paced ${paceMs} ms` : 'relay unpaced'})`;
 const markdown = comparisonMarkdown(title, runs);
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(`${values.out}.md`, markdown);
-writeFileSync(`${values.out}.json`, JSON.stringify({ when, seconds, warmupSeconds, busy: values.busy, isolated: values.isolated, runs }, null, 2) + '\n');
+writeFileSync(`${values.out}.json`, JSON.stringify({ when, seconds, warmupSeconds, busy: values.busy, isolated: values.isolated, paceMs, runs }, null, 2) + '\n');
 process.stdout.write(markdown + `\nwritten: ${values.out}.md, ${values.out}.json\n`);

@@ -33,7 +33,8 @@ export function comparisonMarkdown(title: string, runs: LiveComparison[]): strin
   for (const run of runs) {
     // What the end-to-end delay holds besides the buffer and the emulated network: capture, Opus,
     // decoding and the way back into WebAudio. About constant for a player whose stats are right.
-    const rest = (p: (typeof run.players)[number]) => (p.endToEnd ? p.endToEnd.medianMs - p.bufferDelayMs - run.schedule.meanDelayMs : null);
+    // The network is the schedule's mean delay plus the relay's pacing (the same for every player).
+    const rest = (p: (typeof run.players)[number]) => (p.endToEnd ? p.endToEnd.medianMs - p.bufferDelayMs - run.schedule.meanDelayMs - (run.paceMs ?? 0) : null);
     for (const p of run.players) {
       const e2e = p.endToEnd ? `${fixed(p.endToEnd.medianMs, 1)} (${fixed(p.endToEnd.p10Ms, 0)}–${fixed(p.endToEnd.p90Ms, 0)})` : '—';
       lines.push(
@@ -41,14 +42,16 @@ export function comparisonMarkdown(title: string, runs: LiveComparison[]): strin
       );
     }
   }
-  lines.push('', '| trace | emulated packets lost % | reordered | release lateness p50 / p99 / max ms | measured s |', '|---|---|---|---|---|');
+  lines.push('', '| trace | emulated packets lost % | reordered | release lateness p50 / p99 / max ms | pace ms · sender lateness p50 / p99 / max ms · sent late | measured s |', '|---|---|---|---|---|---|');
   for (const run of runs) {
     const streams = run.relay.streams;
     const packets = streams.reduce((n, s) => n + s.packets, 0);
     const lost = streams.reduce((n, s) => n + s.lost, 0);
     const reordered = streams.reduce((n, s) => n + s.reordered, 0);
     const l = run.relay.lateness;
-    lines.push(`| ${run.schedule.name} | ${fixed((100 * lost) / Math.max(1, packets), 2)} | ${reordered} | ${fixed(l.p50Ms, 1)} / ${fixed(l.p99Ms, 1)} / ${fixed(l.maxMs, 1)} | ${fixed(run.seconds, 1)} |`);
+    const s = streams.find((x) => x.senderLatenessMs);
+    const pacing = s?.senderLatenessMs ? `${run.paceMs} · ${fixed(s.senderLatenessMs.p50, 1)} / ${fixed(s.senderLatenessMs.p99, 1)} / ${fixed(s.senderLatenessMs.max, 1)} · ${s.senderLate}` : 'off';
+    lines.push(`| ${run.schedule.name} | ${fixed((100 * lost) / Math.max(1, packets), 2)} | ${reordered} | ${fixed(l.p50Ms, 1)} / ${fixed(l.p99Ms, 1)} / ${fixed(l.maxMs, 1)} | ${pacing} | ${fixed(run.seconds, 1)} |`);
   }
   return lines.join('\n') + '\n';
 }

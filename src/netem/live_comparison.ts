@@ -38,6 +38,8 @@ export interface LiveRunOptions {
   isolated?: boolean;
   /** Record each jitterlane node's engine calls (flight recorder bytes; 0, the default, records nothing). */
   flightRecorderBytes?: number;
+  /** The relay's paced release (UdpRelayOptions.paceMs): absorbs the sending browser's own timing jitter; absent: none. */
+  paceMs?: number;
 }
 
 /** One player's figures over the measured span. */
@@ -67,6 +69,8 @@ export interface PlayerFigures {
 /** A run's result: the players' figures, the relay's counters, the machine's load. */
 export interface LiveComparison {
   schedule: { name: string; meanDelayMs: number; lossPercent: number; packets: number };
+  /** The relay's paced release, ms added to every packet (0: released from reception). */
+  paceMs: number;
   seconds: number;
   busy: boolean;
   /** os.loadavg() (1, 5, 15 min) at the start and end of the run. */
@@ -156,7 +160,7 @@ export async function openRelayedPage(context: BrowserContext, url: string, rela
  */
 export async function compareLive(context: BrowserContext, origin: string, schedule: NetworkSchedule, options: LiveRunOptions): Promise<LiveComparison> {
   const warmupSeconds = options.warmupSeconds ?? 3;
-  const relay = await UdpRelay.start({ schedule, direction: 'a-to-b', maxSeconds: options.seconds + warmupSeconds + 60 });
+  const relay = await UdpRelay.start({ schedule, direction: 'a-to-b', maxSeconds: options.seconds + warmupSeconds + 60, paceMs: options.paceMs });
   const loadBefore = loadavg();
   let page: Page | undefined;
   try {
@@ -179,6 +183,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
     });
     return {
       schedule: { name: schedule.name, meanDelayMs: schedule.meanDelayMs, lossPercent: schedule.lossPercent, packets: schedule.delaysMs.length },
+      paceMs: options.paceMs ?? 0,
       seconds: result.audioSeconds,
       busy: options.busy === true,
       loadBefore,

@@ -15,14 +15,16 @@ import { UdpRelay, type RelayStats } from './udp_relay.js';
 /** The sub-command's usage lines (cli.ts prints them with the others). */
 export const NETEM_USAGE = `  jitterlane netem TRACE --listen HOST:PORT --forward HOST:PORT
                           [--toward forward|listen] [--ssrc N] [--payload-type N]
-                          [--frame-ms 20|10] [--seconds N] [--max-packets N] [--json]
+                          [--frame-ms 20|10] [--pace MS] [--seconds N] [--max-packets N] [--json]
 
 netem: a UDP relay on this machine that applies TRACE to live RTP. Point the
 client at --listen; it relays to --forward and back (loopback addresses only).
 RTP going --toward (default forward) takes the trace: packet k of each stream
 (by SSRC, counted by sequence number) gets the delay or loss of the trace's
 packet k, looping past its end; RTCP, STUN and DTLS pass at once. --ssrc and
---payload-type shape one stream only. It stops after --seconds (default 600),
+--payload-type shape one stream only. --pace MS releases packet k at its send
+slot (from the stream's own 20 ms rhythm) + MS + its delay, taking the sender's
+timing jitter out (for a continuous stream, no DTX). It stops after --seconds (default 600),
 --max-packets datagrams (default 1000000) or Ctrl-C, and prints its counters.`;
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -39,6 +41,8 @@ function summary(stats: RelayStats): string {
   }
   for (const s of stats.streams) {
     lines.push(`  shaped SSRC 0x${s.ssrc.toString(16).padStart(8, '0')} (PT ${s.payloadType}): ${s.packets} packets, ${s.lost} lost by the trace, ${s.reordered} reordered, ${s.overflow} over the hold limit`);
+    const l = s.senderLatenessMs;
+    if (l) lines.push(`    paced: sender late behind its slots by p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; ${s.senderLate} later than the pace, sent at once`);
   }
   const l = stats.lateness;
   lines.push(`  releases ${l.releases}, late by p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms, max ${l.maxMs.toFixed(1)} ms`);
@@ -60,6 +64,7 @@ export async function runNetem(args: string[], out: NodeJS.WritableStream = proc
       ssrc: { type: 'string' },
       'payload-type': { type: 'string' },
       'frame-ms': { type: 'string' },
+      pace: { type: 'string' },
       seconds: { type: 'string' },
       'max-packets': { type: 'string' },
       json: { type: 'boolean' },
@@ -81,6 +86,7 @@ export async function runNetem(args: string[], out: NodeJS.WritableStream = proc
     ssrc: integer('ssrc', values.ssrc),
     payloadType: integer('payload-type', values['payload-type']),
     maxSeconds: seconds,
+    paceMs: integer('pace', values.pace),
     maxDatagrams: integer('max-packets', values['max-packets']) ?? 1_000_000,
   });
   const a = relay.addressA;

@@ -10,16 +10,14 @@
 // Every release's lateness is counted in a histogram, so the figure of a
 // given run is always known (lateness()).
 
+import { LatenessHistogram } from './lateness_histogram.js';
+
 /** One held item and when it is due, on the performance.now() clock (ms). */
 interface Held<T> {
   dueMs: number;
   order: number;
   item: T;
 }
-
-/** Lateness histogram bins: 0.1 ms each up to 100 ms (later releases all land in the last bin). */
-const BIN_MS = 0.1;
-const BINS = 1000;
 
 /** How late releases were: percentiles from the histogram (±0.1 ms) and the exact maximum, ms. */
 export interface ReleaseLateness {
@@ -35,9 +33,7 @@ export class ReleaseQueue<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private armedForMs = Infinity;
   private closed = false;
-  private readonly lateBins = new Uint32Array(BINS);
-  private releases = 0;
-  private maxLateMs = 0;
+  private readonly late = new LatenessHistogram();
 
   /**
    * `release` gets each item at or after its due time; `capacity` bounds what
@@ -64,7 +60,8 @@ export class ReleaseQueue<T> {
 
   /** Lateness of every release so far. */
   lateness(): ReleaseLateness {
-    return { releases: this.releases, p50Ms: this.percentile(0.5), p99Ms: this.percentile(0.99), maxMs: this.maxLateMs };
+    const { count, p50Ms, p99Ms, maxMs } = this.late.figures();
+    return { releases: count, p50Ms, p99Ms, maxMs };
   }
 
   /** Stops the timer and drops what is still held; returns how many were dropped. */
@@ -92,27 +89,10 @@ export class ReleaseQueue<T> {
     // The timer may fire a fraction of a millisecond before the due time (it rounds): only what is due goes.
     while (this.heap.length > 0 && this.heap[0].dueMs <= now) {
       const held = this.pop();
-      this.count(now - held.dueMs);
+      this.late.count(now - held.dueMs);
       this.release(held.item);
     }
     if (!this.closed) this.arm();
-  }
-
-  private count(lateMs: number): void {
-    this.releases++;
-    this.maxLateMs = Math.max(this.maxLateMs, lateMs);
-    this.lateBins[Math.min(BINS - 1, Math.floor(lateMs / BIN_MS))]++;
-  }
-
-  private percentile(q: number): number {
-    if (this.releases === 0) return 0;
-    const rank = Math.ceil(q * this.releases);
-    let seen = 0;
-    for (let bin = 0; bin < BINS; bin++) {
-      seen += this.lateBins[bin];
-      if (seen >= rank) return (bin + 1) * BIN_MS;
-    }
-    return this.maxLateMs;
   }
 
   private before(a: Held<T>, b: Held<T>): boolean {

@@ -21,6 +21,7 @@ import { isLoopbackAddress, requireLoopback, type UdpEndpoint } from './loopback
 import type { NetworkSchedule } from './network_schedule.js';
 import { ReleaseQueue, type ReleaseLateness } from './release_queue.js';
 import { readRtpHeader } from './rtp_header.js';
+import { StreamPacing } from './stream_pacing.js';
 import { sequenceDelta } from '../trace/rtp_arithmetic.js';
 
 /** Which way the schedule applies. */
@@ -50,6 +51,16 @@ export interface UdpRelayOptions {
   maxDatagrams?: number;
   /** Datagrams held at once (default 10,000: 200 s of one 20 ms stream). */
   maxHeld?: number;
+  /**
+   * Paced release: packet k leaves at its send slot (stream_pacing.ts) plus
+   * `paceMs` plus its delay, instead of at its reception plus its delay. A
+   * trace's delays are measured from the send time, so the sender's own
+   * timing jitter (a browser's audio thread hands frames to the encoder in
+   * render bursts) would otherwise add to the trace's; up to `paceMs` of it is
+   * absorbed, at a constant `paceMs` of extra delay for every packet. Absent:
+   * reception plus delay.
+   */
+  paceMs?: number;
 }
 
 /** What happened to one shaped stream. */
@@ -63,6 +74,10 @@ export interface ShapedStreamStats {
   overflow: number;
   /** Packets that left in a different order from the one they came in. */
   reordered: number;
+  /** Paced release only: packets that reached the relay after their paced release time (the sender was later than paceMs), sent at once. */
+  senderLate: number;
+  /** Paced release only: the sender's lateness behind its send slots, ms (p50, p99, max), measured from the packets shaped. */
+  senderLatenessMs: { p50: number; p99: number; max: number } | null;
 }
 
 /** The relay's counters. */
@@ -86,6 +101,7 @@ interface StreamState {
   lastSeq: number;
   lastIndex: number;
   lastReleasedIndex: number;
+  pacing: StreamPacing | null;
 }
 
 interface HeldDatagram {
@@ -188,7 +204,7 @@ export class UdpRelay {
     return {
       ...this.counters,
       forwarded: { 'a-to-b': { ...this.counters.forwarded['a-to-b'] }, 'b-to-a': { ...this.counters.forwarded['b-to-a'] } },
-      streams: [...this.streams.values()].map((s) => ({ ...s.stats })),
+      streams: [...this.streams.values()].map((s) => ({ ...s.stats, senderLatenessMs: s.pacing ? s.pacing.lateness() : null })),
       lateness: this.queue.lateness(),
     };
   }
@@ -241,7 +257,8 @@ export class UdpRelay {
   private streamOf(ssrc: number, payloadType: number): StreamState {
     let stream = this.streams.get(ssrc);
     if (!stream) {
-      stream = { stats: { ssrc, payloadType, packets: 0, lost: 0, overflow: 0, reordered: 0 }, lastSeq: -1, lastIndex: -1, lastReleasedIndex: -1 };
+      const pacing = this.options.paceMs === undefined || !this.options.schedule ? null : new StreamPacing(this.options.schedule.packetMs);
+      stream = { stats: { ssrc, payloadType, packets: 0, lost: 0, overflow: 0, reordered: 0, senderLate: 0, senderLatenessMs: null }, lastSeq: -1, lastIndex: -1, lastReleasedIndex: -1, pacing };
       this.streams.set(ssrc, stream);
     }
     return stream;
@@ -255,6 +272,7 @@ export class UdpRelay {
       stream.lastIndex = index;
     }
     stream.stats.packets++;
+    stream.pacing?.received(index, performance.now());
     const n = schedule.delaysMs.length;
     const delayMs = schedule.delaysMs[((index % n) + n) % n];
     if (delayMs === null) {
@@ -262,8 +280,14 @@ export class UdpRelay {
       return;
     }
     const held: HeldDatagram = { bytes, to, stream, index };
-    if (delayMs <= 0) this.releaseHeld(held);
-    else if (!this.queue.hold(held, performance.now() + delayMs)) stream.stats.overflow++;
+    const now = performance.now();
+    // Paced: the delay counts from the packet's send slot, not from when it reached the relay.
+    const fromMs = stream.pacing ? stream.pacing.slotMs(index) + (this.options.paceMs ?? 0) : now;
+    const dueMs = fromMs + delayMs;
+    if (dueMs <= now) {
+      if (stream.pacing) stream.stats.senderLate++;
+      this.releaseHeld(held);
+    } else if (!this.queue.hold(held, dueMs)) stream.stats.overflow++;
   }
 
   private releaseHeld(held: HeldDatagram): void {

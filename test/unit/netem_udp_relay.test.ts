@@ -74,7 +74,28 @@ describe('UdpRelay', () => {
       expect(r.atMs - sentAt).toBeGreaterThanOrEqual(delays[k]! - 0.5);
       expect(r.atMs - sentAt).toBeLessThan(delays[k]! + 100);
     }
-    expect(relay.stats().streams).toEqual([{ ssrc: 0x1234, payloadType: 111, packets: 8, lost: 2, overflow: 0, reordered: 3 }]);
+    expect(relay.stats().streams).toEqual([{ ssrc: 0x1234, payloadType: 111, packets: 8, lost: 2, overflow: 0, reordered: 3, senderLate: 0, senderLatenessMs: null }]);
+  });
+
+  it('paced: releases packets sent two at a time on their 20 ms slots plus the pace, never early', async () => {
+    const { b, relay, fromA } = await setup({ schedule: schedule([0]), paceMs: 30 });
+    // A sender that hands frames out in pairs every 40 ms: the second of each pair is on its slot, the first 20 ms late.
+    const sentAt = performance.now();
+    for (let pair = 0; pair < 5; pair++) {
+      fromA(rtp(2 * pair));
+      fromA(rtp(2 * pair + 1));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await until(() => b.received.length === 10);
+    const seqs = b.received.map((r) => r.bytes.readUInt16BE(2));
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Packet 1 sets the anchor at its reception − 20 ms: packet k's slot is about sentAt + (k − 1) × 20.
+    for (let k = 1; k < 10; k++) expect(b.received[k].atMs).toBeGreaterThanOrEqual(sentAt + (k - 1) * 20 + 30 - 0.5);
+    // Spread out again: consecutive releases about 20 ms apart (generous: timers fire late under load, never early).
+    for (let k = 2; k < 10; k++) expect(b.received[k].atMs - b.received[k - 1].atMs).toBeGreaterThan(5);
+    const [stream] = relay.stats().streams;
+    expect(stream.senderLate).toBe(0);
+    expect(stream.senderLatenessMs!.max).toBeGreaterThan(15);
   });
 
   it('passes RTCP and STUN at once in both directions, and RTP of the other direction unshaped', async () => {
