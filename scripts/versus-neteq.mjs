@@ -7,11 +7,13 @@
 //
 //   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--pace MS] [--flight DIR] [--out out/versus-neteq]
 //
-// --pace MS (default 20; 0 turns it off): the relay releases packet k at its
-// send slot + MS + the trace's delay (src/netem/stream_pacing.ts), so the
-// sending browser's own timing jitter (its audio thread hands the encoder
-// frames in render bursts) does not add to the trace's; every player gets
-// the same MS more end-to-end.
+// --pace MS (default 0: off): the relay releases packet k at its send slot +
+// MS + the trace's delay (src/netem/stream_pacing.ts), so the sending
+// browser's own timing jitter (a 10 ms sawtooth against its RTP timestamps)
+// does not add to the trace's; every player gets MS more end to end. Off by
+// default: in one headless Chromium the receiving context's clock moves with
+// the sender's, and pacing made the receiver's arrivals spread more, not less
+// (README, "What the live harness itself adds").
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,7 +43,7 @@ const { values } = parseArgs({
     isolated: { type: 'boolean', default: false },
     out: { type: 'string', default: 'out/versus-neteq' },
     flight: { type: 'string' },
-    pace: { type: 'string', default: '20' },
+    pace: { type: 'string', default: '0' },
   },
 });
 /** A flight recording's store: about 10 KiB a second of an Opus call, so 8 MiB holds 13 minutes. */
