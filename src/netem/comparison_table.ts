@@ -50,7 +50,7 @@ export function comparisonMarkdown(title: string, runs: LiveComparison[]): strin
     const reordered = streams.reduce((n, s) => n + s.reordered, 0);
     const l = run.relay.lateness;
     const s = streams.find((x) => x.senderLatenessMs);
-    const pacing = s?.senderLatenessMs ? `${run.paceMs} · ${fixed(s.senderLatenessMs.p50, 1)} / ${fixed(s.senderLatenessMs.p99, 1)} / ${fixed(s.senderLatenessMs.max, 1)} · ${s.senderLate}` : 'off';
+    const pacing = s?.senderLatenessMs ? `${run.paceMs} · ${fixed(s.senderLatenessMs.p50Ms, 1)} / ${fixed(s.senderLatenessMs.p99Ms, 1)} / ${fixed(s.senderLatenessMs.maxMs, 1)} · ${s.senderLate}` : 'off';
     lines.push(`| ${run.schedule.name} | ${fixed((100 * lost) / Math.max(1, packets), 2)} | ${reordered} | ${fixed(l.p50Ms, 1)} / ${fixed(l.p99Ms, 1)} / ${fixed(l.maxMs, 1)} | ${pacing} | ${fixed(run.seconds, 1)} |`);
   }
   return lines.join('\n') + '\n';

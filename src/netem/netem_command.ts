@@ -24,8 +24,9 @@ RTP going --toward (default forward) takes the trace: packet k of each stream
 packet k, looping past its end; RTCP, STUN and DTLS pass at once. --ssrc and
 --payload-type shape one stream only. --pace MS releases packet k at its send
 slot (from the stream's own 20 ms rhythm) + MS + its delay, taking the sender's
-timing jitter out (for a continuous stream, no DTX). It stops after --seconds (default 600),
---max-packets datagrams (default 1000000) or Ctrl-C, and prints its counters.`;
+timing jitter out (for a continuous stream, no DTX). It stops after --seconds
+(default 600), --max-packets datagrams (default 1000000) or Ctrl-C, and prints
+its counters.`;
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -42,7 +43,7 @@ function summary(stats: RelayStats): string {
   for (const s of stats.streams) {
     lines.push(`  shaped SSRC 0x${s.ssrc.toString(16).padStart(8, '0')} (PT ${s.payloadType}): ${s.packets} packets, ${s.lost} lost by the trace, ${s.reordered} reordered, ${s.overflow} over the hold limit`);
     const l = s.senderLatenessMs;
-    if (l) lines.push(`    paced: sender late behind its slots by p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; ${s.senderLate} later than the pace, sent at once`);
+    if (l) lines.push(`    paced: sender late behind its slots by p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms, max ${l.maxMs.toFixed(1)} ms; ${s.senderLate} later than the pace, sent at once`);
   }
   const l = stats.lateness;
   lines.push(`  releases ${l.releases}, late by p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms, max ${l.maxMs.toFixed(1)} ms`);

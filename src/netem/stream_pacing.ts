@@ -13,7 +13,7 @@
 // Assumes a continuous stream (no DTX: a pause would look like lateness until
 // the anchor has crept past it).
 
-import { LatenessHistogram } from './lateness_histogram.js';
+import { LatenessHistogram, type LatenessFigures } from './lateness_histogram.js';
 
 /** How fast the anchor may creep up: twice the largest clock-rate offset seen between a browser's audio clock and the host's. */
 const MAX_DRIFT_PPM = 1000;
@@ -42,8 +42,7 @@ export class StreamPacing {
   }
 
   /** The sender's lateness behind its slots so far, ms. */
-  lateness(): { p50: number; p99: number; max: number } {
-    const f = this.late.figures();
-    return { p50: f.p50Ms, p99: f.p99Ms, max: f.maxMs };
+  lateness(): LatenessFigures {
+    return this.late.figures();
   }
 }

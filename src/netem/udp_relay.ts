@@ -21,6 +21,7 @@ import { isLoopbackAddress, requireLoopback, type UdpEndpoint } from './loopback
 import type { NetworkSchedule } from './network_schedule.js';
 import { ReleaseQueue, type ReleaseLateness } from './release_queue.js';
 import { readRtpHeader } from './rtp_header.js';
+import type { LatenessFigures } from './lateness_histogram.js';
 import { StreamPacing } from './stream_pacing.js';
 import { sequenceDelta } from '../trace/rtp_arithmetic.js';
 
@@ -77,7 +78,7 @@ export interface ShapedStreamStats {
   /** Paced release only: packets that reached the relay after their paced release time (the sender was later than paceMs), sent at once. */
   senderLate: number;
   /** Paced release only: the sender's lateness behind its send slots, ms (p50, p99, max), measured from the packets shaped. */
-  senderLatenessMs: { p50: number; p99: number; max: number } | null;
+  senderLatenessMs: LatenessFigures | null;
 }
 
 /** The relay's counters. */
@@ -272,7 +273,8 @@ export class UdpRelay {
       stream.lastIndex = index;
     }
     stream.stats.packets++;
-    stream.pacing?.received(index, performance.now());
+    const now = performance.now();
+    stream.pacing?.received(index, now);
     const n = schedule.delaysMs.length;
     const delayMs = schedule.delaysMs[((index % n) + n) % n];
     if (delayMs === null) {
@@ -280,7 +282,6 @@ export class UdpRelay {
       return;
     }
     const held: HeldDatagram = { bytes, to, stream, index };
-    const now = performance.now();
     // Paced: the delay counts from the packet's send slot, not from when it reached the relay.
     const fromMs = stream.pacing ? stream.pacing.slotMs(index) + (this.options.paceMs ?? 0) : now;
     const dueMs = fromMs + delayMs;

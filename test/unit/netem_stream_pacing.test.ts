@@ -15,8 +15,8 @@ describe('StreamPacing', () => {
     // The slots are the stream's own 20 ms rhythm, anchored at the earliest the sender ran.
     for (const k of [100, 250, 499]) expect(pacing.slotMs(k + 1) - pacing.slotMs(k)).toBeCloseTo(20, 6);
     const late = pacing.lateness();
-    expect(late.max).toBeLessThanOrEqual(burst + 0.1);
-    expect(late.p50).toBeGreaterThan(1);
+    expect(late.maxMs).toBeLessThanOrEqual(burst + 0.1);
+    expect(late.p50Ms).toBeGreaterThan(1);
   });
 
   it('follows a sender whose clock runs slower than the relay’s, without making every later packet late', () => {
@@ -27,13 +27,13 @@ describe('StreamPacing', () => {
     // After a minute the anchor has crept up with the sender (18 ms): slots are at most a few ms early.
     const last = 2999;
     expect(last * 20 * (1 + 300e-6) - pacing.slotMs(last)).toBeLessThan(4);
-    expect(pacing.lateness().p99).toBeLessThan(5);
+    expect(pacing.lateness().p99Ms).toBeLessThan(5);
   });
 
   it('follows a sender whose clock runs faster at once (an earlier packet lowers the anchor)', () => {
     const pacing = new StreamPacing(20);
     for (let k = 0; k < 1000; k++) pacing.received(k, k * 20 * (1 - 300e-6));
     expect(pacing.slotMs(999)).toBeCloseTo(999 * 20 * (1 - 300e-6), 3);
-    expect(pacing.lateness().max).toBeLessThan(0.2);
+    expect(pacing.lateness().maxMs).toBeLessThan(0.2);
   });
 });

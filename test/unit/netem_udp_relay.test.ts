@@ -95,7 +95,7 @@ describe('UdpRelay', () => {
     for (let k = 2; k < 10; k++) expect(b.received[k].atMs - b.received[k - 1].atMs).toBeGreaterThan(5);
     const [stream] = relay.stats().streams;
     expect(stream.senderLate).toBe(0);
-    expect(stream.senderLatenessMs!.max).toBeGreaterThan(15);
+    expect(stream.senderLatenessMs!.maxMs).toBeGreaterThan(15);
   });
 
   it('passes RTCP and STUN at once in both directions, and RTP of the other direction unshaped', async () => {
