@@ -4,11 +4,14 @@
 // allocation is fine) stores them; process() only reads the store.
 
 import type { ProfileName, ProfileRecord } from '../engine/index.js';
+import type { WasmSource } from '../worklet/wasm_source.js';
 import type { ChunkEncoding } from './chunk_format.js';
 import type { ChunkEvent, ResponseStats } from './chunk_player.js';
 
 export interface ChunkProcessorOptions {
-  wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  wasm: WasmSource;
+  /** libopus, for 'opus' chunks. */
+  opusWasm?: WasmSource;
   encoding: ChunkEncoding;
   chunkRate: number;
   profile: ProfileName | ProfileRecord;

@@ -5,40 +5,45 @@
 // truncate call); marks fire a 'mark' event when playout reaches them.
 
 import { JitterlaneError, validateProfile, type ProfileName, type ProfileRecord } from '../engine/index.js';
-import { chunkFormat, type ChunkEncoding } from './chunk_format.js';
+import { addModuleOnce, compileOnce, fetchBytes } from '../worklet_assets.js';
+import { checkOpusChunk, chunkFormat, type ChunkEncoding } from './chunk_format.js';
 import type { ChunkNodeStats, ChunkProcessorOptions, ChunkProcessorToMain, MainToChunkProcessor } from './chunk_messages.js';
 import type { ChunkEvent } from './chunk_player.js';
 
 /** Options of JitterlaneChunkNode.create. */
 export interface ChunkNodeOptions {
-  /** What the chunks carry: 'pcm16' (little-endian), 'f32' (little-endian), 'mulaw' or 'alaw'. */
+  /** What the chunks carry: 'pcm16' (little-endian), 'f32' (little-endian), 'mulaw', 'alaw', or 'opus' (each chunk one Opus packet). */
   encoding: ChunkEncoding;
-  /** Their rate: 8000, 16000, 22050, 24000, 44100 or 48000 (G.711: 8000). */
+  /** Their rate: 8000, 16000, 22050, 24000, 44100 or 48000 (G.711: 8000; Opus: its encoder's rate, 8000–48000, decoded at 48 kHz). */
   sampleRate: number;
   profile?: ProfileName | ProfileRecord;
   /** Seconds of audio held ahead of playout (default 180). */
   storeSeconds?: number;
   processorUrl?: string | URL;
   wasmUrl?: string | URL;
+  /** libopus (build/libopus.wasm), loaded for 'opus' chunks only. */
+  opusWasmUrl?: string | URL;
 }
 
 /** How often the node asks the worklet for events (marks, response ends): 20 ms, a tenth of a syllable. */
 const POLL_MS = 20;
 
-const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
+const WHO = 'JitterlaneChunkNode.create';
 
 /** A chunk player in an AudioWorklet (see the file comment). Events: 'mark', 'responsestart', 'responseend', 'error'. */
 export class JitterlaneChunkNode extends EventTarget {
   readonly context: BaseAudioContext;
+  readonly encoding: ChunkEncoding;
   private readonly node: AudioWorkletNode;
   private nextId = 1;
   private readonly pending = new Map<number, (value: never) => void>();
   private readonly poll: ReturnType<typeof setInterval>;
   private closed = false;
 
-  private constructor(context: BaseAudioContext, node: AudioWorkletNode) {
+  private constructor(context: BaseAudioContext, node: AudioWorkletNode, encoding: ChunkEncoding) {
     super();
     this.context = context;
+    this.encoding = encoding;
     this.node = node;
     this.node.port.onmessage = (event: MessageEvent<ChunkProcessorToMain>) => this.onMessage(event.data);
     this.poll = setInterval(() => this.post({ type: 'poll' }), POLL_MS);
@@ -52,16 +57,23 @@ export class JitterlaneChunkNode extends EventTarget {
     const profile = validateProfile(options.profile ?? 'l4s', 'JitterlaneChunkNode.create');
     const storeSeconds = options.storeSeconds ?? 180;
     if (!(storeSeconds > 0 && storeSeconds <= 3600)) throw new JitterlaneError(`JitterlaneChunkNode.create: storeSeconds must be in (0, 3600], got ${storeSeconds}`);
-    let loading = loaded.get(context);
-    if (!loading) {
-      loading = context.audioWorklet.addModule(String(options.processorUrl ?? new URL('../../worklet/jitterlane-chunk-processor.js', import.meta.url)));
-      loaded.set(context, loading);
-    }
+    const processorUrl = String(options.processorUrl ?? new URL('../../worklet/jitterlane-chunk-processor.js', import.meta.url));
     const wasmUrl = String(options.wasmUrl ?? new URL('../../../build/jitterlane.wasm', import.meta.url));
-    const [, wasm] = await Promise.all([loading, fetch(wasmUrl).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new JitterlaneError(`cannot load ${wasmUrl}: HTTP ${r.status}`)))).then((b) => WebAssembly.compile(b))]);
-    const processorOptions: ChunkProcessorOptions = { wasm, encoding: options.encoding, chunkRate: options.sampleRate, profile, storeSeconds, sampleRate: context.sampleRate };
+    const opusWasmUrl = options.encoding === 'opus' ? String(options.opusWasmUrl ?? new URL('../../../build/libopus.wasm', import.meta.url)) : null;
+    const [, wasm, opusWasm] = await Promise.all([addModuleOnce(context, processorUrl, WHO), compileOnce(wasmUrl, WHO), opusWasmUrl ? compileOnce(opusWasmUrl, WHO) : undefined]);
+    // A polyfilled AudioWorklet cannot be sent a compiled Module: it gets the bytes.
+    const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
+    const processorOptions: ChunkProcessorOptions = {
+      wasm: polyfilled ? await fetchBytes(wasmUrl, WHO) : wasm,
+      opusWasm: opusWasmUrl && polyfilled ? await fetchBytes(opusWasmUrl, WHO) : opusWasm,
+      encoding: options.encoding,
+      chunkRate: options.sampleRate,
+      profile,
+      storeSeconds,
+      sampleRate: context.sampleRate,
+    };
     const node = new AudioWorkletNode(context, 'jitterlane-chunks', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions });
-    const self = new JitterlaneChunkNode(context, node);
+    const self = new JitterlaneChunkNode(context, node, options.encoding);
     await new Promise<void>((resolve, reject) => {
       self.started = { resolve, reject };
       node.addEventListener('processorerror', () => reject(new JitterlaneError('JitterlaneChunkNode.create: the processor failed to start')));
@@ -101,10 +113,11 @@ export class JitterlaneChunkNode extends EventTarget {
     return this.node.connect(destination);
   }
 
-  /** Queues a chunk (bytes of the node's encoding) for `responseId` (default: the response still open). */
+  /** Queues a chunk (bytes of the node's encoding; for 'opus', one Opus packet) for `responseId` (default: the response still open). */
   pushChunk(bytes: Uint8Array | ArrayBuffer, responseId?: string): void {
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
     if (!(view instanceof Uint8Array)) throw new JitterlaneError('pushChunk: bytes must be a Uint8Array or an ArrayBuffer');
+    if (this.encoding === 'opus') checkOpusChunk(view);
     const copy = view.slice();
     this.post({ type: 'chunk', bytes: copy.buffer, responseId }, [copy.buffer]);
   }

@@ -8,7 +8,9 @@
 // rests (it is not pulled: silence is silence, and a response's end is no
 // loss); each response starts a fresh stream. interrupt() fades out within
 // 5 ms and tells how much of the response played, for a truncate call; marks
-// fire when playout reaches them.
+// fire when playout reaches them. PCM and G.711 chunks are cut into 20 ms
+// packets; an Opus chunk is one packet already, and goes to the engine whole
+// (its duration from its TOC byte).
 //
 // The same class runs in Node (server-side agents pull it themselves) and
 // inside the chunk worklet (chunk_processor.ts). pull() allocates nothing; the
@@ -19,7 +21,8 @@ import type { Engine, EngineModule, ProfileName, ProfileRecord } from '../engine
 import { JitterlaneError } from '../engine/errors.js';
 import { STAT_BUFFERED_MS, STAT_NOW_FRAMES, STAT_PACKETS_BUFFERED } from '../engine/contract.js';
 import type { LibOpus } from '../codecs/libopus.js';
-import { chunkFormat, type ChunkEncoding, type ChunkFormat } from './chunk_format.js';
+import { checkOpusChunk, chunkFormat, OPUS_CHUNK_MAX_BYTES, OPUS_STORE_BYTES_PER_SECOND, type ChunkEncoding, type ChunkFormat } from './chunk_format.js';
+import { ChunkPackets } from './chunk_packets.js';
 import { ChunkResampler } from './chunk_resampler.js';
 import { ChunkStore } from './chunk_store.js';
 
@@ -31,6 +34,15 @@ const PACKET_MS = 20;
 const FADE_FRAMES = 240;
 /** Silence played after a response's last sample so it ends whole, then the engine rests. */
 const TAIL_PACKETS = 1;
+/** Opus's shortest packet, 2.5 ms (RFC 6716 §2): the packet ring holds storeSeconds of them. */
+const OPUS_SHORTEST_PACKET_MS = 2.5;
+/**
+ * The tail of an Opus response: 20 ms of CELT digital silence (fullband,
+ * mono, one frame: TOC 0xF8, then the range coder's silence flag), the
+ * packet libopus makes of 20 ms of zeros in its low-delay mode. It decodes to
+ * exact zeros (test/unit/chunk_player.test.ts).
+ */
+const OPUS_SILENCE_PACKET = [0xf8, 0xff, 0xfe];
 /** Marks remembered at once. */
 const MAX_MARKS = 256;
 /** Events kept between drains (the node drains every 20 ms; 256 is far more than fire in that time). */
@@ -136,8 +148,11 @@ export class ChunkPlayer {
   readonly engine: Engine;
   private readonly store: ChunkStore;
   private readonly resampler: ChunkResampler | null;
+  /** Where each stored packet ends, for a framed stream (Opus); null when the store is cut into 20 ms packets. */
+  private readonly packets: ChunkPackets | null;
+  /** Bytes of a 20 ms packet; for a framed stream, the largest chunk taken. */
   private readonly packetBytes: number;
-  /** Engine frames per stored byte. */
+  /** Engine frames per stored byte (0 for a framed stream). */
   private readonly framesPerByte: number;
   private readonly responses: Response[] = [];
   private readonly marks: Mark[] = [];
@@ -149,9 +164,9 @@ export class ChunkPlayer {
   private readonly interrupted = new Set<string>();
   /** When chunks reached the store: their end's store position and the player's clock then (frames). */
   private readonly arrivals: { endByte: number; atFrames: number }[] = [];
-  /** The engine frame the current response's first packet was due at, and packets of it fed. */
+  /** The engine frame the current response's first packet was due at, and the engine frames of it fed since. */
   private responseDueFrame = 0;
-  private packetsFed = 0;
+  private scheduledFrames = 0;
   private readonly packetFrames = (ENGINE_RATE * PACKET_MS) / 1000;
   private current: Response | null = null;
   private sequence = 0;
@@ -171,11 +186,13 @@ export class ChunkPlayer {
     const seconds = options.storeSeconds ?? 180;
     if (!(seconds > 0 && seconds <= 3600)) throw new JitterlaneError(`storeSeconds must be in (0, 3600], got ${seconds}`);
     const f = this.format;
-    this.packetBytes = ((f.storeRate * PACKET_MS) / 1000) * f.bytesPerSample;
+    if (f.framed && !opus) throw new JitterlaneError("opus chunks need libopus: pass the LibOpus instance (in Node, sharedLibOpus())");
+    this.packetBytes = f.framed ? OPUS_CHUNK_MAX_BYTES : ((f.storeRate * PACKET_MS) / 1000) * f.bytesPerSample;
     this.engine = module.createEngine({ codec: f.codec, clockRate: f.storeRate, payloadRate: f.storeRate, profile: options.profile ?? 'l4s', opus, slotBytes: Math.max(2048, this.packetBytes) });
-    this.store = new ChunkStore(Math.ceil(seconds * f.storeRate) * f.bytesPerSample);
+    this.store = new ChunkStore(f.framed ? Math.ceil(seconds * OPUS_STORE_BYTES_PER_SECOND) : Math.ceil(seconds * f.storeRate) * f.bytesPerSample);
+    this.packets = f.framed ? new ChunkPackets(Math.ceil((seconds * 1000) / OPUS_SHORTEST_PACKET_MS)) : null;
     this.resampler = f.resampled ? new ChunkResampler(f.sampleRate) : null;
-    this.framesPerByte = ENGINE_RATE / f.storeRate / f.bytesPerSample;
+    this.framesPerByte = f.framed ? 0 : ENGINE_RATE / f.storeRate / f.bytesPerSample;
     warmUpFade();
   }
 
@@ -210,17 +227,27 @@ export class ChunkPlayer {
 
   /**
    * Queues a chunk of the stream's encoding (bytes; for 'f32', little-endian
-   * float32) for `responseId` (default: the response still open). Returns
-   * false, counting it, when the response was interrupted. Throws
-   * JitterlaneError when the store is full.
+   * float32; for 'opus', one Opus packet) for `responseId` (default: the
+   * response still open). Returns false, counting it, when the response was
+   * interrupted. Throws JitterlaneError when the store is full or an Opus
+   * chunk is not one packet.
    */
   pushChunk(bytes: Uint8Array, responseId?: string): boolean {
+    const opusFrames = this.packets ? checkOpusChunk(bytes) : 0;
     const r = this.responseFor(responseId);
     if (!r) {
       this.droppedChunks++;
       const ir = this.responses.find((x) => x.stats.responseId === responseId);
-      if (ir) ir.stats.droppedMs += (bytes.length / this.sampleBytes() / this.format.sampleRate) * 1000;
+      if (ir) ir.stats.droppedMs += this.packets ? (opusFrames * 1000) / ENGINE_RATE : (bytes.length / this.sampleBytes() / this.format.sampleRate) * 1000;
       return false;
+    }
+    if (this.packets) {
+      if (this.packets.full) throw new JitterlaneError(`the chunk store is full: ${this.packets.waiting} Opus packets wait to play (create the player with a larger storeSeconds)`);
+      this.store.append(bytes);
+      this.packets.push(bytes.length, opusFrames);
+      this.arrivals.push({ endByte: this.store.writePosition, atFrames: this.clockFrames });
+      r.pushedFrames += opusFrames;
+      return true;
     }
     let stored = bytes;
     if (this.resampler) stored = new Uint8Array(this.resampler.push(this.toFloat(bytes)).buffer);
@@ -285,6 +312,7 @@ export class ChunkPlayer {
       if (x.endByte === null) x.endByte = this.store.writePosition;
     }
     this.store.discardTo();
+    this.packets?.clear();
     this.marks.length = 0;
     this.tailToFeed = 0;
     this.resampler?.reset();
@@ -330,7 +358,7 @@ export class ChunkPlayer {
     if (!next) return;
     this.engine.reset();
     this.responseDueFrame = this.engine.statsView[STAT_NOW_FRAMES];
-    this.packetsFed = 0;
+    this.scheduledFrames = 0;
     this.current = next;
     next.stats.state = 'playing';
     this.pushEvent('response-start', '', next.stats.responseId, 0, this.clockFrames);
@@ -358,25 +386,37 @@ export class ChunkPlayer {
     const now = this.engine.statsView[STAT_NOW_FRAMES];
     // The player's clock runs on while the engine rests: map arrivals onto the engine's clock.
     const engineMinusPlayer = now - this.clockFrames;
+    const packets = this.packets;
     for (;;) {
-      const due = this.responseDueFrame + this.packetsFed * this.packetFrames;
+      const due = this.responseDueFrame + this.scheduledFrames;
       if (due > now) return;
       const end = r.endByte ?? Infinity;
       const left = Math.min(this.store.available, end - this.store.readPosition);
-      const whole = left >= this.packetBytes;
-      const last = r.endByte !== null && left > 0 && !whole;
+      // A framed stream's packet is its chunk; the rest are cut into 20 ms, a response's last one shorter.
+      const take = packets ? packets.nextBytes : Math.min(this.packetBytes, left);
+      const ready = packets ? left > 0 : left >= this.packetBytes || (r.endByte !== null && left > 0);
       let length = 0;
+      let frames = this.packetFrames;
       let arrival = due;
-      if (whole || last) {
-        const upTo = this.store.readPosition + Math.min(this.packetBytes, left);
-        arrival = Math.max(due, this.arrivedAt(upTo) + engineMinusPlayer);
+      if (ready) {
+        arrival = Math.max(due, this.arrivedAt(this.store.readPosition + take) + engineMinusPlayer);
         if (arrival > now) return;
         // The payload goes straight into the engine's input area.
-        length = this.store.readInto(this.engine.inputView, Math.min(this.packetBytes, left));
-        r.fedFrames += length * this.framesPerByte;
+        length = this.store.readInto(this.engine.inputView, take);
+        if (packets) {
+          frames = packets.nextFrames;
+          packets.shift();
+          r.fedFrames += frames;
+        } else {
+          r.fedFrames += length * this.framesPerByte;
+        }
         if (r.endByte !== null && this.store.readPosition >= end) this.tailToFeed = TAIL_PACKETS;
       } else if (this.tailToFeed > 0) {
         this.tailToFeed--;
+        if (packets) {
+          for (let i = 0; i < OPUS_SILENCE_PACKET.length; i++) this.engine.inputView[i] = OPUS_SILENCE_PACKET[i];
+          length = OPUS_SILENCE_PACKET.length;
+        }
       } else {
         return;
       }
@@ -393,13 +433,17 @@ export class ChunkPlayer {
         this.timestamp = (this.timestamp + pauseSamples) >>> 0;
         this.responseDueFrame += (pauseSamples * ENGINE_RATE) / this.format.storeRate;
       }
-      // A short last packet plays whole: the rest of it is silence, as is the tail.
-      this.engine.inputView.fill(this.format.silenceByte, length, this.packetBytes);
-      this.engine.insertWritten(this.packetBytes, this.sequence, this.timestamp, -1, arrival);
+      if (packets) {
+        this.engine.insertWritten(length, this.sequence, this.timestamp, -1, arrival);
+      } else {
+        // A short last packet plays whole: the rest of it is silence, as is the tail.
+        this.engine.inputView.fill(this.format.silenceByte, length, this.packetBytes);
+        this.engine.insertWritten(this.packetBytes, this.sequence, this.timestamp, -1, arrival);
+      }
       this.sequence = (this.sequence + 1) & 0xffff;
-      this.timestamp = (this.timestamp + this.packetBytes / this.format.bytesPerSample) >>> 0;
-      this.packetsFed++;
-      r.insertedFrames += this.packetFrames;
+      this.timestamp = (this.timestamp + (frames * this.format.storeRate) / ENGINE_RATE) >>> 0;
+      this.scheduledFrames += frames;
+      r.insertedFrames += frames;
       this.engine.refreshStats();
     }
   }
@@ -503,7 +547,7 @@ export class ChunkPlayer {
       responses: this.responses.map((r) => ({ ...r.stats })),
       droppedChunks: this.droppedChunks,
       droppedEvents: this.eventsDropped,
-      storedMs: (this.store.available * this.framesPerByte * 1000) / ENGINE_RATE,
+      storedMs: ((this.packets ? this.packets.framesWaiting : this.store.available * this.framesPerByte) * 1000) / ENGINE_RATE,
     };
   }
 

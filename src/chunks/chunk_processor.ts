@@ -6,7 +6,9 @@
 
 import { SAMPLE_RATE, MAX_PULL_FRAMES } from '../engine/contract.js';
 import { EngineModule } from '../engine/index.js';
+import { LibOpus } from '../codecs/libopus.js';
 import { OutputResampler } from '../worklet/output_resampler.js';
+import { toModule } from '../worklet/wasm_source.js';
 import { ChunkPlayer } from './chunk_player.js';
 import type { ChunkProcessorOptions, MainToChunkProcessor } from './chunk_messages.js';
 
@@ -15,12 +17,6 @@ declare function registerProcessor(name: string, processor: unknown): void;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
   constructor(options?: unknown);
-}
-
-function toModule(wasm: ChunkProcessorOptions['wasm']): WebAssembly.Module {
-  if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
-  const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
-  return new WebAssembly.Module(new Uint8Array(view));
 }
 
 class ChunkProcessor extends AudioWorkletProcessor {
@@ -35,7 +31,10 @@ class ChunkProcessor extends AudioWorkletProcessor {
     super(options);
     const o = options.processorOptions;
     const module = EngineModule.fromModule(toModule(o.wasm));
-    this.player = new ChunkPlayer(module, { encoding: o.encoding, sampleRate: o.chunkRate, profile: o.profile, storeSeconds: o.storeSeconds });
+    // Opus chunks decode in the scope's one libopus, shared with every node of the context.
+    const opusWasm = o.opusWasm;
+    const opus = opusWasm ? LibOpus.forScope(() => toModule(opusWasm)) : undefined;
+    this.player = new ChunkPlayer(module, { encoding: o.encoding, sampleRate: o.chunkRate, profile: o.profile, storeSeconds: o.storeSeconds }, opus);
     const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
     this.resampler = rate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, rate, 1);
     this.pullPlayer = (frames: number) => {

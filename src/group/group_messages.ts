@@ -6,13 +6,14 @@
 // batches over the port, addressed by the stream's key.
 
 import type { CodecName, ProfileName, ProfileRecord } from '../engine/index.js';
+import type { WasmSource } from '../worklet/wasm_source.js';
 
 /** processorOptions of the 'jitterlane-group' AudioWorkletProcessor. */
 export interface GroupProcessorOptions {
   /** The compiled engine, or its bytes (the polyfill's realm cannot take a Module). */
-  wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  wasm: WasmSource;
   /** libopus, compiled or as bytes; instantiated (once per worklet scope) at the first Opus stream. */
-  opusWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  opusWasm?: WasmSource;
   /** Outputs of the node; a stream plays into one of them (several streams on one output are mixed). */
   outputs: number;
   /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */

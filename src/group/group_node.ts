@@ -13,7 +13,7 @@ import { WEBRTC_FIELDS } from '../jitterlane_node.js';
 import { checkNodeOptions, type NodeCodec } from '../node_options.js';
 import { createAudioClockBuffer } from '../transport/audio_clock.js';
 import { PacketRing } from '../transport/index.js';
-import { addModuleOnce, compileOnce, errorText, fetchBytes } from './group_assets.js';
+import { addModuleOnce, compileOnce, errorText, fetchBytes } from '../worklet_assets.js';
 import type { GroupFromProcessor, GroupPlayoutFigures, GroupProcessorOptions, GroupStatsReply, GroupToProcessor } from './group_messages.js';
 import { GroupStream, type StreamHost } from './group_stream.js';
 

@@ -17,19 +17,13 @@ import { AudioClockPublisher } from '../transport/audio_clock.js';
 import { PacketRing, appendBatchToRing } from '../transport/index.js';
 import type { GroupFromProcessor, GroupProcessorOptions, GroupStatsReply, GroupToProcessor, StreamSpec } from './group_messages.js';
 import { StreamPlayer } from './stream_player.js';
+import { toModule } from '../worklet/wasm_source.js';
 
 declare const sampleRate: number;
 declare const currentFrame: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
   constructor(options?: unknown);
-}
-
-/** A Module from a Module, an ArrayBuffer or a typed array (maybe from another realm: no instanceof). */
-function toModule(wasm: WebAssembly.Module | ArrayBuffer | Uint8Array): WebAssembly.Module {
-  if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
-  const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
-  return new WebAssembly.Module(new Uint8Array(view));
 }
 
 /** Many streams, one processor. */

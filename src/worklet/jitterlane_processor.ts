@@ -18,6 +18,7 @@ import { AudioClockPublisher } from '../transport/audio_clock.js';
 import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER, HEADER_COMFORT_NOISE } from '../transport/index.js';
 import type { MainToProcessor, ProcessorOptions } from './messages.js';
 import { OutputResampler } from './output_resampler.js';
+import { toModule } from './wasm_source.js';
 
 declare const sampleRate: number;
 declare const currentFrame: number;
@@ -29,13 +30,6 @@ declare class AudioWorkletProcessor {
 
 /** Packets drained per quantum at most, so a flood cannot stall one render call. */
 const MAX_PACKETS_PER_QUANTUM = 512;
-
-/** Bytes from a Module, an ArrayBuffer or a typed array (maybe from another realm: no instanceof). */
-function toModule(wasm: NonNullable<ProcessorOptions['opusWasm']>): WebAssembly.Module {
-  if (Object.prototype.toString.call(wasm) === '[object WebAssembly.Module]') return wasm as WebAssembly.Module;
-  const view = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm as ArrayBuffer);
-  return new WebAssembly.Module(new Uint8Array(view));
-}
 
 /**
  * One way packets reach the engine: a ring (the node's own, or one a producer

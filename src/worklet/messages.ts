@@ -5,13 +5,14 @@
 
 import type { ProfileName, ProfileRecord } from '../engine/index.js';
 import type { CodecName } from '../engine/index.js';
+import type { WasmSource } from './wasm_source.js';
 
 /** processorOptions of the 'jitterlane' AudioWorkletProcessor. */
 export interface ProcessorOptions {
   /** The compiled engine, or its bytes (the polyfill's realm cannot take a Module). */
-  wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  wasm: WasmSource;
   /** libopus, compiled or as bytes, for codec 'opus'. */
-  opusWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  opusWasm?: WasmSource;
   codec: CodecName;
   channels: number;
   clockRate: number;

@@ -2,13 +2,15 @@
 // sends, message by message, with realistic pacing — a response's first
 // seconds in a burst, then chunks of 40–200 ms at generation pace (5 % faster
 // than real time) with stalls of 50–300 ms, then its end — in each of the
-// three message shapes, and a tiny WebSocket server (RFC 6455, loopback) that
+// three message shapes (and binary Opus packets), and a tiny WebSocket server (RFC 6455, loopback) that
 // sends a schedule of them. Seeded: every run sends the same messages at the
 // same offsets.
 
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ChunkMessageShape } from '../../src/chunks/chunk_feeds.js';
+import { sharedLibOpus } from '../../src/engine/node_loader.js';
 import { seededRandom } from '../../src/seeded_random.js';
 import { binaryFrame } from '../helpers/ws_test_server.js';
 import { muLaw, pcm16le } from '../unit/chunk_fixtures.js';
@@ -19,14 +21,32 @@ export interface ScheduledMessage {
   data: string | Uint8Array;
 }
 
-export type ChunkShape = 'realtime-json' | 'media-stream-json' | 'binary';
+/** The streams these tests send: the three message shapes, and binary messages of one Opus packet each (a TTS socket's). */
+export type ChunkShape = ChunkMessageShape | 'binary-opus';
 
-/** The encoding and rate each shape carries in these tests (as the services that send it do). */
-export const SHAPE_FORMAT: Record<ChunkShape, { encoding: 'pcm16' | 'mulaw'; sampleRate: number }> = {
-  'realtime-json': { encoding: 'pcm16', sampleRate: 24000 },
-  'media-stream-json': { encoding: 'mulaw', sampleRate: 8000 },
-  binary: { encoding: 'pcm16', sampleRate: 48000 },
+/** The feed shape, encoding and rate of each stream (as the services that send it do). */
+export const SHAPE_FORMAT: Record<ChunkShape, { feed: ChunkMessageShape; encoding: 'pcm16' | 'mulaw' | 'opus'; sampleRate: number }> = {
+  'realtime-json': { feed: 'realtime-json', encoding: 'pcm16', sampleRate: 24000 },
+  'media-stream-json': { feed: 'media-stream-json', encoding: 'mulaw', sampleRate: 8000 },
+  binary: { feed: 'binary', encoding: 'pcm16', sampleRate: 48000 },
+  'binary-opus': { feed: 'binary', encoding: 'opus', sampleRate: 48000 },
 };
+
+/** Opus packets of these tests: 20 ms (mono, 32 kbit/s, in-band FEC on: libopus's VoIP defaults of src/codecs/libopus.ts). */
+export const OPUS_PACKET_SAMPLES = 960;
+
+/** `x` (48 kHz) as 20 ms Opus packets, its last one padded with zeros. */
+export function opusPackets(x: Float32Array): Uint8Array[] {
+  const encoder = sharedLibOpus().createEncoder({ channels: 1 });
+  const packets: Uint8Array[] = [];
+  for (let at = 0; at < x.length; at += OPUS_PACKET_SAMPLES) {
+    const pcm = new Int16Array(OPUS_PACKET_SAMPLES);
+    for (let i = 0; i < OPUS_PACKET_SAMPLES && at + i < x.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(x[at + i]! * 32768)));
+    packets.push(encoder.encode(pcm));
+  }
+  encoder.destroy();
+  return packets;
+}
 
 /** How a response is paced. */
 export interface Pacing {
@@ -73,31 +93,48 @@ export function planChunks(samples: number, rate: number, pacing: Pacing, seed: 
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-/** The bytes of `x` in the shape's encoding. */
+/** The bytes of `x` in the shape's encoding (PCM and G.711 streams). */
 export function encodeFor(shape: ChunkShape, x: Float32Array): Uint8Array {
   return SHAPE_FORMAT[shape].encoding === 'mulaw' ? muLaw(x) : pcm16le(x);
 }
 
-/** The messages of one response of `x` (at the shape's rate): its chunks, then its end, all from `startMs` on. */
-export function responseMessages(shape: ChunkShape, x: Float32Array, options: { id: string; startMs: number; seed: number; pacing?: Pacing; marks?: { name: string; afterSample: number }[] }): ScheduledMessage[] {
+/** The chunks of `x` as the stream sends them: a slice of its bytes each, or for Opus the packets that end inside the chunk. */
+function chunkPayloads(shape: ChunkShape, x: Float32Array, chunks: PlannedChunk[]): Uint8Array[][] {
+  if (SHAPE_FORMAT[shape].encoding === 'opus') {
+    const packets = opusPackets(x);
+    let sent = 0;
+    return chunks.map((c) => {
+      const out: Uint8Array[] = [];
+      while (sent < packets.length && (sent + 1) * OPUS_PACKET_SAMPLES <= c.to) out.push(packets[sent++]!);
+      if (c.to === x.length) while (sent < packets.length) out.push(packets[sent++]!);
+      return out;
+    });
+  }
   const bytes = encodeFor(shape, x);
   const bytesPerSample = bytes.length / x.length;
+  return chunks.map((c) => [bytes.subarray(c.from * bytesPerSample, c.to * bytesPerSample)]);
+}
+
+/** The messages of one response of `x` (at the shape's rate): its chunks, then its end, all from `startMs` on. */
+export function responseMessages(shape: ChunkShape, x: Float32Array, options: { id: string; startMs: number; seed: number; pacing?: Pacing; marks?: { name: string; afterSample: number }[] }): ScheduledMessage[] {
   const chunks = planChunks(x.length, SHAPE_FORMAT[shape].sampleRate, options.pacing ?? DEFAULT_PACING, options.seed);
+  const payloads = chunkPayloads(shape, x, chunks);
   const out: ScheduledMessage[] = [];
   const marks = [...(options.marks ?? [])];
-  for (const c of chunks) {
-    const payload = bytes.subarray(c.from * bytesPerSample, c.to * bytesPerSample);
+  for (const [k, c] of chunks.entries()) {
     const atMs = options.startMs + c.atMs;
-    if (shape === 'realtime-json') out.push({ atMs, data: JSON.stringify({ type: 'response.output_audio.delta', response_id: options.id, delta: base64(payload) }) });
-    else if (shape === 'media-stream-json') out.push({ atMs, data: JSON.stringify({ event: 'media', media: { payload: base64(payload) } }) });
-    else out.push({ atMs, data: payload });
+    for (const payload of payloads[k]!) {
+      if (shape === 'realtime-json') out.push({ atMs, data: JSON.stringify({ type: 'response.output_audio.delta', response_id: options.id, delta: base64(payload) }) });
+      else if (shape === 'media-stream-json') out.push({ atMs, data: JSON.stringify({ event: 'media', media: { payload: base64(payload) } }) });
+      else out.push({ atMs, data: payload });
+    }
     // A mark right after the media that reaches its sample (telephony media streams send them so).
     while (marks.length > 0 && marks[0]!.afterSample <= c.to) out.push({ atMs, data: JSON.stringify({ event: 'mark', mark: { name: marks.shift()!.name } }) });
   }
   const endMs = out[out.length - 1]!.atMs + 20;
   if (shape === 'realtime-json') out.push({ atMs: endMs, data: JSON.stringify({ type: 'response.output_audio.done', response_id: options.id }) });
   // A TTS socket ends its binary audio with a JSON text message; the page calls done() on it. Media streams have no end.
-  else if (shape === 'binary') out.push({ atMs: endMs, data: JSON.stringify({ type: 'end' }) });
+  else if (SHAPE_FORMAT[shape].feed === 'binary') out.push({ atMs: endMs, data: JSON.stringify({ type: 'end' }) });
   return out;
 }
 

@@ -13,10 +13,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { ChunkPlayer } from '../../src/chunks/chunk_player.js';
-import { loadEngineModule } from '../../src/engine/node_loader.js';
+import { loadEngineModule, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { seededRandom } from '../../src/seeded_random.js';
 import { energyDb, firstSound, goertzel, largestStep, speechAt, spectrumDb, toneAt } from '../unit/chunk_fixtures.js';
-import { encodeFor, responseMessages, SHAPE_FORMAT, startChunkServer, type ChunkShape, type ScheduledMessage } from './chunks_streams.js';
+import { encodeFor, opusPackets, responseMessages, SHAPE_FORMAT, startChunkServer, type ChunkShape, type ScheduledMessage } from './chunks_streams.js';
 import { browserAvailable, withBrowser } from './harness.js';
 
 const QUANTUM = 128;
@@ -44,8 +44,8 @@ const floats = (b64: string) => {
 /** What the chunk player makes of `x` pushed all at once (nothing stalls): the reference, from its first sound on. */
 function unstalledRender(shape: ChunkShape, x: Float32Array): Float32Array {
   const { encoding, sampleRate } = SHAPE_FORMAT[shape];
-  const player = new ChunkPlayer(loadEngineModule(), { encoding, sampleRate });
-  player.pushChunk(encodeFor(shape, x), 'reference');
+  const player = new ChunkPlayer(loadEngineModule(), { encoding, sampleRate }, encoding === 'opus' ? sharedLibOpus() : undefined);
+  for (const chunk of encoding === 'opus' ? opusPackets(x) : [encodeFor(shape, x)]) player.pushChunk(chunk, 'reference');
   player.done('reference');
   const quanta = Math.ceil((x.length * 48000) / sampleRate / QUANTUM) + 100;
   const out = new Float32Array(quanta * QUANTUM);
@@ -69,9 +69,10 @@ function unstalledRender(shape: ChunkShape, x: Float32Array): Float32Array {
 function alignBlocks(output: Float32Array, reference: Float32Array): { kind: 'exact' | 'silent' | 'changed'; at: number; refAt: number }[] {
   const blocks: { kind: 'exact' | 'silent' | 'changed'; at: number; refAt: number }[] = [];
   let offset = firstSound(output);
+  // Before the reference's first sample (a block the first sound starts inside) the output is silent.
   const matches = (at: number, refAt: number) => {
-    if (refAt < 0 || refAt + BLOCK > reference.length) return false;
-    for (let i = 0; i < BLOCK; i++) if (output[at + i] !== reference[refAt + i]) return false;
+    if (refAt <= -BLOCK || refAt + BLOCK > reference.length) return false;
+    for (let i = 0; i < BLOCK; i++) if (output[at + i] !== (refAt + i < 0 ? 0 : reference[refAt + i])) return false;
     return true;
   };
   for (let at = 0; at + BLOCK <= output.length; at += BLOCK) {
@@ -101,16 +102,18 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
     const ws = await startChunkServer(schedule);
     servers.push(ws.server);
     const page = await browser.open('/test/browser/pages/chunks_ws.html');
-    const streamed = await page.evaluate((o) => (window as unknown as { playChunkSocket: (o: unknown) => Promise<Streamed> }).playChunkSocket(o), { url: ws.url, shape, ...SHAPE_FORMAT[shape], realtime });
+    const streamed = await page.evaluate((o) => (window as unknown as { playChunkSocket: (o: unknown) => Promise<Streamed> }).playChunkSocket(o), { url: ws.url, ...SHAPE_FORMAT[shape], shape: SHAPE_FORMAT[shape].feed, realtime });
     const render = (o: { seconds: number; interruptAtFrame?: number }) =>
       page.evaluate((p) => (window as unknown as { renderOffline: (o: unknown) => Promise<Rendered> }).renderOffline(p), { ...SHAPE_FORMAT[shape], ...o });
     return { streamed, render, close: () => page.close() };
   }
 
-  describe.each(['binary', 'realtime-json', 'media-stream-json'] as const)('%s', (shape) => {
-    const { sampleRate } = SHAPE_FORMAT[shape];
+  describe.each(['binary', 'realtime-json', 'media-stream-json', 'binary-opus'] as const)('%s', (shape) => {
+    const { sampleRate, encoding } = SHAPE_FORMAT[shape];
     // 8 s of the speech from 1 s in, at the shape's rate.
     const input = speechAt(sampleRate, 8, 1);
+    // What a listener should hear: the input, or for Opus (a 32 kbit/s codec shapes the spectrum itself) the packets decoded.
+    const heard = encoding === 'opus' ? { x: unstalledRender(shape, input), rate: 48000 } : { x: input, rate: sampleRate };
 
     it('plays the speech live at its level and spectrum, and bit-exact offline where nothing stalled, a stall without a click, no concealment at the end', async () => {
       const schedule = responseMessages(shape, input, { id: 'r1', startMs: 0, seed: 15 });
@@ -120,8 +123,8 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
       // stalls' concealment in it, and the audio thread's own glitches on a loaded machine).
       const live = floats(streamed.output!);
       const frequencies = shape === 'media-stream-json' ? [250, 500, 1000, 2000, 3000] : [250, 500, 1000, 2000, 4000, 8000];
-      const levelDb = energyDb(live, 48000) - energyDb(input, sampleRate);
-      const bandsDb = spectrumDb(live, 48000, frequencies).map((v, i) => v - spectrumDb(input, sampleRate, frequencies)[i]!);
+      const levelDb = energyDb(live, 48000) - energyDb(heard.x, heard.rate);
+      const bandsDb = spectrumDb(live, 48000, frequencies).map((v, i) => v - spectrumDb(heard.x, heard.rate, frequencies)[i]!);
       console.log(`[chunks ${shape}] live: level ${levelDb.toFixed(2)} dB, bands ${bandsDb.map((v) => v.toFixed(2)).join(' ')} dB; ${streamed.stats!.responses[0]!.underruns} underruns`);
       expect(Math.abs(levelDb)).toBeLessThan(1);
       for (const b of bandsDb) expect(Math.abs(b)).toBeLessThan(2);
@@ -142,7 +145,10 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
       console.log(`[chunks ${shape}] offline: ${exact.length} of ${sounding.length} sounding 10 ms blocks bit-exact; first changed at ${(((firstChanged?.at ?? 0) - start) / 48000).toFixed(2)} s; concealed ${r.stats.engine.concealedSamples}, underruns ${r.stats.responses[0]!.underruns}; largest step ${largestStep(output).toFixed(4)} vs ${largestStep(reference).toFixed(4)}`);
       // The burst (3 s, less the buffer's own delay) plays bit-exact; most of the rest too.
       expect(firstChanged!.at - start).toBeGreaterThan(2.8 * 48000);
-      expect(exact.length).toBeGreaterThan(0.9 * sounding.length);
+      // Opus decoding is stateful (RFC 6716 §4): after a stall's concealment the decoder's state differs from the
+      // unstalled decoder's, and the next packets decode near, not bit for bit, to the unstalled render (71 % of
+      // the blocks are bit-exact, measured; 92 % for PCM, whose packets decode alone).
+      expect(exact.length).toBeGreaterThan((encoding === 'opus' ? 0.65 : 0.9) * sounding.length);
       // Nothing late was discarded: a stall is a pause, concealed once, not a run of late packets.
       expect(r.stats.engine.packetsDiscarded).toBe(0);
       expect(r.stats.engine.concealmentEvents).toBe(r.stats.responses[0]!.underruns);
@@ -234,6 +240,35 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
     expect(r.stats.responses.map((x) => x.state)).toEqual(['cleared', 'playing']);
     const x = output.subarray(toneStart + 960, toneStart + 960 + 19200);
     expect(goertzel(x, 440) / goertzel(x, 470)).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('fires marks after an interrupt() at their sample within one quantum, in order, and never those the interrupt dropped', async () => {
+    const shape = 'media-stream-json';
+    const speech = speechAt(8000, 4, 1);
+    const tone = toneAt(8000, 1, 440, 0.5);
+    // The speech arrives whole at once, with marks at 0.5 s and 3 s of it; interrupt() at a seeded moment
+    // 1.2–2.2 s into its playout drops the second. Then a tone (a new response: media streams carry no id)
+    // with marks at 0.5 s and at its end.
+    const whole = { burstSeconds: 4, resumeMs: 0, speed: 1, stallChance: 0 };
+    const speechMessages = responseMessages(shape, speech, { id: 'speech', startMs: 0, seed: 41, pacing: whole, marks: [{ name: 'before', afterSample: 4000 }, { name: 'dropped', afterSample: 24000 }] });
+    const toneMessages = responseMessages(shape, tone, { id: 'tone', startMs: 3000, seed: 42, marks: [{ name: 'tone-half', afterSample: 4000 }, { name: 'tone-end', afterSample: 8000 }] });
+    const { streamed, render, close } = await stream([...speechMessages, ...toneMessages], shape, false);
+    const interruptAtFrame = Math.round((1.2 + seededRandom(4141)()) * 48000);
+    const r = await render({ seconds: streamed.lastAtMs / 1000 + 2, interruptAtFrame });
+    await close();
+    const output = floats(r.output);
+    const marks = r.events.filter((e) => e.kind === 'mark');
+    expect(r.interrupted!.responseId).not.toBeNull();
+    expect(marks.map((m) => m.name)).toEqual(['before', 'tone-half', 'tone-end']);
+    const firstCoded = (x: Float32Array) => encodeFor(shape, x).findIndex((b) => b !== 0xff && b !== 0x7f);
+    const speechStart = firstSound(output);
+    const silentFrom = r.interrupted!.atFrame + QUANTUM + FADE_FRAMES;
+    const toneStart = silentFrom + firstSound(output.subarray(silentFrom));
+    expect(toneStart).toBeGreaterThan(3000 * 48 - 50 * 48);
+    const expected = [speechStart + 6 * (4000 - firstCoded(speech)), toneStart + 6 * (4000 - firstCoded(tone)), toneStart + 6 * (8000 - firstCoded(tone))];
+    console.log(`[chunks marks after interrupt] interrupt at ${(r.interrupted!.atFrame / 48000).toFixed(3)} s; fired at ${marks.map((m, i) => `${m.name} ${m.frame - expected[i]!}`).join(', ')} frames from their sample`);
+    marks.forEach((m, i) => expect(Math.abs(m.frame - expected[i]!)).toBeLessThanOrEqual(QUANTUM));
+    expect(r.stats.responses.map((x) => x.state)).toEqual(['interrupted', 'playing']);
   }, 60_000);
 
   // The packet path's 60 s measures (test/browser/realtime.test.ts) for the chunk path: no render errors and

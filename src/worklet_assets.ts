@@ -1,9 +1,9 @@
-// Loading what a group node needs, once per page and context: the worklet
+// Loading what a worklet node needs, once per page and context: the worklet
 // bundle (added to each context once) and the wasm files (compiled once per
 // URL). A failure is not cached (a network hiccup is not forever) and rejects
 // with a JitterlaneError naming the URL.
 
-import { JitterlaneError } from '../engine/index.js';
+import { JitterlaneError } from './engine/index.js';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 const added = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
