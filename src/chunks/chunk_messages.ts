@@ -36,6 +36,8 @@ export interface ChunkNodeStats {
   renderErrors: number;
   /** The engine's WASM memory: reserved at create, so it stays flat while chunks flow. */
   wasmMemoryBytes: number;
+  /** The scope's libopus memory (0 when the node plays no Opus): it grows as decoders are made, never while chunks flow. */
+  opusMemoryBytes: number;
 }
 
 export type MainToChunkProcessor =

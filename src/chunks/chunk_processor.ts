@@ -21,6 +21,7 @@ declare class AudioWorkletProcessor {
 
 class ChunkProcessor extends AudioWorkletProcessor {
   private readonly player: ChunkPlayer;
+  private readonly opus: LibOpus | undefined;
   private readonly resampler: OutputResampler | null;
   private readonly scratch = [new Float32Array(MAX_PULL_FRAMES)];
   private readonly pullPlayer: (frames: number) => Float32Array[];
@@ -33,8 +34,8 @@ class ChunkProcessor extends AudioWorkletProcessor {
     const module = EngineModule.fromModule(toModule(o.wasm));
     // Opus chunks decode in the scope's one libopus, shared with every node of the context.
     const opusWasm = o.opusWasm;
-    const opus = opusWasm ? LibOpus.forScope(() => toModule(opusWasm)) : undefined;
-    this.player = new ChunkPlayer(module, { encoding: o.encoding, sampleRate: o.chunkRate, profile: o.profile, storeSeconds: o.storeSeconds }, opus);
+    this.opus = opusWasm ? LibOpus.forScope(() => toModule(opusWasm)) : undefined;
+    this.player = new ChunkPlayer(module, { encoding: o.encoding, sampleRate: o.chunkRate, profile: o.profile, storeSeconds: o.storeSeconds }, this.opus);
     const rate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
     this.resampler = rate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, rate, 1);
     this.pullPlayer = (frames: number) => {
@@ -57,7 +58,7 @@ class ChunkProcessor extends AudioWorkletProcessor {
         if (events.length > 0) this.port.postMessage({ type: 'events', events });
       } else if (m.type === 'stats') {
         const s = this.player.stats();
-        this.port.postMessage({ type: 'stats', id: m.id, stats: { ...s, engine: { ...s.engine }, renderErrors: this.renderErrors, wasmMemoryBytes: this.player.engine.memoryBytes } });
+        this.port.postMessage({ type: 'stats', id: m.id, stats: { ...s, engine: { ...s.engine }, renderErrors: this.renderErrors, wasmMemoryBytes: this.player.engine.memoryBytes, opusMemoryBytes: this.opus?.memoryBytes ?? 0 } });
       } else if (m.type === 'close') {
         this.closed = true;
         this.player.destroy();

@@ -6,13 +6,18 @@
 // every 500 ms, done, a second of silence, the next response; every fourth
 // response is interrupted mid-way. Messages go to the processor's port between
 // render calls, as Chromium delivers them; the young generation is measured
-// around the process() calls only. Prints JSON.
+// around the process() calls only. With the argument `opus`, the chunks are
+// Opus packets (five 20 ms packets a 100 ms chunk) decoded by libopus in the
+// same scope. Prints JSON.
 
 import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { packageFile } from '../../dist/src/engine/build_files.js';
-import { wasmPath } from '../../dist/src/engine/node_loader.js';
+import { buildFile } from '../../dist/src/engine/build_files.js';
+import { sharedLibOpus, wasmPath } from '../../dist/src/engine/node_loader.js';
+
+const opus = process.argv[2] === 'opus';
 
 const bundle = readFileSync(packageFile('dist/worklet/jitterlane-chunk-processor.js'), 'utf8');
 let Processor = null;
@@ -30,19 +35,31 @@ const scope = vm.createContext({
 });
 vm.runInContext(bundle, scope);
 const processor = new Processor({
-  processorOptions: { wasm: new WebAssembly.Module(readFileSync(wasmPath())), encoding: 'pcm16', chunkRate: 24000, profile: 'l4s', storeSeconds: 60, sampleRate: 48000 },
+  processorOptions: {
+    wasm: new WebAssembly.Module(readFileSync(wasmPath())),
+    opusWasm: opus ? new WebAssembly.Module(readFileSync(buildFile('libopus.wasm'))) : undefined,
+    encoding: opus ? 'opus' : 'pcm16',
+    chunkRate: opus ? 48000 : 24000,
+    profile: 'l4s',
+    storeSeconds: 60,
+    sampleRate: 48000,
+  },
 });
 const send = (data) => processor.port.onmessage({ data });
 
-/** 100 ms of a 24 kHz voiced signal (220 Hz and harmonics, away from denormals) as PCM16LE. */
-const CHUNK_SAMPLES = 2400;
-const chunkBytes = new Uint8Array(2 * CHUNK_SAMPLES);
-{
-  const view = new DataView(chunkBytes.buffer);
-  for (let i = 0; i < CHUNK_SAMPLES; i++) {
-    const t = i / 24000;
-    view.setInt16(2 * i, Math.round(6000 * Math.sin(2 * Math.PI * 220 * t) + 2000 * Math.sin(2 * Math.PI * 660 * t) + 800 * Math.sin(2 * Math.PI * 1540 * t)), true);
-  }
+/** A voiced signal (220 Hz and harmonics, away from denormals) at `rate`, sample `i`. */
+const voiced = (i, rate) => Math.round(6000 * Math.sin((2 * Math.PI * 220 * i) / rate) + 2000 * Math.sin((2 * Math.PI * 660 * i) / rate) + 800 * Math.sin((2 * Math.PI * 1540 * i) / rate));
+/** 100 ms of it: one PCM16LE chunk at 24 kHz, or five 20 ms Opus packets (encoded outside the scope). */
+const chunkPayloads = [];
+if (opus) {
+  const encoder = sharedLibOpus().createEncoder({ channels: 1 });
+  for (let k = 0; k < 5; k++) chunkPayloads.push(encoder.encode(Int16Array.from({ length: 960 }, (_, i) => voiced(k * 960 + i, 48000))));
+  encoder.destroy();
+} else {
+  const bytes = new Uint8Array(2 * 2400);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 2400; i++) view.setInt16(2 * i, voiced(i, 24000), true);
+  chunkPayloads.push(bytes);
 }
 
 /** One response's messages, in quanta from its start: 30 chunks at once, then 50 more one per 100 ms, each second's last one 250 ms late. */
@@ -71,7 +88,8 @@ let next = 0;
 function deliver(globalQuantum) {
   while (next < schedule.messages.length && schedule.messages[next].quantum <= quantumInResponse) {
     const { message } = schedule.messages[next++];
-    send(message.type === 'chunk' ? { ...message, bytes: chunkBytes.slice().buffer } : message);
+    if (message.type === 'chunk') for (const p of chunkPayloads) send({ ...message, bytes: p.slice().buffer });
+    else send(message);
   }
   if (globalQuantum % 8 === 0) send({ type: 'poll' });
   if (++quantumInResponse === schedule.quanta) {
@@ -133,6 +151,7 @@ const responsesBefore = response;
 const interruptsBefore = posted.filter((m) => m.type === 'interrupted').length;
 send({ type: 'stats', id: 1 });
 const memoryBefore = posted.at(-1).stats.wasmMemoryBytes;
+const opusMemoryBefore = posted.at(-1).stats.opusMemoryBytes;
 for (let i = 0; i < 11256 / 8; i++) {
   renderBytes += step(true);
   const start = youngBytes();
@@ -152,5 +171,6 @@ for (let i = 0; i < 11256 / 8; i++) {
     // The largest step against the readings' own largest: one interrupt's cold fade was 12 KB.
     largestStepOverReadingBytes: Math.max(...stepBytes) - Math.max(...overheadReadings), measurementOverheadBytes: overheadBytes, collectionsDuringRender, peak: peak[0],
     renderErrors: processor.renderErrors, wasmMemoryBytes: stats.wasmMemoryBytes, wasmMemoryGrowthBytes: stats.wasmMemoryBytes - memoryBefore, droppedEvents: stats.droppedEvents,
+    opusMemoryBytes: stats.opusMemoryBytes, opusMemoryGrowthBytes: stats.opusMemoryBytes - opusMemoryBefore, decoderErrors: stats.engine.decoderErrors,
   }));
 }
