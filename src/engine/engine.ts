@@ -23,7 +23,7 @@ export class Engine {
   readonly channels: number;
   private readonly x: EngineExports;
   private handle: number;
-  private views!: { buffer: ArrayBuffer; input: Uint8Array; output: Float32Array[]; stats: Float64Array };
+  private views!: { buffer: ArrayBuffer; input: Uint8Array; inputWords: Int32Array; output: Float32Array[]; stats: Float64Array };
   private readonly onDestroy: () => void;
 
   constructor(module: EngineMemory, handle: number, channels: number, onDestroy: () => void) {
@@ -50,9 +50,14 @@ export class Engine {
     const stride = this.x.outputStride();
     const output: Float32Array[] = [];
     for (let c = 0; c < this.channels; c++) output.push(new Float32Array(buffer, this.x.outputPtr(h) + c * stride * 4, stride));
+    // The engine reserves its input area word-aligned (an AssemblyScript StaticArray: 16 bytes), so
+    // it can be seen as words too; a misaligned one would throw here, at create, never later.
+    const inputPtr = this.x.inputPtr(h);
+    const inputBytes = this.x.inputCapacity(h);
     this.views = {
       buffer,
-      input: new Uint8Array(buffer, this.x.inputPtr(h), this.x.inputCapacity(h)),
+      input: new Uint8Array(buffer, inputPtr, inputBytes),
+      inputWords: new Int32Array(buffer, inputPtr, inputBytes >> 2),
       output,
       stats: new Float64Array(buffer, this.x.statsPtr(h), STAT_COUNT),
     };
@@ -114,6 +119,16 @@ export class Engine {
     this.live();
     this.refreshViews();
     return this.views.input;
+  }
+
+  /**
+   * The input area as 32-bit words (inputView's memory): a transport copies
+   * a payload in a word at a time (PacketRing.read's payloadWordsOut).
+   */
+  get inputWords(): Int32Array {
+    this.live();
+    this.refreshViews();
+    return this.views.inputWords;
   }
 
   /**

@@ -113,7 +113,7 @@ export class StreamPlayer {
     const h = source.header;
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (source.heldLength < 0) {
-        const length = source.ring.read(this.engine.inputView, h);
+        const length = source.ring.read(this.engine.inputView, h, this.engine.inputWords);
         if (length === READ_EMPTY) return true;
         if (length < 0) continue; // too large for the engine: the ring counted it
         source.heldLength = length;

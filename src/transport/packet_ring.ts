@@ -256,8 +256,13 @@ export class PacketRing {
    * fields, `payloadOut` is untouched. Never throws, never allocates: for the
    * audio thread. Argument types are not checked here (the TypeScript types
    * carry the contract), because the audio thread must not throw.
+   * `payloadWordsOut`, when given, is the same memory as `payloadOut` seen as
+   * 32-bit words (payloadOut's byteOffset a multiple of 4): the payload is
+   * then copied a word at a time, four times fewer steps (a 20 ms PCM16
+   * packet is 1920 bytes, and the byte loop was a third of a group stream's
+   * quantum).
    */
-  read(payloadOut: Uint8Array, header: Float64Array): number {
+  read(payloadOut: Uint8Array, header: Float64Array, payloadWordsOut?: Int32Array): number {
     const control = this.control;
     // Pairs with the producer's publishing store: once we see this write
     // index, every record before it is completely written.
@@ -280,10 +285,19 @@ export class PacketRing {
       Atomics.store(control, OVERSIZE_COUNT, (control[OVERSIZE_COUNT] + 1) | 0);
       result = READ_SKIPPED_OVERSIZE;
     } else {
-      // A byte loop: subarray() + set() would allocate a view per packet.
+      // Loops: subarray() + set() would allocate a view per packet. Records start on 8-byte
+      // boundaries and their header is 32 bytes, so the payload is word-aligned here.
       const bytes = this.bytes;
       const payloadAt = at + RECORD_HEADER_BYTES;
-      for (let i = 0; i < payloadBytes; i++) payloadOut[i] = bytes[payloadAt + i];
+      let i = 0;
+      if (payloadWordsOut !== undefined) {
+        const words = this.words;
+        const from = payloadAt >> 2;
+        const whole = payloadBytes >> 2;
+        for (let w = 0; w < whole; w++) payloadWordsOut[w] = words[from + w];
+        i = whole << 2;
+      }
+      for (; i < payloadBytes; i++) payloadOut[i] = bytes[payloadAt + i];
     }
 
     Atomics.store(control, RECORDS_READ, (control[RECORDS_READ] + 1) | 0);

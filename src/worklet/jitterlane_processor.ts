@@ -40,11 +40,14 @@ class PacketSource {
   readonly ring: PacketRing;
   readonly header = new Float64Array(HEADER_FIELDS);
   readonly held: Uint8Array;
+  /** `held` as 32-bit words: packets are copied a word at a time. */
+  readonly heldWords: Int32Array;
   heldLength = -1;
 
   constructor(ring: PacketRing, payloadBytes: number) {
     this.ring = ring;
     this.held = new Uint8Array(payloadBytes);
+    this.heldWords = new Int32Array(this.held.buffer, 0, payloadBytes >> 2);
   }
 
   /** True when nothing is waiting in this source. */
@@ -197,7 +200,7 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
     const h = source.header;
     for (let i = 0; i < MAX_PACKETS_PER_QUANTUM; i++) {
       if (source.heldLength < 0) {
-        const length = source.ring.read(source.held, h);
+        const length = source.ring.read(source.held, h, source.heldWords);
         if (length === READ_EMPTY) return;
         if (length < 0) continue; // too large for the engine: the ring counted it
         source.heldLength = length;
@@ -211,7 +214,11 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       const input = this.engine.inputView;
       const length = source.heldLength;
       const held = source.held;
-      for (let b = 0; b < length; b++) input[b] = held[b];
+      const inputWords = this.engine.inputWords;
+      const heldWords = source.heldWords;
+      const whole = length >> 2;
+      for (let w = 0; w < whole; w++) inputWords[w] = heldWords[w];
+      for (let b = whole << 2; b < length; b++) input[b] = held[b];
       // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise.
       const flags = (h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0) | (h[HEADER_COMFORT_NOISE] === 1 ? INSERT_FLAG_COMFORT_NOISE : 0);
       this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);

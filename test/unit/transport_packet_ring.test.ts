@@ -40,10 +40,10 @@ function writeFields(ring: PacketRing, f: PacketFields): boolean {
 }
 
 /** read() with canaries: NaN in every header slot and one spare slot, CANARY_BYTE in the whole output. */
-function readWithCanaries(ring: PacketRing, out: Uint8Array, header: Float64Array): number {
+function readWithCanaries(ring: PacketRing, out: Uint8Array, header: Float64Array, outWords?: Int32Array): number {
   header.fill(Number.NaN);
   out.fill(CANARY_BYTE);
-  return ring.read(out, header);
+  return ring.read(out, header, outWords);
 }
 
 /** Checks that read() wrote every header field (arrival may be a real NaN) and nothing past them or past the payload. */
@@ -57,12 +57,14 @@ describe.each([
   ['a SharedArrayBuffer', true],
   ['an ArrayBuffer', false],
 ])('PacketRing over %s', (_name, shared) => {
-  it('returns every accepted packet intact and in order while the data area wraps over 100 times', async ({ annotate }) => {
+  it('returns every accepted packet intact and in order while the data area wraps over 100 times, copied byte by byte or a word at a time', async ({ annotate }) => {
     // 8 KiB holds about ten MTU records (recordBytes(1500) = 1536), so 20 000 packets wrap it many times.
     const ring = PacketRing.create(8192, shared);
     expect(ring.isShared).toBe(shared);
     const random = new XorShift32(shared ? 1 : 2);
     const out = new Uint8Array(MTU_PAYLOAD_BYTES + 64);
+    // Every other read copies through the words view (payloads of every length: the last 1–3 bytes go byte by byte).
+    const outWords = new Int32Array(out.buffer, 0, out.length >> 2);
     const header = new Float64Array(HEADER_FIELDS + 1);
     const inFlight: PacketFields[] = [];
     let accepted = 0;
@@ -70,7 +72,7 @@ describe.each([
     let read = 0;
     let acceptedBytes = 0;
     const readOne = (): void => {
-      const length = readWithCanaries(ring, out, header);
+      const length = readWithCanaries(ring, out, header, read % 2 === 1 ? outWords : undefined);
       const expected = inFlight.shift();
       if (!expected) {
         expect(length).toBe(READ_EMPTY);
