@@ -8,6 +8,7 @@
 import { DEFAULT_SLOTS, DEFAULT_SLOT_BYTES, EVENT_CAPACITY, MAX_PULL_FRAMES, PROFILE_CUSTOM, PROFILE_FIELD_COUNT, SAMPLE_RATE, STAT_PACKETS_INVALID } from './abi';
 import * as R from './abi';
 import { Decoder, isKnownCodec } from './codec';
+import { mixSamples } from './dsp/mix';
 import { Engine } from './engine';
 import { Profile } from './profile';
 
@@ -191,5 +192,42 @@ export function reset(handle: i32): i32 {
   const e = engineAt(handle);
   if (e == null) return R.ERR_HANDLE;
   e.resync(R.RESET_REASON_HOST);
+  return R.OK;
+}
+
+/** Most mix planes a module reserves: 32 outputs of two channels. */
+const MAX_MIX_PLANES: i32 = 64;
+/** The mix planes of a many-stream host (one per output channel), MAX_PULL_FRAMES float32 each. */
+let mixArea: StaticArray<f32> | null = null;
+let mixPlanes: i32 = 0;
+
+/**
+ * Reserves `planes` mix planes (plane p at the address returned +
+ * p·outputStride·4), for a host that mixes many engines' output into sums
+ * (mixInto). It allocates: call it before rendering. Returns 0 for a count
+ * outside 1..64.
+ */
+export function reserveMix(planes: i32): usize {
+  if (planes < 1 || planes > MAX_MIX_PLANES) return 0;
+  if (planes > mixPlanes) {
+    mixArea = new StaticArray<f32>(planes * MAX_PULL_FRAMES);
+    mixPlanes = planes;
+  }
+  return changetype<usize>(mixArea);
+}
+
+/**
+ * Mix plane `plane` = gain · channel `channel` of the engine's last pull
+ * (`add` 0), or plane + gain · it (`add` 1), over its first `frames` frames,
+ * in float32. ERR_HANDLE, or ERR_ARGUMENT for a channel, plane or frame count
+ * out of range.
+ */
+export function mixInto(handle: i32, channel: i32, plane: i32, frames: i32, gain: f32, add: i32): i32 {
+  const e = engineAt(handle);
+  if (e == null) return R.ERR_HANDLE;
+  if (channel < 0 || channel >= e.sync.channels || plane < 0 || plane >= mixPlanes || frames < 0 || frames > MAX_PULL_FRAMES) return R.ERR_ARGUMENT;
+  const source = changetype<usize>(e.output) + ((<usize>channel * MAX_PULL_FRAMES) << 2);
+  const target = changetype<usize>(mixArea) + ((<usize>plane * MAX_PULL_FRAMES) << 2);
+  mixSamples(source, target, frames, gain, add != 0);
   return R.OK;
 }

@@ -144,6 +144,25 @@ export class Engine {
     return this.x.insert(this.handle, sequenceNumber, timestamp, ssrc, arrivalFrame, length, flags);
   }
 
+  /**
+   * Emits `frames` frames into the engine's output block and copies nothing
+   * (for a host that mixes it with mixInto). Returns the engine's result code:
+   * OK, or < 0 when `frames` is outside 1..MAX_PULL_FRAMES. No allocation.
+   */
+  pullOnly(frames: number): number {
+    return this.x.pull(this.handle, frames);
+  }
+
+  /**
+   * Mixes channel `channel` of the last pull (its first `frames` frames) into
+   * mix plane `plane` (EngineModule.reserveMix): plane = gain·x, or with
+   * `add` plane + gain·x, in float32. Numbers only, no allocation; returns the
+   * engine's result code (OK, or < 0 for an argument out of range).
+   */
+  mixInto(channel: number, plane: number, frames: number, gain: number, add: boolean): number {
+    return this.x.mixInto(this.handle, channel, plane, frames, gain, add ? 1 : 0);
+  }
+
   /** Pulls `frames` frames and copies them into `out` (one array per channel, mono duplicated): no allocation. */
   pullInto(out: Float32Array[], frames: number, offset = 0): void {
     if (this.x.pull(this.handle, frames) !== OK) {

@@ -5,6 +5,7 @@
 
 export { EngineModule } from './module.js';
 export { Engine } from './engine.js';
+export { MixPlanes } from './mix_planes.js';
 export { JitterlaneError } from './errors.js';
 export { BUILT_IN_PROFILES, validateProfile, type CompleteProfileRecord } from './profile.js';
 export { checkPacketFields, checkPayload } from './packet_fields.js';

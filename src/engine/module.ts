@@ -5,6 +5,7 @@
 import type { EngineHeap, HostCodec } from '../codecs/host_codec.js';
 import { checkEngineExports, CODEC_HOST, CODEC_F32LE, CODEC_L16, CODEC_PCM16LE, CODEC_PCMA, CODEC_PCMU, PROFILE_IDS } from './contract.js';
 import { Engine } from './engine.js';
+import { MixPlanes } from './mix_planes.js';
 import { JitterlaneError } from './errors.js';
 import { validateProfile } from './profile.js';
 import type { CodecName, EngineExports, EngineMemory, EngineOptions, ExtraImports } from './types.js';
@@ -143,6 +144,11 @@ export class EngineModule implements EngineMemory {
     } catch {
       // a codec that cannot reset keeps its state; the next packets still decode or are counted
     }
+  }
+
+  /** Reserves the mix planes of a many-stream host (one per channel of each output); call before rendering, it allocates. */
+  reserveMix(outputs: number, channels: number): MixPlanes {
+    return new MixPlanes(this, outputs, channels);
   }
 
   /** Creates an engine. Throws JitterlaneError on bad options (API edge). */

@@ -97,6 +97,8 @@ export interface EngineExports {
   drainEvents(h: number): number;
   eventsPtr(h: number): number;
   reset(h: number): number;
+  reserveMix(planes: number): number;
+  mixInto(h: number, channel: number, plane: number, frames: number, gain: number, add: number): number;
 }
 
 /** Extra imports, e.g. the allocation tracer of the debug build. */

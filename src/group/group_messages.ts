@@ -16,6 +16,8 @@ export interface GroupProcessorOptions {
   opusWasm?: WasmSource;
   /** Outputs of the node; a stream plays into one of them (several streams on one output are mixed). */
   outputs: number;
+  /** Channels of every output (the node's outputChannelCount); 1 when absent. */
+  channels?: 1 | 2;
   /** The context's rate, for scopes that lack the global sampleRate (the polyfill). */
   sampleRate: number;
   /** Where the processor publishes the frames it has rendered (src/transport/audio_clock.ts); shared pages only. */

@@ -182,6 +182,7 @@ export class JitterlaneGroupNode extends EventTarget {
       wasm: polyfilled ? await fetchBytes(wasmUrl, WHO) : wasm,
       opusWasm: polyfilled ? await fetchBytes(opusWasmUrl, WHO) : opusWasm,
       outputs,
+      channels,
       sampleRate: context.sampleRate,
       clock: clock ?? undefined,
     };

@@ -2,8 +2,11 @@
 // module holds every stream's engine; the scope's one libopus holds every Opus
 // stream's decoder (LibOpus.forScope: shared with every node of the context).
 // Glue only, as the single-stream processor: at each process() every stream
-// drains its own rings, renders its quantum, and is added, times its gain,
-// into the output it was given. Streams are added and removed by messages,
+// drains its own rings, then each output's streams are pulled and mixed, times
+// their gains, into that output's planes in engine memory (the engine's SIMD
+// mix: MixPlanes), which are copied out once; when the context does not run
+// at 48 kHz, one resampler per output converts the mix, not one per stream.
+// Streams are added and removed by messages,
 // which run between render calls: that is where memory is reserved and freed.
 // process() never allocates, awaits or throws.
 //
@@ -11,8 +14,9 @@
 // the bundle dist/worklet/jitterlane-group-processor.js.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { MAX_PULL_FRAMES } from '../engine/contract.js';
-import { EngineModule } from '../engine/index.js';
+import { OK, SAMPLE_RATE } from '../engine/contract.js';
+import { EngineModule, type MixPlanes } from '../engine/index.js';
+import { OutputResampler } from '../worklet/output_resampler.js';
 import { AudioClockPublisher } from '../transport/audio_clock.js';
 import { PacketRing, appendBatchToRing } from '../transport/index.js';
 import type { GroupFromProcessor, GroupProcessorOptions, GroupStatsReply, GroupToProcessor, StreamSpec } from './group_messages.js';
@@ -37,11 +41,13 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
   private readonly outputCount: number;
   /** Streams in the order they were added: the order they are mixed in. */
   private readonly streams: StreamPlayer[] = [];
-  /** Where each stream renders, by its channel count (1 or 2): shared, as streams render one at a time. */
-  private readonly scratch: Float32Array[][];
+  /** Every output's sums, in engine memory. */
+  private readonly mix: MixPlanes;
+  /** Per output, its resampler (48 kHz mix to the context's rate), or none at 48 kHz. */
+  private readonly resamplers: OutputResampler[] | null;
+  /** Per output, the resampler's source: that output's mix of `n` frames (bound once: no closure made in process()). */
+  private readonly mixedOutput: ((n: number) => Float32Array[])[];
   private readonly clock: AudioClockPublisher | null;
-  /** Per output, whether a stream has written it this quantum (the first one sets, the others add). */
-  private readonly written: Uint8Array;
   private quanta = 0;
   private framesRendered = 0;
   private clippedSamples = 0;
@@ -57,9 +63,13 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
     this.opus = opusWasm ? () => LibOpus.forScope(() => toModule(opusWasm)) : null;
     this.contextRate = typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : o.sampleRate;
     this.outputCount = o.outputs;
-    this.written = new Uint8Array(o.outputs);
-    const plane = () => new Float32Array(MAX_PULL_FRAMES);
-    this.scratch = [[], [plane()], [plane(), plane()]];
+    const channels = o.channels ?? 1;
+    this.mix = this.module.reserveMix(o.outputs, channels);
+    this.resamplers = this.contextRate === SAMPLE_RATE ? null : Array.from({ length: o.outputs }, () => new OutputResampler(SAMPLE_RATE, this.contextRate, channels));
+    this.mixedOutput = Array.from({ length: o.outputs }, (_, output) => (n: number) => {
+      if (!this.mixOutput(output, n)) for (const plane of this.mix.wholePlanes(output)) plane.fill(0, 0, n);
+      return this.mix.wholePlanes(output);
+    });
     this.clock = o.clock ? new AudioClockPublisher(o.clock, this.contextRate) : null;
     this.port.onmessage = (event: MessageEvent<GroupToProcessor>) => this.onMessage(event.data);
     this.post({ type: 'ready' });
@@ -107,7 +117,7 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
     // Reserved here, not in process(): the engine (the module's memory may grow), the decoder
     // (libopus's may), the ring. The views taken over engine memory are refreshed by the engines.
     if (spec.codec === 'opus') this.opusInUse = this.opus!();
-    const stream = new StreamPlayer(spec, this.module, this.opusInUse ?? undefined, this.contextRate, this.scratch[spec.channels]);
+    const stream = new StreamPlayer(spec, this.module, this.opusInUse ?? undefined, this.contextRate);
     this.streams.push(stream);
     this.post({ type: 'stream-added', id, key: spec.key });
   }
@@ -157,17 +167,22 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
     if (!first || first.length === 0) return true;
     const frames = first[0].length;
     try {
-      this.written.fill(0);
       const now = typeof currentFrame === 'number' ? currentFrame : 0;
       for (let i = 0; i < this.streams.length; i++) {
         const stream = this.streams[i];
         stream.quantumStartFrame = now;
         stream.drain();
-        stream.render(frames);
-        this.mixInto(outputs[stream.output], stream, frames, this.written[stream.output] === 0);
-        this.written[stream.output] = 1;
       }
-      for (let o = 0; o < outputs.length; o++) if (o >= this.written.length || this.written[o] === 0) for (let c = 0; c < outputs[o].length; c++) outputs[o][c].fill(0, 0, frames);
+      for (let o = 0; o < outputs.length; o++) {
+        const out = outputs[o];
+        if (o >= this.outputCount) for (let c = 0; c < out.length; c++) out[c].fill(0, 0, frames);
+        else if (this.resamplers) this.resamplers[o].render(out, frames, this.mixedOutput[o]);
+        else if (!this.mixOutput(o, frames)) for (let c = 0; c < out.length; c++) out[c].fill(0, 0, frames);
+        else {
+          const planes = this.mix.quantumPlanes(o, frames);
+          for (let c = 0; c < out.length; c++) out[c].set(planes[c < planes.length ? c : planes.length - 1]);
+        }
+      }
       this.countClipped(outputs, frames);
       this.quanta++;
       this.framesRendered += frames;
@@ -180,29 +195,33 @@ export class JitterlaneGroupProcessor extends AudioWorkletProcessor {
   }
 
   /**
-   * Writes (`first`: the output's first stream this quantum) or adds the
-   * stream's quantum, times its gain, into an output: a mono stream into every
-   * channel, a stereo one channel by channel (its mean into a mono output).
-   * The first stream is written, not added to zero, so that with gain 1 an
-   * output of its own carries the stream's samples bit for bit (0 + −0 would
-   * be +0).
+   * Pulls `frames` frames of every stream of output `o` and mixes them, times
+   * their gains, into its planes: a mono stream into every channel, a stereo
+   * one channel by channel (its mean into a mono output). The output's first
+   * stream is written, not added to zero, so that with gain 1 an output of its
+   * own carries the stream's samples bit for bit (0 + −0 would be +0). False
+   * when no stream plays into it (its planes untouched).
    */
-  private mixInto(out: Float32Array[] | undefined, stream: StreamPlayer, frames: number, first: boolean): void {
-    if (!out || out.length === 0) return;
-    const source = this.scratch[stream.engine.channels];
-    const gain = stream.gain;
-    const stereoToMono = source.length === 2 && out.length === 1;
-    for (let c = 0; c < out.length; c++) {
-      const target = out[c];
-      const from = source[c < source.length ? c : source.length - 1];
-      if (stereoToMono) {
-        const right = source[1];
-        const g = gain * 0.5;
-        if (first) for (let i = 0; i < frames; i++) target[i] = g * (from[i] + right[i]);
-        else for (let i = 0; i < frames; i++) target[i] += g * (from[i] + right[i]);
-      } else if (first) for (let i = 0; i < frames; i++) target[i] = gain * from[i];
-      else for (let i = 0; i < frames; i++) target[i] += gain * from[i];
+  private mixOutput(o: number, frames: number): boolean {
+    const mix = this.mix;
+    const channels = mix.channels;
+    let wrote = false;
+    for (let i = 0; i < this.streams.length; i++) {
+      const stream = this.streams[i];
+      if (stream.output !== o) continue;
+      const engine = stream.engine;
+      if (engine.pullOnly(frames) !== OK) continue;
+      const gain = stream.gain;
+      for (let c = 0; c < channels; c++) {
+        const plane = mix.plane(o, c);
+        if (engine.channels === 2 && channels === 1) {
+          engine.mixInto(0, plane, frames, gain * 0.5, wrote);
+          engine.mixInto(1, plane, frames, gain * 0.5, true);
+        } else engine.mixInto(c < engine.channels ? c : engine.channels - 1, plane, frames, gain, wrote);
+      }
+      wrote = true;
     }
+    return wrote;
   }
 
   private countClipped(outputs: Float32Array[][], frames: number): void {

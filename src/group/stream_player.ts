@@ -1,8 +1,8 @@
 // One stream of a group processor, on the audio thread: its engine (and, for
 // Opus, its decoder in the scope's libopus), the rings its packets come in on,
-// its gain and output, and its resampler when the context does not run at
-// 48 kHz. Everything is reserved in the constructor (between render calls);
-// drain() and render() allocate nothing. Each stream drains its own rings
+// its gain and output. Everything is reserved in the constructor (between
+// render calls); drain() allocates nothing. The processor pulls its engine and
+// mixes it (src/group/group_processor.ts). Each stream drains its own rings
 // only, at most MAX_PACKETS_PER_QUANTUM a quantum, so one stream's burst is
 // never in another's way.
 
@@ -10,7 +10,6 @@ import type { LibOpus } from '../codecs/libopus.js';
 import { INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
 import type { Engine, EngineModule } from '../engine/index.js';
 import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_FIELDS, HEADER_MARKER, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP, PacketRing, READ_EMPTY } from '../transport/index.js';
-import { OutputResampler } from '../worklet/output_resampler.js';
 import type { StreamSpec } from './group_messages.js';
 
 /** Packets a stream drains per quantum at most, so a flood cannot stall one render call. */
@@ -41,7 +40,6 @@ export class StreamPlayer {
   gain: number;
   /** The stream's own ring first, then those of producers attached (a receiver takeover's worker). */
   readonly sources: StreamSource[] = [];
-  private readonly resampler: OutputResampler | null;
   /** Engine frames (48 kHz) per context frame. */
   private readonly engineFramesPerContextFrame: number;
   /**
@@ -52,15 +50,11 @@ export class StreamPlayer {
    * the first quantum would fall behind the context's for good.
    */
   quantumStartFrame = 0;
-  private readonly pullEngine: (frames: number) => Float32Array[];
-  /** Where render() leaves the stream's audio: the processor's scratch, shared by every stream. */
-  private readonly scratch: Float32Array[];
 
-  constructor(spec: StreamSpec, module: EngineModule, opus: LibOpus | undefined, contextRate: number, scratch: Float32Array[]) {
+  constructor(spec: StreamSpec, module: EngineModule, opus: LibOpus | undefined, contextRate: number) {
     this.key = spec.key;
     this.output = spec.output;
     this.gain = spec.gain;
-    this.scratch = scratch;
     this.engine = module.createEngine({
       codec: spec.codec,
       opus,
@@ -73,13 +67,7 @@ export class StreamPlayer {
     });
     const ring = spec.ring ? new PacketRing(spec.ring) : PacketRing.create(spec.ringBytes, false);
     this.sources.push(new StreamSource(ring));
-    this.resampler = contextRate === SAMPLE_RATE ? null : new OutputResampler(SAMPLE_RATE, contextRate, spec.channels);
     this.engineFramesPerContextFrame = SAMPLE_RATE / contextRate;
-    // Bound once: the resampler calls it inside process() without allocating a closure.
-    this.pullEngine = (frames: number) => {
-      this.engine.pullInto(this.scratch, frames);
-      return this.scratch;
-    };
   }
 
   /** The stream's own ring (port batches are appended to it). */
@@ -129,12 +117,6 @@ export class StreamPlayer {
       source.heldLength = -1;
     }
     return true;
-  }
-
-  /** Renders `frames` context frames of the stream into the scratch (one array per channel of the stream). */
-  render(frames: number): void {
-    if (this.resampler) this.resampler.render(this.scratch, frames, this.pullEngine);
-    else this.engine.pullInto(this.scratch, frames);
   }
 
   /** Ring overflows and oversize records over every source. */

@@ -13,10 +13,10 @@ export function batchOf(stream: TestStream): ArrayBuffer {
   return encodeBatch(stream.packets.map((p) => ({ ...p, marker: false })));
 }
 
-/** The single-stream processor's render of `stream` alone (profile classic, 48 kHz), `frames` frames. */
-export function soloRender(stream: TestStream, frames: number): Float32Array {
-  const scope = workletScope('jitterlane-processor.js');
-  const solo = scope.create({ wasm: engineWasm, opusWasm, codec: stream.codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: 4 << 20, sampleRate: 48000 });
+/** The single-stream processor's render of `stream` alone (profile classic, a context at `rate`), `frames` frames. */
+export function soloRender(stream: TestStream, frames: number, rate = 48000): Float32Array {
+  const scope = workletScope('jitterlane-processor.js', rate);
+  const solo = scope.create({ wasm: engineWasm, opusWasm, codec: stream.codec, channels: 1, clockRate: 48000, payloadRate: 48000, profile: 'classic', ringBytes: 4 << 20, sampleRate: rate });
   send(solo, { type: 'packets', batch: batchOf(stream) });
   const out = new Float32Array(frames);
   const block = [[new Float32Array(QUANTUM)]];

@@ -104,6 +104,41 @@ describe('the group processor', () => {
     expect(mix.reduce((peak, v) => Math.max(peak, Math.abs(v)), 0)).toBeGreaterThan(0.05);
   });
 
+  it('renders at 44.1 kHz (one resampler per output, after the mix) each stream of its own output as the single-stream processor does', () => {
+    const worklet = workletScope('jitterlane-group-processor.js', 44100);
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 2, sampleRate: 44100 });
+    const chosen = [streams[0], streams[3]];
+    chosen.forEach((stream, i) => {
+      addStream(group, i + 1, stream, i);
+      send(group, { type: 'packets', key: i + 1, batch: batchOf(stream) });
+    });
+    const outputs = renderGroup(worklet.scope, group, 2, QUANTA);
+    chosen.forEach((stream, i) => {
+      const alone = soloRender(stream, QUANTA * QUANTUM, 44100);
+      expect(Buffer.compare(Buffer.from(outputs[i].buffer), Buffer.from(alone.buffer)), `stream ${i}`).toBe(0);
+    });
+    expect(outputs[0].reduce((peak, v) => Math.max(peak, Math.abs(v)), 0)).toBeGreaterThan(0.05);
+  });
+
+  it('plays a mono stream into both channels of a stereo output, each as it renders alone', () => {
+    const worklet = workletScope('jitterlane-group-processor.js');
+    const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, channels: 2, sampleRate: 48000 });
+    addStream(group, 1, streams[1], 0);
+    send(group, { type: 'packets', key: 1, batch: batchOf(streams[1]) });
+    const left = new Float32Array(QUANTA * QUANTUM);
+    const right = new Float32Array(QUANTA * QUANTUM);
+    const block = [[new Float32Array(QUANTUM), new Float32Array(QUANTUM)]];
+    for (let q = 0; q < QUANTA; q++) {
+      worklet.scope.currentFrame = q * QUANTUM;
+      group.processor.process([], block);
+      left.set(block[0][0], q * QUANTUM);
+      right.set(block[0][1], q * QUANTUM);
+    }
+    const alone = soloRender(streams[1], QUANTA * QUANTUM);
+    expect(Buffer.compare(Buffer.from(left.buffer), Buffer.from(alone.buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(right.buffer), Buffer.from(alone.buffer))).toBe(0);
+  });
+
   it('adds and removes streams at run time with memory flat over 40 cycles, and reports what it costs per stream', () => {
     const worklet = workletScope('jitterlane-group-processor.js');
     const group = worklet.create({ wasm: engineWasm, opusWasm, outputs: 1, sampleRate: 48000 });
