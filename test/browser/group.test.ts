@@ -7,7 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { testStream, type TestStream } from '../helpers/group_streams.js';
-import { soloRender } from '../helpers/solo_render.js';
+import { soloRender, soloRun } from '../helpers/solo_render.js';
 import { browserAvailable, withBrowser } from './harness.js';
 // @ts-expect-error plain JavaScript shared with the page
 import { sha256 } from './pages/stream.js';
@@ -101,23 +101,39 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('JitterlaneGroup
     expect(perExtraStream(result.memory)).toBeLessThanOrEqual(1024 * 1024);
   }, 120_000);
 
-  it('plays 8 Opus streams in a realtime context with its WebAssembly memory flat from the first quantum to the last', async () => {
-    const seconds = 8;
-    const streams = Array.from({ length: 8 }, (_, i) => testStream(i, 'opus', seconds));
+  // Realtime, 20 s of 8 Opus streams and 60 s of 32 (24 Opus, 8 PCM), each with the timing of its own
+  // (test/helpers/group_streams.ts): every stream conceals what it conceals alone (the single-stream
+  // processor rendering the same packets at the same arrivals in Node), to within 0.1 % of its samples
+  // as the goal, and the WASM memory of engines and libopus stays flat from the first quantum to the last.
+  it.each([
+    [8, 20],
+    [32, 60],
+  ])('plays %i streams for %i s in a realtime context, each concealing about what it conceals alone, with its WebAssembly memory flat', async (count, seconds) => {
+    const streams = Array.from({ length: count }, (_, i) => testStream(i, count > 8 && i % 4 === 3 ? 'PCM16LE' : 'opus', seconds));
     const page = await browser.open('/isolated/test/browser/pages/group.html');
-    const result = await page.evaluate((o) => (window as unknown as { runRealtime: (o: unknown) => Promise<{ pushed: number; sent: number[]; start: Record<string, number>; end: Record<string, number>; stats: { packetsReceived: number; played: number }[] }> }).runRealtime(o), { streams: streams.map(forPage), seconds });
+    const result = await page.evaluate((o) => (window as unknown as { runRealtime: (o: unknown) => Promise<{ pushed: number; sent: number[]; start: Record<string, number>; end: Record<string, number>; stats: { packetsReceived: number; concealedSamples: number; totalSamplesReceived: number; played: number }[] }> }).runRealtime(o), { streams: streams.map(forPage), seconds });
     await page.close();
-    // Engines and decoders were reserved at addStream: nothing grew while 8 streams played.
+    // Engines and decoders were reserved at addStream: nothing grew while the streams played.
     expect(result.end.wasmMemoryBytes).toBe(result.start.wasmMemoryBytes);
     expect(result.end.opusMemoryBytes).toBe(result.start.opusMemoryBytes);
     expect(result.end.renderErrors).toBe(0);
     expect(result.end.quanta).toBeGreaterThan(seconds * 375 * 0.8);
-    result.stats.forEach((s, i) => {
+    const excess = result.stats.map((s, i) => {
       // Every packet pushed reached its engine; nearly all of them played (the outage streams lose what came too late).
       expect(s.packetsReceived).toBe(result.sent[i]);
       expect(s.played).toBeGreaterThan(result.sent[i] * 0.8);
+      const stream = streams[i]!;
+      const alone = soloRun({ ...stream, packets: stream.packets.filter((p) => p.arrivalFrame < seconds * 48000) }, Math.round((seconds + 0.3) * 48000)).stats;
+      const live = (100 * s.concealedSamples) / s.totalSamplesReceived;
+      const solo = (100 * alone.concealedSamples) / alone.totalSamplesReceived;
+      return { live, solo };
     });
-  }, 60_000);
+    const worst = Math.max(...excess.map((e) => e.live - e.solo));
+    console.log(`[group realtime ${count} streams, ${seconds} s] concealed % live vs alone: ${excess.map((e) => `${e.live.toFixed(2)}/${e.solo.toFixed(2)}`).join(' ')}; worst excess ${worst.toFixed(3)} %`);
+    // The goal is 0.1 % (measured on an idle machine: worst 0.049 % of 8 streams, 0.095 % of 32). A
+    // realtime figure on a shared CI machine is noisy: the bound here is 0.5 %, and the run prints its own.
+    for (const e of excess) expect(e.live - e.solo).toBeLessThanOrEqual(0.5);
+  }, 180_000);
 
   it('switches every stream with group.setProfile() and starts later streams there', async () => {
     const page = await browser.open('/test/browser/pages/group.html');
