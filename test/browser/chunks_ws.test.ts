@@ -127,7 +127,10 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('AI-voice chunk 
       const bandsDb = spectrumDb(live, 48000, frequencies).map((v, i) => v - spectrumDb(heard.x, heard.rate, frequencies)[i]!);
       console.log(`[chunks ${shape}] live: level ${levelDb.toFixed(2)} dB, bands ${bandsDb.map((v) => v.toFixed(2)).join(' ')} dB; ${streamed.stats!.responses[0]!.underruns} underruns`);
       expect(Math.abs(levelDb)).toBeLessThan(1);
-      for (const b of bandsDb) expect(Math.abs(b)).toBeLessThan(2);
+      // Opus conceals a live stall with the decoder's own PLC, which carries little at 8 kHz (where hybrid
+      // Opus hands from SILK to CELT): the stalls' concealment dilutes that band by 0.1–2.3 dB, measured over
+      // six runs (−1.75 under CI's load), where PCM's bands hold within 1.2 dB. That band's bound is 3 dB for Opus.
+      bandsDb.forEach((b, i) => expect(Math.abs(b)).toBeLessThan(encoding === 'opus' && frequencies[i] === 8000 ? 3 : 2));
       expect(streamed.stats!.renderErrors).toBe(0);
 
       // Offline, the same calls at the same arrivals.
