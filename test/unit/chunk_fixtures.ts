@@ -2,6 +2,7 @@
 // sample at a chunk stream's rate and encoding, a tone, G.711 μ-law, and the
 // measures the checks use (Goertzel, a spectrum, the largest step).
 
+import type { ChunkPlayer } from '../../src/chunks/chunk_player.js';
 import { OutputResampler } from '../../src/worklet/output_resampler.js';
 import { pcm16le, speech } from '../helpers/engine_stream.js';
 
@@ -105,3 +106,15 @@ export function largestStep(x: Float32Array): number {
 
 /** Index of the first sample that is not zero (-1 if none). */
 export const firstSound = (x: Float32Array): number => x.findIndex((v) => v !== 0);
+
+/** Runs a chunk player for `quanta` 128-frame quanta, calling `at(q)` before each; returns the output. */
+export function runPlayer(player: ChunkPlayer, quanta: number, at: (q: number) => void = () => {}): Float32Array {
+  const out = new Float32Array(quanta * 128);
+  const block = [new Float32Array(128)];
+  for (let q = 0; q < quanta; q++) {
+    at(q);
+    player.pull(128, block);
+    out.set(block[0]!, q * 128);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChunkPlayer, type ChunkEvent } from '../../src/chunks/chunk_player.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import { pcm16le, speech } from '../helpers/engine_stream.js';
-import { firstSound, goertzel, muLaw } from './chunk_fixtures.js';
+import { firstSound, goertzel, muLaw, runPlayer as run } from './chunk_fixtures.js';
 
 const QUANTUM = 128;
 
@@ -17,18 +17,6 @@ function speech24k(seconds: number): Uint8Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = 0.5 * (s[(2 * i) % s.length]! + s[(2 * i + 1) % s.length]!);
   return pcm16le(out);
-}
-
-/** Runs `player` for `quanta` quanta, calling `at(q)` before each; returns the output. */
-function run(player: ChunkPlayer, quanta: number, at: (q: number) => void = () => {}): Float32Array {
-  const out = new Float32Array(quanta * QUANTUM);
-  const block = [new Float32Array(QUANTUM)];
-  for (let q = 0; q < quanta; q++) {
-    at(q);
-    player.pull(QUANTUM, block);
-    out.set(block[0]!, q * QUANTUM);
-  }
-  return out;
 }
 
 describe('the chunk player', () => {

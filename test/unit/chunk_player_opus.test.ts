@@ -9,7 +9,7 @@ import { ChunkPlayer } from '../../src/chunks/chunk_player.js';
 import { JitterlaneError } from '../../src/engine/errors.js';
 import { loadEngineModule, loadLibOpus, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { speech } from '../helpers/engine_stream.js';
-import { firstSound } from './chunk_fixtures.js';
+import { firstSound, runPlayer as run } from './chunk_fixtures.js';
 
 const QUANTUM = 128;
 const module = loadEngineModule();
@@ -48,18 +48,6 @@ function referenceDecode(packets: Uint8Array[]): Float32Array {
 
 function opusPlayer(): ChunkPlayer {
   return new ChunkPlayer(module, { encoding: 'opus', sampleRate: 48000 }, sharedLibOpus());
-}
-
-/** Runs `player` for `quanta` quanta, calling `at(q)` before each; returns the output. */
-function run(player: ChunkPlayer, quanta: number, at: (q: number) => void = () => {}): Float32Array {
-  const out = new Float32Array(quanta * QUANTUM);
-  const block = [new Float32Array(QUANTUM)];
-  for (let q = 0; q < quanta; q++) {
-    at(q);
-    player.pull(QUANTUM, block);
-    out.set(block[0]!, q * QUANTUM);
-  }
-  return out;
 }
 
 describe('Opus chunks', () => {
