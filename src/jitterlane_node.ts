@@ -6,6 +6,7 @@
 // batches over the node's MessagePort.
 
 import { StartLatch } from './start_latch.js';
+import { addModuleOnce, compileOnce, errorText, wasmForProcessor } from './worklet_assets.js';
 import { DEFAULT_SLOT_BYTES } from './engine/contract.js';
 import { JitterlaneError, checkPacketFields, checkPayload, validateProfile, type EngineStats, type ProfileName, type ProfileRecord } from './engine/index.js';
 import { flightFile, type FlightHeader } from './flight/recording.js';
@@ -114,13 +115,13 @@ function outputPathDelays(context: BaseAudioContext, raw: Record<string, number>
   return { baseLatency, outputLatency, steeredDelayMs: raw.currentDelayMs, currentDelayMs: raw.bufferedMs + 1000 * (baseLatency + outputLatency) };
 }
 
-const moduleCache = new WeakMap<BaseAudioContext, Promise<void>>();
-const wasmCache = new Map<string, Promise<WebAssembly.Module>>();
-
 /** The product processor, or for a node recording a replay the replay tool's (both register as 'jitterlane'). */
 function defaultProcessorUrl(replay: boolean): URL {
   return replay ? new URL('../worklet/jitterlane-replay-processor.js', import.meta.url) : new URL('../worklet/jitterlane-processor.js', import.meta.url);
 }
+
+/** Who the loading errors name. */
+const WHO = 'JitterlaneNode.create';
 
 function defaultWasmUrl(): URL {
   return new URL('../../build/jitterlane.wasm', import.meta.url);
@@ -128,54 +129,6 @@ function defaultWasmUrl(): URL {
 
 function defaultOpusWasmUrl(): URL {
   return new URL('../../build/libopus.wasm', import.meta.url);
-}
-
-/** A thrown value's message, whatever was thrown. */
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-}
-
-/** Compiles a wasm file once per URL and page; rejects with a JitterlaneError naming the URL. */
-function compileOnce(url: string): Promise<WebAssembly.Module> {
-  let compiling = wasmCache.get(url);
-  if (!compiling) {
-    compiling = fetchBytes(url).then(async (bytes) => {
-      try {
-        return await WebAssembly.compile(bytes);
-      } catch (error) {
-        throw new JitterlaneError(`JitterlaneNode.create: ${url} is not a WebAssembly module this browser compiles: ${errorText(error)}`);
-      }
-    });
-    wasmCache.set(url, compiling);
-    // A failed load is not cached: the next create() tries again (a network hiccup is not forever).
-    compiling.catch(() => wasmCache.delete(url));
-  }
-  return compiling;
-}
-
-/** A file's bytes; rejects with a JitterlaneError naming the URL when it cannot be loaded. */
-async function fetchBytes(url: string): Promise<ArrayBuffer> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new JitterlaneError(`JitterlaneNode.create: cannot load ${url}: ${errorText(error)}`);
-  }
-  if (!response.ok) throw new JitterlaneError(`JitterlaneNode.create: cannot load ${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-/** Adds the worklet bundle to a context once; a failure is not cached and rejects with a JitterlaneError. */
-function loadWorkletOnce(context: BaseAudioContext, url: string): Promise<void> {
-  let loading = moduleCache.get(context);
-  if (!loading) {
-    loading = context.audioWorklet.addModule(url).catch((error: unknown) => {
-      moduleCache.delete(context);
-      throw new JitterlaneError(`JitterlaneNode.create: cannot load the worklet processor ${url}: ${errorText(error)}`);
-    });
-    moduleCache.set(context, loading);
-  }
-  return loading;
 }
 
 /**
@@ -306,14 +259,12 @@ export class JitterlaneNode extends EventTarget {
     const processorUrl = String(options.processorUrl ?? defaultProcessorUrl(options.replay !== undefined));
     const wasmUrl = String(options.wasmUrl ?? defaultWasmUrl());
     const opusWasmUrl = codec === 'opus' ? String(options.opusWasmUrl ?? defaultOpusWasmUrl()) : null;
-    const [, module, opusModule] = await Promise.all([loadWorkletOnce(context, processorUrl), compileOnce(wasmUrl), opusWasmUrl ? compileOnce(opusWasmUrl) : null]);
+    const [, module, opusModule] = await Promise.all([addModuleOnce(context, processorUrl, WHO), compileOnce(wasmUrl, WHO), opusWasmUrl ? compileOnce(opusWasmUrl, WHO) : null]);
     const ring = transport === 'shared-ring' ? PacketRing.create(ringBytes, true) : null;
     const clock = transport === 'shared-ring' ? createAudioClockBuffer() : null;
-    // The polyfill (no native AudioWorkletNode) runs the processor in another realm on the main thread: hand it bytes.
-    const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const processorOptions: ProcessorOptions = {
-      wasm: polyfilled ? await fetchBytes(wasmUrl) : module,
-      opusWasm: opusWasmUrl === null ? undefined : polyfilled ? await fetchBytes(opusWasmUrl) : opusModule!,
+      wasm: await wasmForProcessor(wasmUrl, module, WHO),
+      opusWasm: opusWasmUrl === null ? undefined : await wasmForProcessor(opusWasmUrl, opusModule!, WHO),
       codec,
       channels,
       clockRate,

@@ -4,6 +4,7 @@
 // with a JitterlaneError naming the URL.
 
 import { JitterlaneError } from './engine/index.js';
+import type { WasmSource } from './worklet/wasm_source.js';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 const added = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
@@ -56,4 +57,18 @@ export function addModuleOnce(context: BaseAudioContext, url: string, who: strin
     byUrl.set(url, adding);
   }
   return adding;
+}
+
+/**
+ * True when AudioWorkletNode is not the browser's own: a polyfill runs the
+ * processor in another realm on the main thread, where a compiled Module
+ * cannot be handed over.
+ */
+export function workletIsPolyfilled(): boolean {
+  return !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
+}
+
+/** What a processor is given for the wasm at `url`: the compiled module, or its bytes in a polyfilled worklet. */
+export async function wasmForProcessor(url: string, compiled: WebAssembly.Module, who: string): Promise<WasmSource> {
+  return workletIsPolyfilled() ? fetchBytes(url, who) : compiled;
 }

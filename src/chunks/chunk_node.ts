@@ -5,7 +5,7 @@
 // truncate call); marks fire a 'mark' event when playout reaches them.
 
 import { JitterlaneError, validateProfile, type ProfileName, type ProfileRecord } from '../engine/index.js';
-import { addModuleOnce, compileOnce, fetchBytes } from '../worklet_assets.js';
+import { addModuleOnce, compileOnce, wasmForProcessor } from '../worklet_assets.js';
 import { checkOpusChunk, chunkFormat, type ChunkEncoding } from './chunk_format.js';
 import type { ChunkNodeStats, ChunkProcessorOptions, ChunkProcessorToMain, MainToChunkProcessor } from './chunk_messages.js';
 import type { ChunkEvent } from './chunk_player.js';
@@ -61,11 +61,9 @@ export class JitterlaneChunkNode extends EventTarget {
     const wasmUrl = String(options.wasmUrl ?? new URL('../../../build/jitterlane.wasm', import.meta.url));
     const opusWasmUrl = options.encoding === 'opus' ? String(options.opusWasmUrl ?? new URL('../../../build/libopus.wasm', import.meta.url)) : null;
     const [, wasm, opusWasm] = await Promise.all([addModuleOnce(context, processorUrl, WHO), compileOnce(wasmUrl, WHO), opusWasmUrl ? compileOnce(opusWasmUrl, WHO) : undefined]);
-    // A polyfilled AudioWorklet cannot be sent a compiled Module: it gets the bytes.
-    const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const processorOptions: ChunkProcessorOptions = {
-      wasm: polyfilled ? await fetchBytes(wasmUrl, WHO) : wasm,
-      opusWasm: opusWasmUrl && polyfilled ? await fetchBytes(opusWasmUrl, WHO) : opusWasm,
+      wasm: await wasmForProcessor(wasmUrl, wasm, WHO),
+      opusWasm: opusWasmUrl && opusWasm ? await wasmForProcessor(opusWasmUrl, opusWasm, WHO) : undefined,
       encoding: options.encoding,
       chunkRate: options.sampleRate,
       profile,

@@ -13,7 +13,7 @@ import { WEBRTC_FIELDS } from '../jitterlane_node.js';
 import { checkNodeOptions, type NodeCodec } from '../node_options.js';
 import { createAudioClockBuffer } from '../transport/audio_clock.js';
 import { PacketRing } from '../transport/index.js';
-import { addModuleOnce, compileOnce, errorText, fetchBytes } from '../worklet_assets.js';
+import { addModuleOnce, compileOnce, errorText, wasmForProcessor } from '../worklet_assets.js';
 import type { GroupFromProcessor, GroupPlayoutFigures, GroupProcessorOptions, GroupStatsReply, GroupToProcessor } from './group_messages.js';
 import { GroupStream, type StreamHost } from './group_stream.js';
 
@@ -176,11 +176,10 @@ export class JitterlaneGroupNode extends EventTarget {
     // worklet at the first Opus stream, once per scope.
     const opusWasmUrl = String(options.opusWasmUrl ?? defaultOpusWasmUrl());
     const [, wasm, opusWasm] = await Promise.all([addModuleOnce(context, processorUrl, WHO), compileOnce(wasmUrl, WHO), compileOnce(opusWasmUrl, WHO)]);
-    const polyfilled = !('AudioWorkletNode' in globalThis) || (globalThis as { AudioWorkletNode: { toString(): string } }).AudioWorkletNode.toString().indexOf('[native code]') < 0;
     const clock = transport === 'shared-ring' ? createAudioClockBuffer() : null;
     const processorOptions: GroupProcessorOptions = {
-      wasm: polyfilled ? await fetchBytes(wasmUrl, WHO) : wasm,
-      opusWasm: polyfilled ? await fetchBytes(opusWasmUrl, WHO) : opusWasm,
+      wasm: await wasmForProcessor(wasmUrl, wasm, WHO),
+      opusWasm: await wasmForProcessor(opusWasmUrl, opusWasm, WHO),
       outputs,
       channels,
       sampleRate: context.sampleRate,
