@@ -203,17 +203,19 @@ let mixPlanes: i32 = 0;
 
 /**
  * Reserves `planes` mix planes (plane p at the address returned +
- * p·outputStride·4), for a host that mixes many engines' output into sums
- * (mixInto). It allocates: call it before rendering. Returns 0 for a count
- * outside 1..64.
+ * p·outputStride·4), for the one host of this module that mixes its engines'
+ * output into sums (mixInto). It allocates: call it before rendering. The
+ * area is reserved once and never moves: a later call gets the same address
+ * when it asks for no more planes, and 0 when it asks for more (or for a
+ * count outside 1..64).
  */
 export function reserveMix(planes: i32): usize {
   if (planes < 1 || planes > MAX_MIX_PLANES) return 0;
-  if (planes > mixPlanes) {
+  if (mixArea == null) {
     mixArea = new StaticArray<f32>(planes * MAX_PULL_FRAMES);
     mixPlanes = planes;
   }
-  return changetype<usize>(mixArea);
+  return planes <= mixPlanes ? changetype<usize>(mixArea) : 0;
 }
 
 /**

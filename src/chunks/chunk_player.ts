@@ -42,7 +42,7 @@ const OPUS_SHORTEST_PACKET_MS = 2.5;
  * packet libopus makes of 20 ms of zeros in its low-delay mode. It decodes to
  * exact zeros (test/unit/chunk_player.test.ts).
  */
-const OPUS_SILENCE_PACKET = [0xf8, 0xff, 0xfe];
+const OPUS_SILENCE_PACKET = Uint8Array.of(0xf8, 0xff, 0xfe);
 /** Marks remembered at once. */
 const MAX_MARKS = 256;
 /** Events kept between drains (the node drains every 20 ms; 256 is far more than fire in that time). */
@@ -414,7 +414,7 @@ export class ChunkPlayer {
       } else if (this.tailToFeed > 0) {
         this.tailToFeed--;
         if (packets) {
-          for (let i = 0; i < OPUS_SILENCE_PACKET.length; i++) this.engine.inputView[i] = OPUS_SILENCE_PACKET[i];
+          this.engine.inputView.set(OPUS_SILENCE_PACKET);
           length = OPUS_SILENCE_PACKET.length;
         }
       } else {

@@ -30,7 +30,7 @@ export class MixPlanes {
     this.channels = channels;
     module.mayGrow();
     this.address = module.exports.reserveMix(count);
-    if (this.address === 0) throw new JitterlaneError(`mix planes: the engine could not reserve ${count} planes`);
+    if (this.address === 0) throw new JitterlaneError(`mix planes: the engine module could not reserve ${count} planes (a module mixes for one host, and its area is reserved once)`);
   }
 
   /** The plane index of output `o`, channel `c` (for Engine.mixInto). */
