@@ -113,8 +113,9 @@ describe('delay estimator', () => {
     const largeSteps = target.filter((t, q) => q > 0 && target[q - 1]! - t > 0.5).length;
     expect(largeSteps).toBeLessThanOrEqual(1);
     expect(largestFall).toBeLessThan(20);
-    // ...and really comes down within the 25 s (measured: to 17.8 ms).
-    expect(target[target.length - 1]).toBeLessThan(20);
+    // ...and really comes down within the 25 s (measured: to 20.4 ms, the quantile's 17.8 plus the
+    // one-quantum margin the body carries).
+    expect(target[target.length - 1]).toBeLessThan(20 + (1000 * 128) / 48000);
   });
 });
 
