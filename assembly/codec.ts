@@ -47,6 +47,22 @@ declare function hostDuration(engine: i32, payload: usize, length: i32): i32;
 @external("jitterlane", "reset")
 declare function hostReset(engine: i32): void;
 
+/**
+ * Host checkpoint hook: a concealment starts; keep the decoder's state as it is
+ * now (after the last real packet), for a roll-back.
+ */
+@external("jitterlane", "checkpoint")
+declare function hostCheckpoint(engine: i32): void;
+
+/**
+ * Host roll-back hook: the concealment stood in for no audio (the packet it
+ * waited for came late, not lost); return the decoder to its checkpoint, so
+ * that it decodes that packet as the continuation of the last one played, not
+ * of its own concealment. 1 when it did, 0 when it cannot.
+ */
+@external("jitterlane", "rollBack")
+declare function hostRollBack(engine: i32): i32;
+
 /** Longest span in-band FEC recovers: one 60 ms Opus frame. */
 const MAX_FEC_FRAMES: i32 = 2880;
 
@@ -175,6 +191,16 @@ export class Decoder {
     if (this.codec != CODEC_HOST) return 0;
     const made = hostConceal(this.engine, out, frames, stride);
     return made >= frames && made <= frames + CONCEAL_SLACK_FRAMES ? made : 0;
+  }
+
+  /** Keeps the codec's decoder state for a roll-back (a concealment starts). */
+  checkpoint(): void {
+    if (this.codec == CODEC_HOST) hostCheckpoint(this.engine);
+  }
+
+  /** Returns the codec's decoder state to its checkpoint; false when it cannot (or has no state). */
+  rollBack(): bool {
+    return this.codec == CODEC_HOST && hostRollBack(this.engine) == 1;
   }
 
   /** Frames of the preceding audio the payload's in-band FEC covers; 0 when none. */

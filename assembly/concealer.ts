@@ -82,7 +82,11 @@ export class Concealer {
    * state so stays in step with what plays. False when the codec has no PLC.
    */
   private codecConceal(end: i32, frames: i32, continuing: bool): bool {
-    if (!continuing) this.carryFrames = 0;
+    if (!continuing) {
+      this.carryFrames = 0;
+      // Should the packet awaited come after all, its decode must follow the audio played, not this concealment.
+      this.decoder.checkpoint();
+    }
     const take = min(this.carryFrames, frames);
     if (take > 0) {
       for (let c = 0; c < this.channels; c++) {
@@ -107,6 +111,20 @@ export class Concealer {
 
   private carryPtr(channel: i32): usize {
     return changetype<usize>(this.carry) + (<usize>(channel * CONCEAL_SLACK_FRAMES) << 2);
+  }
+
+  /**
+   * After a codec's concealment that stood in for no audio (the packet awaited
+   * came late, not lost): the decoder goes back to where the last real packet
+   * left it, so the late packet decodes as the continuation of the audio played.
+   * Decoded after its own concealment instead, it starts from the decoder's
+   * guess, 10 ms of it whatever the wait, and differs from what the sender
+   * encoded for tens of ms (stalls of 0.3–2.7 ms in speech: 4.1 dB log-spectral
+   * distance over the 45 ms around the stall, against 1.6 rolled back;
+   * test/replay/stall_quality.test.ts).
+   */
+  rollBack(): void {
+    if (this.codecConcealing) this.decoder.rollBack();
   }
 
   /**

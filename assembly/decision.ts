@@ -84,6 +84,8 @@ export class Status {
   codecConcealing: bool = false;
   /** Room under the profile's ceiling once needFrames more are buffered: ceiling minus that offset. */
   headroomFrames: f64 = 0;
+  /** Earliest waiting packet's position minus the end of the last packet played: 0 when it follows it (no audio is missing). */
+  playedGapFrames: f64 = 0;
 }
 
 /** What decide() chose: the operation and how much of it. Frames are output frames. */
@@ -99,6 +101,12 @@ export class Decision {
   advanceFrames: f64 = 0;
   /** EXPAND dry: the concealment waits for the missing audio (the delay grows) instead of standing in for it. */
   waits: bool = false;
+  /**
+   * MERGE: the concealment stood in for no audio (it waited for a packet that
+   * came late, not lost), so the codec's decoder goes back to its state before
+   * it, and the packet decodes as the continuation of the audio played.
+   */
+  rollBack: bool = false;
 }
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
@@ -115,6 +123,7 @@ export function decide(s: Status, d: Decision): i32 {
   d.advanceFrames = 0;
   d.waits = false;
   d.op = chooseOperation(s);
+  d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);

@@ -243,6 +243,7 @@ export class Engine {
       const pos = <f64>unchecked(this.buffer.pos[first]);
       this.nextPos += waitedCredit(this.counts.takeWaited(), pos - this.nextPos);
       s.gapFrames = pos - this.nextPos;
+      s.playedGapFrames = pos - this.lastEndPos;
       // A stream starts T after its first packet arrived, or earlier if the baseline says so.
       const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
       s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + msToFrames(this.target.targetMs) - (this.now + <f64>this.sync.unplayed());
@@ -389,6 +390,7 @@ export class Engine {
 
   /** After concealment: decode the next packet and cross-fade into it from the concealment's continuation. */
   private merge(): void {
+    if (this.decision.rollBack) this.concealer.rollBack();
     const fade = this.concealer.prepareMerge();
     const start = this.sync.endIndex;
     const frames = this.decodeNext();

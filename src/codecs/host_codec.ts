@@ -39,4 +39,11 @@ export interface HostCodec {
   duration(heap: EngineHeap, payload: number, length: number): number;
   /** The stream changed: forget decoder state. */
   reset?(): void;
+  /** A concealment starts: keep the decoder state as it is, for rollBack(). No allocation (the audio thread calls it). */
+  checkpoint?(): void;
+  /**
+   * The concealment stood in for no audio (the packet it waited for came late):
+   * return the decoder state to the last checkpoint; true when it did.
+   */
+  rollBack?(): boolean;
 }

@@ -129,6 +129,10 @@ export class LibOpusDecoder implements HostCodec {
   private readonly lib: LibOpus;
   private readonly x: LibOpusExports;
   private state: number;
+  /** The decoder state's size, and a copy of it kept by checkpoint() (in libopus memory, reserved with the state). */
+  private readonly stateBytes: number;
+  private saved: number;
+  private hasCheckpoint = false;
   private readonly input: number;
   private readonly pcm: number;
 
@@ -138,8 +142,13 @@ export class LibOpusDecoder implements HostCodec {
     this.channels = channels;
     this.input = lib.input;
     this.pcm = lib.pcm;
-    this.state = this.x.malloc(this.x.opus_decoder_get_size(channels));
-    if (this.state === 0) throw new Error('libopus could not reserve a decoder (out of memory)');
+    this.stateBytes = this.x.opus_decoder_get_size(channels);
+    this.state = this.x.malloc(this.stateBytes);
+    this.saved = this.state === 0 ? 0 : this.x.malloc(this.stateBytes);
+    if (this.state === 0 || this.saved === 0) {
+      if (this.state !== 0) this.x.free(this.state);
+      throw new Error('libopus could not reserve a decoder (out of memory)');
+    }
     const status = this.x.opus_decoder_init(this.state, 48000, channels);
     if (status !== 0) {
       this.x.free(this.state);
@@ -191,13 +200,29 @@ export class LibOpusDecoder implements HostCodec {
 
   reset(): void {
     this.x.opus_decoder_ctl_set(this.state, OPUS_RESET_STATE, 0);
+    this.hasCheckpoint = false;
+  }
+
+  /** Keeps the decoder state (libopus's state is one flat struct: copying its bytes copies it). */
+  checkpoint(): void {
+    this.lib.bytes.copyWithin(this.saved, this.state, this.state + this.stateBytes);
+    this.hasCheckpoint = true;
+  }
+
+  rollBack(): boolean {
+    if (!this.hasCheckpoint) return false;
+    this.lib.bytes.copyWithin(this.state, this.saved, this.saved + this.stateBytes);
+    this.hasCheckpoint = false;
+    return true;
   }
 
   /** Frees the decoder's state in the libopus instance (its memory is reused by the next decoder made). */
   destroy(): void {
     if (this.state === 0) return;
     this.x.free(this.state);
+    this.x.free(this.saved);
     this.state = 0;
+    this.saved = 0;
     this.lib.decoders--;
   }
 

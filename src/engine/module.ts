@@ -56,6 +56,8 @@ export class EngineModule implements EngineMemory {
         fecFrames: (h: number, payload: number, length: number) => self().hostFecFrames(h, payload, length),
         decodeFec: (h: number, payload: number, length: number, out: number, frames: number, stride: number) => self().hostDecodeFec(h, payload, length, out, frames, stride),
         reset: (h: number) => self().hostReset(h),
+        checkpoint: (h: number) => self().hostCheckpoint(h),
+        rollBack: (h: number) => self().hostRollBack(h),
       },
     };
   }
@@ -143,6 +145,22 @@ export class EngineModule implements EngineMemory {
       this.hostCodecs.get(h)?.reset?.();
     } catch {
       // a codec that cannot reset keeps its state; the next packets still decode or are counted
+    }
+  }
+
+  private hostCheckpoint(h: number): void {
+    try {
+      this.hostCodecs.get(h)?.checkpoint?.();
+    } catch {
+      // no checkpoint: a later roll-back finds none and the decoder runs on from its concealment
+    }
+  }
+
+  private hostRollBack(h: number): number {
+    try {
+      return this.hostCodecs.get(h)?.rollBack?.() ? 1 : 0;
+    } catch {
+      return 0;
     }
   }
 

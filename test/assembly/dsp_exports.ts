@@ -217,6 +217,7 @@ export function decideWith(
   sequenceGap: bool,
   codecConcealing: bool,
   headroomFrames: f64,
+  playedGapFrames: f64,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -236,6 +237,7 @@ export function decideWith(
   status.sequenceGap = sequenceGap;
   status.codecConcealing = codecConcealing;
   status.headroomFrames = headroomFrames;
+  status.playedGapFrames = playedGapFrames;
   return decide(status, decision);
 }
 
@@ -262,6 +264,11 @@ export function decisionAdvanceFrames(): f64 {
 /** Decision.waits of the last decideWith(). */
 export function decisionWaits(): bool {
   return decision.waits;
+}
+
+/** Decision.rollBack of the last decideWith(). */
+export function decisionRollBack(): bool {
+  return decision.rollBack;
 }
 
 // --- Wraparound (wrap.ts) ---

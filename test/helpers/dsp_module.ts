@@ -86,12 +86,14 @@ export interface DspExports {
     sequenceGap: boolean,
     codecConcealing: boolean,
     headroomFrames: number,
+    playedGapFrames: number,
   ): number;
   decisionFrames(): number;
   decisionSkipFrames(): number;
   decisionJumpFrames(): number;
   decisionAdvanceFrames(): number;
   decisionWaits(): number;
+  decisionRollBack(): number;
   waitedCredit(waitedFrames: number, gapFrames: number): number;
   pauseShare(pendingFrames: number, inSignalledPause: boolean, pauseGapFrames: number): number;
 

@@ -27,6 +27,7 @@ interface StatusFields {
   sequenceGap: boolean;
   codecConcealing: boolean;
   headroomFrames: number;
+  playedGapFrames: number;
 }
 
 type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
@@ -68,6 +69,7 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     sequenceGap: false,
     codecConcealing: false,
     headroomFrames: HEADROOM,
+    playedGapFrames: 0,
     ...fields,
   };
 }
@@ -100,6 +102,7 @@ function decide(s: StatusFields): Operation {
     s.sequenceGap,
     s.codecConcealing,
     s.headroomFrames,
+    s.playedGapFrames,
   );
   const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
@@ -326,6 +329,22 @@ describe('decide: how much', () => {
       size(statusWith({ packetAvailable: false }));
       expect(size(s)).toMatchObject({ frames: 0, skipFrames: 0, jumpFrames: 0, advanceFrames: 0, waits: false });
     }
+  });
+});
+
+describe('decide: the decoder after a concealment', () => {
+  // A codec's decoder conceals by running on; when the packet the concealment waited for
+  // arrives after all (late, not lost) it must decode from the state before the concealment.
+  it.each([
+    { when: 'the packet awaited arrives contiguous with the last one played (it was late)', fields: { lastOutcome: 'CONCEALED' as Outcome }, op: 'MERGE', rollBack: true },
+    { when: 'it is within the contiguity tolerance', fields: { lastOutcome: 'CONCEALED' as Outcome, playedGapFrames: 2 }, op: 'MERGE', rollBack: true },
+    { when: 'the concealment stood in for a lost packet (the playout point moved past it)', fields: { lastOutcome: 'CONCEALED' as Outcome, playedGapFrames: PACKET }, op: 'MERGE', rollBack: false },
+    { when: 'waited concealment was credited against a loss', fields: { lastOutcome: 'CONCEALED' as Outcome, playedGapFrames: 300 }, op: 'MERGE', rollBack: false },
+    { when: 'nothing was concealed', fields: {}, op: 'NORMAL', rollBack: false },
+    { when: 'a loss is still to conceal', fields: { lastOutcome: 'CONCEALED' as Outcome, gapFrames: PACKET, playedGapFrames: PACKET }, op: 'EXPAND', rollBack: false },
+  ])('$op, rolling back $rollBack, when $when', ({ fields, op, rollBack }) => {
+    expect(decide(statusWith(fields))).toBe(op);
+    expect(dsp.decisionRollBack() !== 0).toBe(rollBack);
   });
 });
 

@@ -5,7 +5,7 @@
 // nothing allocated on the way (engine and libopus memory both flat).
 
 import { describe, expect, it } from 'vitest';
-import type { Engine, ProfileRecord } from '../../src/engine/index.js';
+import type { Engine, HostCodec, ProfileRecord } from '../../src/engine/index.js';
 import { loadEngineModule, loadLibOpus, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { driveStream, framesOfMs, planStream, seededRandom, speech, type StreamPacket } from '../helpers/engine_stream.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
@@ -255,6 +255,94 @@ describe('codec concealment', () => {
       expect(s.concealedSamples).toBe(4 * 960);
       expect(s.packetsPlayed).toBe(296);
     }
+  });
+});
+
+describe('a packet that comes late, not lost', () => {
+  // No stretching and a 10 ms floor: one packet 15 ms late runs the buffer dry for a few ms,
+  // concealed by libopus; then the packet arrives, after its neighbours' time but not lost.
+  const STALL: ProfileRecord = { floorMs: 10, ceilingMs: 300, deadbandMs: 1000, fastAboveMs: 2000, latenessWindowMs: 1000, episodeCostMs: 0 };
+  const LATE = 60;
+
+  it('decodes as the continuation of the audio played: the decoder rolls back from its concealment', () => {
+    const fixture = opusFixture('speech-20ms-nofec');
+    const packets = planStream({ count: 120, payload: (i) => fixture.packets[i]!, arrival: (i, send) => send + (i === LATE ? framesOfMs(15) : 0), packetFrames: 960 });
+    const engine = opusEngine(1, STALL);
+    const run = driveStream(engine, packets);
+    const s = engine.stats();
+    engine.destroy();
+    expect(s.concealmentEvents).toBe(1);
+    expect(s.concealedSamples).toBeGreaterThan(0);
+    expect(s.packetsPlayed).toBe(120);
+    // After the merge's cross-fade the output is libopus's own decode of the packets, shifted by
+    // what the stall waited: the late packet decoded from the state before the concealment.
+    const reference = referenceDecode(fixture.packets.slice(0, 120), 1)[0]!;
+    const start = startFrame(run.events);
+    const played = run.events.filter((e) => e.kind === 'played');
+    const lateAt = played[LATE]!.frame;
+    const shift = lateAt - (start + LATE * 960);
+    expect(shift).toBe(s.concealedSamples);
+    const from = lateAt + 120; // past the cross-fade
+    const to = start + 110 * 960 + shift;
+    expect(run.output[0]!.subarray(from, to)).toEqual(reference.subarray(from - start - shift, to - start - shift));
+  });
+
+  it('rolls back only then: when the packet was lost instead, the decoder runs on from its concealment', () => {
+    const fixture = opusFixture('speech-20ms-nofec');
+    const calls = (lost: boolean) => {
+      const decoder = sharedLibOpus().createDecoder(1);
+      const count = { checkpoint: 0, rollBack: 0 };
+      const spy: HostCodec = {
+        decode: (h, p, l, o, st) => decoder.decode(h, p, l, o, st),
+        duration: (h, p, l) => decoder.duration(h, p, l),
+        conceal: (h, o, f, st) => decoder.conceal(h, o, f, st),
+        reset: () => decoder.reset(),
+        checkpoint: () => {
+          count.checkpoint++;
+          decoder.checkpoint();
+        },
+        rollBack: () => {
+          count.rollBack++;
+          return decoder.rollBack();
+        },
+      };
+      const engine = engineModule.createEngine({ codec: 'host', hostCodec: spy, profile: STALL });
+      const packets = planStream({ count: 120, payload: (i) => fixture.packets[i]!, arrival: (i, send) => send + (i === LATE ? framesOfMs(15) : 0), packetFrames: 960 });
+      driveStream(engine, lost ? packets.filter((_, i) => i !== LATE) : packets);
+      const s = engine.stats();
+      engine.destroy();
+      decoder.destroy();
+      return { ...count, events: s.concealmentEvents };
+    };
+    // A checkpoint at each concealment's start: the stall (or the loss), and the stream's end.
+    expect(calls(false)).toEqual({ checkpoint: 2, rollBack: 1, events: 1 });
+    expect(calls(true)).toEqual({ checkpoint: 2, rollBack: 0, events: 1 });
+  });
+});
+
+describe('libopus checkpoint', () => {
+  it('rolls the decoder back bit-exactly: decoding after checkpoint, concealment and roll-back equals never concealing', () => {
+    const fixture = opusFixture('speech-20ms-fec');
+    const lib = sharedLibOpus();
+    const decode = (rollBack: boolean): Float32Array => {
+      const decoder = lib.createDecoder(1);
+      const f32 = new Float32Array(40 * 960 + 5760);
+      const scratch = lib.exports.malloc(4000);
+      for (let k = 0; k < 40; k++) {
+        if (rollBack && k === 20) {
+          decoder.checkpoint();
+          decoder.conceal({ u8: lib.bytes, f32 }, 40 * 960, 960, 5760);
+          expect(decoder.rollBack()).toBe(true);
+          expect(decoder.rollBack()).toBe(false); // one roll-back per checkpoint
+        }
+        lib.bytes.set(fixture.packets[k]!, scratch);
+        decoder.decode({ u8: lib.bytes, f32 }, scratch, fixture.packets[k]!.length, k * 960, 960);
+      }
+      lib.exports.free(scratch);
+      decoder.destroy();
+      return f32.subarray(0, 40 * 960);
+    };
+    expect(decode(true)).toEqual(decode(false));
   });
 });
 
