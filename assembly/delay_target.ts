@@ -37,19 +37,20 @@ export class DelayTarget {
   /**
    * Target = delay estimate clamped to the profile's floor and ceiling, where
    * the estimate is the histogram's quantile (the body), or above it the
-   * level that recurring lateness calls for (lateness.ts), with a margin of
-   * the last pull (`pullFrames`: a packet must arrive one pull before its audio plays).
-   * The body carries the margin too: without it a packet at the quantile plays
-   * with no room for the pull it must precede, and the packets just below the
-   * quantile (no lateness episode, so nothing the cover sees) miss their pull
-   * whenever they land late in a quantum: a stall, then a catch-up stretch.
+   * level that recurring lateness calls for (lateness.ts), plus a margin of
+   * the last pull (`pullFrames`: a packet must arrive one pull before its audio
+   * plays). The margin is on the whole estimate, body included: on the body
+   * alone of the heights, a packet at the quantile played with no room for the
+   * pull it must precede, and the packets just below the quantile (no lateness
+   * episode, so nothing the cover sees) missed their pull whenever they landed
+   * late in a quantum: a stall, then a catch-up stretch.
    */
   update(nowFrames: f64, pullFrames: f64): void {
     const p = this.profile;
     const nowMs = (nowFrames * 1000) / <f64>SAMPLE_RATE;
     this.bodyMs = this.tracker.quantileMs(p.quantile);
     const marginMs = (pullFrames * 1000) / <f64>SAMPLE_RATE;
-    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, marginMs, this.bodyMs + marginMs, this.tracker.baselineMs());
+    this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, this.bodyMs, this.tracker.baselineMs()) + marginMs;
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
   }
 

@@ -98,9 +98,10 @@ export class LatenessCover {
    * The delay estimate lateness calls for, ms: the T ≥ `baseMs` (the body)
    * minimising the cost above over the episodes of the last `windowMs` before
    * `nowMs`, each counted at its height, lowered by as much as the baseline
-   * (`baselineMs`) rose since, plus `marginMs` (a packet must arrive a render quantum before its audio plays).
+   * (`baselineMs`) rose since. The caller adds what every packet needs on top
+   * (DelayTarget: one pull), to the body and the heights alike.
    */
-  coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64, baselineMs: f64): f64 {
+  coverMs(nowMs: f64, windowMs: f64, episodeCostMs: f64, baseMs: f64, baselineMs: f64): f64 {
     let n = 0;
     // On a calm path no episode is recent: the scan (every insert) would find none.
     const anyInWindow = nowMs - this.latestMs <= windowMs;
@@ -108,7 +109,7 @@ export class LatenessCover {
       // A baseline risen since by more than BASELINE_STEP_MS (the path got slower) lowers the height by as much;
       // smaller wander, or a fall (a faster packet), leaves it.
       const rise = baselineMs - unchecked(this.baseline[i]);
-      const h = unchecked(this.height[i]) - (rise > BASELINE_STEP_MS ? rise : 0) + marginMs;
+      const h = unchecked(this.height[i]) - (rise > BASELINE_STEP_MS ? rise : 0);
       if (nowMs - unchecked(this.time[i]) <= windowMs && h > baseMs) {
         unchecked((this.sorted[n] = h));
         n++;

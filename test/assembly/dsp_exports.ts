@@ -402,9 +402,9 @@ export function delayTrackerQuantileMs(handle: i32, quantile: f64): f64 {
 }
 
 /** DelayTracker.lateness.coverMs for `handle`. */
-export function delayTrackerCoverMs(handle: i32, nowMs: f64, windowMs: f64, episodeCostMs: f64, marginMs: f64, baseMs: f64): f64 {
+export function delayTrackerCoverMs(handle: i32, nowMs: f64, windowMs: f64, episodeCostMs: f64, baseMs: f64): f64 {
   const t = delayTrackers.at(handle);
-  return t.lateness.coverMs(nowMs, windowMs, episodeCostMs, marginMs, baseMs, t.baselineMs());
+  return t.lateness.coverMs(nowMs, windowMs, episodeCostMs, baseMs, t.baselineMs());
 }
 
 /** DelayTracker.spikeFloorMs for `handle`. */

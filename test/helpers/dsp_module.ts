@@ -127,7 +127,7 @@ export interface DspExports {
   delayTrackerCreate(sampleRate: number): number;
   delayTrackerObserve(handle: number, arrivalFrame: number, posFrame: number, memoryPackets: number, currentEstimateMs: number): void;
   delayTrackerQuantileMs(handle: number, quantile: number): number;
-  delayTrackerCoverMs(handle: number, nowMs: number, windowMs: number, episodeCostMs: number, marginMs: number): number;
+  delayTrackerCoverMs(handle: number, nowMs: number, windowMs: number, episodeCostMs: number, baseMs: number): number;
   delayTrackerSpikeFloorMs(handle: number): number;
   delayTrackerMinTransit(handle: number): number;
   delayTrackerLastRelativeMs(handle: number): number;
