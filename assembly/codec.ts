@@ -58,10 +58,10 @@ declare function hostCheckpoint(engine: i32): void;
  * Host roll-back hook: the concealment stood in for no audio (the packet it
  * waited for came late, not lost); return the decoder to its checkpoint, so
  * that it decodes that packet as the continuation of the last one played, not
- * of its own concealment. 1 when it did, 0 when it cannot.
+ * of its own concealment (a codec without a checkpoint runs on).
  */
 @external("jitterlane", "rollBack")
-declare function hostRollBack(engine: i32): i32;
+declare function hostRollBack(engine: i32): void;
 
 /** Longest span in-band FEC recovers: one 60 ms Opus frame. */
 const MAX_FEC_FRAMES: i32 = 2880;
@@ -198,9 +198,9 @@ export class Decoder {
     if (this.codec == CODEC_HOST) hostCheckpoint(this.engine);
   }
 
-  /** Returns the codec's decoder state to its checkpoint; false when it cannot (or has no state). */
-  rollBack(): bool {
-    return this.codec == CODEC_HOST && hostRollBack(this.engine) == 1;
+  /** Returns the codec's decoder state to its checkpoint, where it has one. */
+  rollBack(): void {
+    if (this.codec == CODEC_HOST) hostRollBack(this.engine);
   }
 
   /** Frames of the preceding audio the payload's in-band FEC covers; 0 when none. */

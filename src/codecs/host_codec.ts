@@ -43,7 +43,7 @@ export interface HostCodec {
   checkpoint?(): void;
   /**
    * The concealment stood in for no audio (the packet it waited for came late):
-   * return the decoder state to the last checkpoint; true when it did.
+   * return the decoder state to the last checkpoint, if it has one.
    */
-  rollBack?(): boolean;
+  rollBack?(): void;
 }

@@ -152,6 +152,7 @@ export class LibOpusDecoder implements HostCodec {
     const status = this.x.opus_decoder_init(this.state, 48000, channels);
     if (status !== 0) {
       this.x.free(this.state);
+      this.x.free(this.saved);
       throw new Error(`opus_decoder_init failed (${status})`);
     }
     lib.decoders++;

@@ -156,11 +156,11 @@ export class EngineModule implements EngineMemory {
     }
   }
 
-  private hostRollBack(h: number): number {
+  private hostRollBack(h: number): void {
     try {
-      return this.hostCodecs.get(h)?.rollBack?.() ? 1 : 0;
+      this.hostCodecs.get(h)?.rollBack?.();
     } catch {
-      return 0;
+      // no roll-back: the decoder runs on from its concealment, as it did before the hook
     }
   }
 

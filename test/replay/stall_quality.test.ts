@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { HostCodec, ProfileRecord } from '../../src/engine/index.js';
 import { loadEngineModule, sharedLibOpus } from '../../src/engine/node_loader.js';
 import { logSpectralDistance } from '../../src/replay/concealment_quality.js';
+import { FeedLoop } from '../../src/replay/feed_loop.js';
+import { PacketListInput } from '../../src/replay/packet_input.js';
 import { seededRandom } from '../../src/seeded_random.js';
 import { opusFixture } from '../helpers/opus_fixtures.js';
 
@@ -41,18 +43,14 @@ function play(mode: Mode, lateness: Map<number, number>): { output: Float32Array
     rollBack: mode === 'codec PLC' ? () => decoder.rollBack() : undefined,
   };
   const engine = loadEngineModule().createEngine({ codec: 'host', hostCodec: codec, profile: STALLING, eventLog: true });
-  const order = packets.map((_, k) => ({ k, arrival: k * packetFrames + (lateness.get(k) ?? 0) * 48 })).sort((a, b) => a.arrival - b.arrival);
+  const input = new PacketListInput(packets.map((payload, k) => ({ payload, sequenceNumber: k & 0xffff, timestamp: k * packetFrames, arrivalFrame: k * packetFrames + (lateness.get(k) ?? 0) * 48 })));
+  const loop = new FeedLoop(engine, input);
   const quanta = Math.ceil((packets.length * packetFrames) / QUANTUM);
   const output = new Float32Array(quanta * QUANTUM);
   const stalls: number[] = [];
-  let next = 0;
   let lastExpand = -Infinity;
   for (let q = 0; q < quanta; q++) {
-    for (; next < order.length && order[next]!.arrival <= q * QUANTUM; next++) {
-      const { k, arrival } = order[next]!;
-      engine.insert(packets[k]!, { sequenceNumber: k & 0xffff, timestamp: k * packetFrames, arrivalFrame: arrival });
-    }
-    output.set(engine.pull(QUANTUM)[0]!.subarray(0, QUANTUM), q * QUANTUM);
+    output.set(loop.step(QUANTUM)[0]!.subarray(0, QUANTUM), q * QUANTUM);
     for (const e of engine.drainEvents()) {
       if (e.kind !== 'expand') continue;
       if (e.frame - lastExpand > 4800) stalls.push(e.frame);
