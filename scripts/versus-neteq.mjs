@@ -75,13 +75,14 @@ const runs = [];
 try {
   for (const schedule of schedules) {
     process.stderr.write(`${schedule.name}: ${seconds} s${values.busy ? ', main thread busy' : ''}…\n`);
-    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: values.flight ? FLIGHT_BYTES : 0, paceMs: paceMs > 0 ? paceMs : undefined });
-    // --flight DIR: each jitterlane node's recording, to replay (and what-if) with `jitterlane flight`.
-    if (run.flightRecordings) {
+    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: FLIGHT_BYTES, paceMs: paceMs > 0 ? paceMs : undefined });
+    // Every jitterlane node records its flight (its replay counts the artefacts a listener heard);
+    // --flight DIR keeps the recordings, to replay (and what-if) with `jitterlane flight`.
+    if (run.flightRecordings && values.flight) {
       mkdirSync(values.flight, { recursive: true });
       for (const [profile, bytes] of Object.entries(run.flightRecordings)) writeFileSync(join(values.flight, `${schedule.name}-${profile}.flight`), bytes);
-      delete run.flightRecordings;
     }
+    delete run.flightRecordings;
     runs.push(run);
   }
 } finally {

@@ -67,7 +67,9 @@ const COMMAND_USAGE = {
   through a fresh engine: the same inserts, arrivals, pulls and profile changes
   as the live call. Prints whether the output fingerprint matches the live one
   and the live and replayed counters side by side; exit status 1 when they
-  differ. Then \`jitterlane replay\`'s tools apply to the call as to a trace.
+  differ, then what a listener heard: concealment episodes and time-stretches
+  a minute (--json: \`artefacts\`). Then \`jitterlane replay\`'s tools apply to
+  the call as to a trace.
   --profile replays the same arrivals under another profile (l4s, classic, or
   a profile record as JSON, e.g. '{"floorMs":10,"episodeCostMs":10}'): what
   the call would have sounded like; the fingerprint is then not compared.`,
@@ -255,7 +257,7 @@ function runFlight(args: string[]): number {
   const liveFigures = { ...Object.fromEntries(names.map((n) => [n, live[n]])), ...derived(live) };
   const replayFigures = { ...Object.fromEntries(names.map((n) => [n, result.stats[n]])), ...derived(result.stats) };
   if (values.json) {
-    process.stdout.write(JSON.stringify({ matches: whatIf ? null : result.matches, profile: whatIf ?? null, inserts: result.inserts, pulls: result.pulls, dropped: result.header.dropped, live: liveFigures, replay: replayFigures }) + '\n');
+    process.stdout.write(JSON.stringify({ matches: whatIf ? null : result.matches, profile: whatIf ?? null, inserts: result.inserts, pulls: result.pulls, dropped: result.header.dropped, live: liveFigures, replay: replayFigures, artefacts: result.artefacts }) + '\n');
   } else {
     const verdict = whatIf ? `replayed with profile ${values.profile} (what if; not compared)` : `output ${result.matches ? 'matches' : 'DIFFERS from'} the live run`;
     process.stdout.write(`${positionals[0]}: ${result.inserts} inserts, ${result.pulls} pulls; ${verdict}${result.header.dropped > 0 ? ` (the recording dropped ${result.header.dropped} records when its store filled)` : ''}\n`);
@@ -265,6 +267,10 @@ function runFlight(args: string[]): number {
       { key: 'live', title: 'live', align: 'right' },
       { key: 'replay', title: 'replay', align: 'right' },
     ]) + '\n');
+    const a = result.artefacts;
+    process.stdout.write(
+      `artefacts (replay, ${a.minutes.toFixed(2)} min): concealment episodes ${a.concealmentEpisodesPerMin.toFixed(2)}/min, time-stretches ${a.stretchesPerMin.toFixed(2)}/min (${a.stretchedMsPerMin.toFixed(1)} ms/min), merges ${a.merges}; artefacts ${a.artefactsPerMin.toFixed(2)}/min\n`,
+    );
   }
   return whatIf || result.matches ? 0 : 1;
 }

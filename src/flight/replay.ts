@@ -5,9 +5,12 @@
 // run's; where they do not, the recording was cut short (dropped records) or
 // the engine build differs.
 
-import { PROFILE_FIELDS, PROFILE_IDS, type ProfileFieldName } from '../engine/contract.js';
+import { PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, type ProfileFieldName } from '../engine/contract.js';
 import { loadEngineModule, sharedLibOpus } from '../engine/node_loader.js';
 import type { CodecName, EngineStats, ProfileName, ProfileRecord } from '../engine/index.js';
+import { operationArtefacts, type OperationArtefacts } from '../replay/artefacts.js';
+import { operationOf } from '../replay/prepared.js';
+import type { OperationEvent } from '../replay/types.js';
 import { fingerprintPull, parseFlightFile, readFlightRecords, type FlightHeader } from './recording.js';
 
 /** What a replay of a flight recording gives, next to what the live run recorded. */
@@ -18,6 +21,12 @@ export interface FlightReplayResult {
   /** FNV-1a of the replay's output, to compare with header.outputFnv1a. */
   outputFnv1a: number;
   stats: EngineStats;
+  /**
+   * What a listener heard, from the replay's operations: concealment
+   * episodes and time-stretches per minute of output, over the whole
+   * recording or the span asked for (FlightReplayOptions.span).
+   */
+  artefacts: OperationArtefacts;
   /** True when the replay's fingerprint and the live one agree. */
   matches: boolean;
 }
@@ -37,6 +46,12 @@ export interface FlightReplayOptions {
    * ignored, and the fingerprint is not expected to match.
    */
   profile?: ProfileName | ProfileRecord;
+  /**
+   * Output frames (the engine's clock: EngineStats.nowFrames, as a live
+   * node's getStats() reads it) the artefacts are counted between; the whole
+   * recording when absent.
+   */
+  span?: { fromFrame: number; toFrame: number };
 }
 
 /** Replays the flight file's calls through a fresh engine. */
@@ -52,7 +67,9 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
     profile: options.profile ?? (o.profile as ProfileName | ProfileRecord),
     slots: o.slots,
     slotBytes: o.slotBytes,
+    eventLog: true,
   });
+  const operations: OperationEvent[] = [];
   const scratch = new Float32Array(1);
   const bits = new Uint32Array(scratch.buffer);
   let hash = 0x811c9dc5;
@@ -68,6 +85,11 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
       const out = engine.pull(r.frames);
       hash = fingerprintPull(hash, out, out.length, r.frames, bits, scratch);
       pulls++;
+      // Drained every pull: the log's ring would overwrite what a long pull sequence left in it.
+      for (const e of engine.drainEvents()) {
+        const operation = operationOf(e);
+        if (operation) operations.push(operation);
+      }
     } else if (r.kind === 'profile') {
       if (!options.profile) engine.setProfile(profileOf(r.id, r.record));
     } else {
@@ -76,5 +98,8 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
   }
   const stats = engine.stats();
   engine.destroy();
-  return { header, inserts, pulls, outputFnv1a: hash, stats, matches: hash === header.outputFnv1a };
+  const span = options.span ?? { fromFrame: 0, toFrame: stats.nowFrames };
+  const inSpan = operations.filter((e) => e.timeMs * (SAMPLE_RATE / 1000) >= span.fromFrame && e.timeMs * (SAMPLE_RATE / 1000) < span.toFrame);
+  const artefacts = operationArtefacts(inSpan, SAMPLE_RATE, Math.max(0, span.toFrame - span.fromFrame) / SAMPLE_RATE / 60);
+  return { header, inserts, pulls, outputFnv1a: hash, stats, artefacts, matches: hash === header.outputFnv1a };
 }

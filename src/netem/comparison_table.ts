@@ -8,15 +8,19 @@ const fixed = (value: number | null | undefined, digits: number) => (value === n
 /** One row per trace: each player's concealment, events, buffer and end-to-end delay, then the costs (the README's table). */
 export function comparisonSummary(runs: LiveComparison[]): string {
   const players = [...new Set(runs.flatMap((run) => run.players.map((p) => p.player)))];
+  const ours = players.filter((p) => p !== 'NetEq');
   const lines = [
-    `| trace (load) | ${players.map((p) => `${p}: conceal % · events/min · buffer ms · end-to-end ms`).join(' | ')} | cost ${players.join(' / ')} |`,
-    `|---|${players.map(() => '---|').join('')}---|`,
+    `| trace (load) | ${players.map((p) => `${p}: conceal % · events/min · buffer ms · end-to-end ms`).join(' | ')} | cost ${players.join(' / ')} | stretched ms/min ${players.join(' / ')} | artefacts/min (episodes + stretches) ${ours.join(' / ')} |`,
+    `|---|${players.map(() => '---|').join('')}---|---|---|`,
   ];
   for (const run of runs) {
     // NetEq twins of every stream agree (same frames, same moment): the first one stands for them.
     const byPlayer = players.map((name) => run.players.find((p) => p.player === name));
     const cells = byPlayer.map((p) => (p ? `${fixed(p.concealedPercent, 2)} · ${fixed(p.concealmentEventsPerMinute, 1)} · ${fixed(p.bufferDelayMs, 1)} · ${fixed(p.endToEnd?.medianMs, 0)}` : '—'));
-    lines.push(`| ${run.schedule.name} (${fixed(run.loadBefore[0], 1)}→${fixed(run.loadAfter[0], 1)}) | ${cells.join(' | ')} | ${byPlayer.map((p) => fixed(p?.cost, 1)).join(' / ')} |`);
+    const artefacts = ours.map((name) => fixed(run.players.find((p) => p.player === name)?.artefacts?.artefactsPerMin, 1));
+    lines.push(
+      `| ${run.schedule.name} (${fixed(run.loadBefore[0], 1)}→${fixed(run.loadAfter[0], 1)}) | ${cells.join(' | ')} | ${byPlayer.map((p) => fixed(p?.cost, 1)).join(' / ')} | ${byPlayer.map((p) => fixed(p?.stretchedMsPerMinute, 0)).join(' / ')} | ${artefacts.join(' / ')} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -27,8 +31,8 @@ export function comparisonMarkdown(title: string, runs: LiveComparison[]): strin
     `# ${title}`,
     '',
     comparisonSummary(runs),
-    '| trace | player | conceal % | concealment events / min | buffer delay ms | cost | end-to-end ms (p10–p90) | end-to-end − buffer − network ms | level dB | FEC recovered | load (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| trace | player | conceal % | concealment events / min | stretched ms / min | episodes · stretches · artefacts / min (flight replay) | buffer delay ms | cost | end-to-end ms (p10–p90) | end-to-end − buffer − network ms | level dB | FEC recovered | load (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
     // What the end-to-end delay holds besides the buffer and the emulated network: capture, Opus,
@@ -37,8 +41,10 @@ export function comparisonMarkdown(title: string, runs: LiveComparison[]): strin
     const rest = (p: (typeof run.players)[number]) => (p.endToEnd ? p.endToEnd.medianMs - p.bufferDelayMs - run.schedule.meanDelayMs - (run.paceMs ?? 0) : null);
     for (const p of run.players) {
       const e2e = p.endToEnd ? `${fixed(p.endToEnd.medianMs, 1)} (${fixed(p.endToEnd.p10Ms, 0)}–${fixed(p.endToEnd.p90Ms, 0)})` : '—';
+      const a = p.artefacts;
+      const heard = a ? `${fixed(a.concealmentEpisodesPerMin, 1)} · ${fixed(a.stretchesPerMin, 1)} · ${fixed(a.artefactsPerMin, 1)}${p.flightMatches ? '' : ' (replay differs)'}` : '—';
       lines.push(
-        `| ${run.schedule.name} | ${p.player} | ${fixed(p.concealedPercent, 2)} | ${fixed(p.concealmentEventsPerMinute, 1)} | ${fixed(p.bufferDelayMs, 1)} | ${fixed(p.cost, 1)} | ${e2e} | ${fixed(rest(p), 1)} | ${fixed(p.levelDb, 1)} | ${p.fecRecovered ?? '—'} | ${fixed(run.loadBefore[0], 2)}→${fixed(run.loadAfter[0], 2)} |`,
+        `| ${run.schedule.name} | ${p.player} | ${fixed(p.concealedPercent, 2)} | ${fixed(p.concealmentEventsPerMinute, 1)} | ${fixed(p.stretchedMsPerMinute, 0)} | ${heard} | ${fixed(p.bufferDelayMs, 1)} | ${fixed(p.cost, 1)} | ${e2e} | ${fixed(rest(p), 1)} | ${fixed(p.levelDb, 1)} | ${p.fecRecovered ?? '—'} | ${fixed(run.loadBefore[0], 2)}→${fixed(run.loadAfter[0], 2)} |`,
       );
     }
   }

@@ -8,6 +8,8 @@
 import { loadavg } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ChromiumLaunchOptions } from '../replay/chromium.js';
+import { replayFlight } from '../flight/replay.js';
+import type { OperationArtefacts } from '../replay/artefacts.js';
 import { envelopeDelay, type EnvelopeDelay } from './audio_delay.js';
 import type { NetworkSchedule } from './network_schedule.js';
 import { UdpRelay, type RelayStats } from './udp_relay.js';
@@ -36,7 +38,11 @@ export interface LiveRunOptions {
   busy?: boolean;
   /** Serve the page cross-origin isolated, so packets reach the worklet through the shared ring instead of the port. */
   isolated?: boolean;
-  /** Record each jitterlane node's engine calls (flight recorder bytes; 0, the default, records nothing). */
+  /**
+   * Record each jitterlane node's engine calls (flight recorder bytes; 0, the
+   * default, records nothing). A recording is replayed in Node for the
+   * artefacts a listener heard (PlayerFigures.artefacts) and returned.
+   */
   flightRecorderBytes?: number;
   /** The relay's paced release (UdpRelayOptions.paceMs): absorbs the sending browser's own timing jitter; absent: none. */
   paceMs?: number;
@@ -50,6 +56,17 @@ export interface PlayerFigures {
   /** Δ concealedSamples over the samples of the span (48 kHz), %. */
   concealedPercent: number;
   concealmentEventsPerMinute: number;
+  /** Δ (insertedSamplesForDeceleration + removedSamplesForAcceleration) as ms of audio per minute: what time-stretching changed, for any player. */
+  stretchedMsPerMinute: number;
+  /**
+   * jitterlane with a flight recording only: concealment episodes and
+   * time-stretch operations per minute over the measured span, from the
+   * recording's replay (NetEq's stats count neither stretch operations nor
+   * episodes); null otherwise.
+   */
+  artefacts: OperationArtefacts | null;
+  /** jitterlane with a flight recording: whether its replay reproduced the live output (fingerprint); null otherwise. */
+  flightMatches: boolean | null;
   /** webrtc-stats Δ jitterBufferDelay / Δ jitterBufferEmittedCount, ms. */
   bufferDelayMs: number;
   /** Δ jitterBufferTargetDelay / Δ jitterBufferEmittedCount, ms. */
@@ -127,6 +144,9 @@ function figuresOf(
     stream,
     concealedPercent,
     concealmentEventsPerMinute: delta('concealmentEvents') / (span.seconds / 60),
+    stretchedMsPerMinute: (1000 * (delta('insertedSamplesForDeceleration') + delta('removedSamplesForAcceleration'))) / 48000 / (span.seconds / 60),
+    artefacts: null,
+    flightMatches: null,
     bufferDelayMs,
     targetDelayMs: emitted > 0 ? (1000 * delta('jitterBufferTargetDelay')) / emitted : NaN,
     cost: bufferDelayMs + span.meanDelayMs + 20 * concealedPercent,
@@ -179,7 +199,15 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       if (stream.before.neteq && stream.after.neteq) {
         players.push(figuresOf('NetEq', stream.profile, stream.before.neteq, stream.after.neteq, span, { sent, played: envelopes[neteqAt], levelDb: level(neteqAt) }));
       }
-      players.push(figuresOf(`jitterlane ${stream.profile}`, stream.profile, stream.before.jitterlane, stream.after.jitterlane, span, { sent, played: envelopes[neteqAt + 1], levelDb: level(neteqAt + 1) }));
+      const ours = figuresOf(`jitterlane ${stream.profile}`, stream.profile, stream.before.jitterlane, stream.after.jitterlane, span, { sent, played: envelopes[neteqAt + 1], levelDb: level(neteqAt + 1) });
+      if (stream.flight) {
+        // The same span as the counters: the engine's output clock at the two getStats() readings.
+        const span = { fromFrame: stream.before.jitterlane.jitterlane!.nowFrames, toFrame: stream.after.jitterlane.jitterlane!.nowFrames };
+        const replay = replayFlight(new Uint8Array(Buffer.from(stream.flight, 'base64')), { span });
+        ours.artefacts = replay.artefacts;
+        ours.flightMatches = replay.matches;
+      }
+      players.push(ours);
     });
     return {
       schedule: { name: schedule.name, meanDelayMs: schedule.meanDelayMs, lossPercent: schedule.lossPercent, packets: schedule.delaysMs.length },

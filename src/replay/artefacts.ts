@@ -104,6 +104,59 @@ function causeOf(
   return 'network';
 }
 
+/** Time-stretch operations, the frames they removed or inserted, and merges. */
+function stretchesOf(events: readonly OperationEvent[]): { stretches: number; stretchedFrames: number; merges: number } {
+  let stretches = 0;
+  let stretchedFrames = 0;
+  let merges = 0;
+  for (const e of events) {
+    if (STRETCH_KINDS.has(e.kind)) {
+      stretches++;
+      stretchedFrames += Math.abs(e.frames);
+    } else if (e.kind === 'merge') {
+      merges++;
+    }
+  }
+  return { stretches, stretchedFrames, merges };
+}
+
+/**
+ * Artefact figures from the engine's operations alone, for output known
+ * without its packets' fates (a flight recording of a live call): every
+ * concealment run is an episode, with no cause told, so the run a call ends
+ * on and a run that stood in for a signalled pause (DTX) count too, where
+ * computeArtefacts and the engine's concealmentEvents leave them out.
+ * `minutes` of output is what the rates are per.
+ */
+export interface OperationArtefacts {
+  minutes: number;
+  concealmentEpisodes: number;
+  concealmentEpisodesPerMin: number;
+  stretches: number;
+  stretchesPerMin: number;
+  stretchedMsPerMin: number;
+  merges: number;
+  /** Episodes plus stretch operations per minute, as Artefacts.artefactsPerMin. */
+  artefactsPerMin: number;
+}
+
+/** The artefact figures of `events`, `minutes` of output at `sampleRate`. */
+export function operationArtefacts(events: readonly OperationEvent[], sampleRate: number, minutes: number): OperationArtefacts {
+  const perMin = (n: number) => (minutes > 0 ? n / minutes : 0);
+  const episodes = concealmentRuns(events, sampleRate).length;
+  const { stretches, stretchedFrames, merges } = stretchesOf(events);
+  return {
+    minutes,
+    concealmentEpisodes: episodes,
+    concealmentEpisodesPerMin: perMin(episodes),
+    stretches,
+    stretchesPerMin: perMin(stretches),
+    stretchedMsPerMin: perMin((stretchedFrames * 1000) / sampleRate),
+    merges,
+    artefactsPerMin: perMin(episodes + stretches),
+  };
+}
+
 /** The artefact figures of one replay. */
 export function computeArtefacts(result: ReplayResult): Artefacts {
   const minutes = result.stats.totalSamplesEmitted / result.sampleRate / 60;
@@ -120,17 +173,7 @@ export function computeArtefacts(result: ReplayResult): Artefacts {
   const bufferEpisodes = episodes.filter((e) => e.cause === 'buffer').length;
   const shortEpisodes = episodes.filter((e) => e.durationMs < SHORT_EPISODE_MS).length;
 
-  let stretches = 0;
-  let stretchedFrames = 0;
-  let merges = 0;
-  for (const e of result.events) {
-    if (STRETCH_KINDS.has(e.kind)) {
-      stretches++;
-      stretchedFrames += Math.abs(e.frames);
-    } else if (e.kind === 'merge') {
-      merges++;
-    }
-  }
+  const { stretches, stretchedFrames, merges } = stretchesOf(result.events);
 
   return {
     minutes,

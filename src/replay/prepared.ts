@@ -264,6 +264,14 @@ const EVENT_TO_OPERATION: Partial<Record<string, OperationKind>> = {
   'preemptive-expand': 'preemptive-expand', dtx: 'dtx', reset: 'reset', fec: 'fec',
 };
 
+/** An engine event as a timeline operation (time in ms of output, frames removed negative), or null for a packet's fate. */
+export function operationOf(e: EngineEvent): OperationEvent | null {
+  const kind = EVENT_TO_OPERATION[e.kind];
+  if (!kind) return null;
+  const frames = kind === 'accelerate' || kind === 'accelerate-fast' ? -e.a : kind === 'reset' ? 0 : kind === 'fec' ? e.b : e.a;
+  return { timeMs: (e.frame * 1000) / SAMPLE_RATE, kind, frames };
+}
+
 /** Collects what became of each packet from the insertions and the engine's events. */
 export class ReplayRecorder {
   private readonly prepared: PreparedReplay;
@@ -320,10 +328,8 @@ export class ReplayRecorder {
         }
         continue;
       }
-      const kind = EVENT_TO_OPERATION[e.kind];
-      if (!kind) continue;
-      const frames = kind === 'accelerate' || kind === 'accelerate-fast' ? -e.a : kind === 'reset' ? 0 : kind === 'fec' ? e.b : e.a;
-      this.operations.push({ timeMs: (e.frame * 1000) / SAMPLE_RATE, kind, frames });
+      const operation = operationOf(e);
+      if (operation) this.operations.push(operation);
     }
   }
 

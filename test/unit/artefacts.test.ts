@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeArtefacts } from '../../src/replay/artefacts.js';
+import { computeArtefacts, operationArtefacts } from '../../src/replay/artefacts.js';
 import type { OperationEvent, PacketRecord } from '../../src/replay/types.js';
 import { replayResult, zeroStats } from '../helpers/replay_result.js';
 
@@ -83,5 +83,29 @@ describe('computeArtefacts', () => {
     expect(a.concealmentEpisodesPerMin).toBe(0);
     expect(a.stretchedMsPerMin).toBe(0);
     expect(a.shortEpisodeShare).toBe(0);
+  });
+});
+
+describe('operationArtefacts', () => {
+  it('counts every concealment run as an episode and every stretch, per minute, from the operations alone', () => {
+    // A 5.3 ms stall (two quanta), a 20 ms loss, a DTX pause (not concealment), two stretches, in half a minute.
+    const events = [
+      op(40, 'expand', 2.6667), op(42.6667, 'expand', 2.6667), op(45.33, 'merge', 2.5),
+      op(1000, 'expand', 20), op(2000, 'dtx', 40), op(3000, 'accelerate', -5), op(4000, 'preemptive-expand', 2.5),
+    ];
+    const a = operationArtefacts(events, 48000, 0.5);
+    expect(a.concealmentEpisodes).toBe(2);
+    expect(a.concealmentEpisodesPerMin).toBe(4);
+    expect(a.stretches).toBe(2);
+    expect(a.stretchesPerMin).toBe(4);
+    expect(a.stretchedMsPerMin).toBeCloseTo(15, 6);
+    expect(a.merges).toBe(1);
+    expect(a.artefactsPerMin).toBe(8);
+  });
+
+  it('reports zero rates, never NaN, over no output', () => {
+    const a = operationArtefacts([op(10, 'expand', 10)], 48000, 0);
+    expect(a.concealmentEpisodesPerMin).toBe(0);
+    expect(a.artefactsPerMin).toBe(0);
   });
 });

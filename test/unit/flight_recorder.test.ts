@@ -66,6 +66,31 @@ describe('the flight recorder', () => {
     node.close();
   });
 
+  it('counts what a listener heard from the replay: concealment episodes and time-stretches, over the whole call or a span of it', async () => {
+    const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 4 << 20 });
+    await playRough(node);
+    const file = await node.flightRecording();
+    node.close();
+    const whole = replayFlight(file);
+    const a = whole.artefacts;
+    expect(a.minutes).toBeCloseTo(whole.stats.nowFrames / 48000 / 60, 9);
+    // A rough path: episodes, and stretches whose audio is what the stats count as stretched.
+    expect(a.concealmentEpisodes).toBeGreaterThan(0);
+    // Every concealment event is a run; the run the call ends on (nothing came after it) is one the stats never count.
+    expect(a.concealmentEpisodes).toBe(whole.stats.concealmentEvents + 1);
+    expect(a.stretches).toBeGreaterThan(0);
+    const stretchedMs = ((whole.stats.insertedSamplesForDeceleration + whole.stats.removedSamplesForAcceleration) * 1000) / 48000;
+    expect(a.stretchedMsPerMin * a.minutes).toBeCloseTo(stretchedMs, 6);
+    expect(a.artefactsPerMin * a.minutes).toBeCloseTo(a.concealmentEpisodes + a.stretches, 9);
+    // Two halves of the call hold every operation of the whole once.
+    const middle = Math.round(whole.stats.nowFrames / 2);
+    const first = replayFlight(file, { span: { fromFrame: 0, toFrame: middle } }).artefacts;
+    const second = replayFlight(file, { span: { fromFrame: middle, toFrame: whole.stats.nowFrames } }).artefacts;
+    expect(first.stretches + second.stretches).toBe(a.stretches);
+    expect(first.minutes + second.minutes).toBeCloseTo(a.minutes, 9);
+    expect(first.concealmentEpisodes + second.concealmentEpisodes).toBeGreaterThanOrEqual(a.concealmentEpisodes);
+  });
+
   it('replays the same arrivals under another profile (what if), ignoring the recorded profile change', async () => {
     const node = await JitterlaneNode.create(context as unknown as BaseAudioContext, { ...scope.options, codec: 'PCM16LE', flightRecorderBytes: 4 << 20 });
     await playRough(node);
@@ -96,6 +121,8 @@ describe('the flight recorder', () => {
       expect(sameReport.matches).toBe(true);
       expect(sameReport.replay.concealmentEvents).toBe(sameReport.live.concealmentEvents);
       expect(sameReport.replay.concealmentEventsPerMinute).toBeCloseTo(sameReport.live.concealmentEventsPerMinute, 9);
+      expect(sameReport.artefacts.artefactsPerMin).toBeGreaterThan(0);
+      expect(cli().stdout).toMatch(/artefacts \(replay, [\d.]+ min\): concealment episodes [\d.]+\/min, time-stretches [\d.]+\/min/);
       const whatIf = JSON.parse(cli('--json', '--profile', '{"floorMs":60,"ceilingMs":200}').stdout);
       expect(whatIf.matches).toBe(null);
       expect(whatIf.replay.bufferDelayMs).toBeGreaterThan(sameReport.replay.bufferDelayMs + 20);
