@@ -8,7 +8,9 @@
 //
 //   cost(T) = T + Σ over episodes above T of (episodeCostMs + (height − T) / 30), per minute
 //
-// where rates are per minute over the window, an episode is priced at
+// where rates are per minute over the window (an episode in a new stream's
+// first seconds, before the window filled, counts as one per the time
+// observed until then: see MIN_RATE_SPAN_MS), an episode is priced at
 // `episodeCostMs` of added latency per episode a minute, and the audio it
 // would conceal at METRICS.md's exchange rate (1 % concealed = 20 ms of
 // latency, i.e. 1 ms concealed per minute = 1/30 ms). Recurring small
@@ -24,6 +26,16 @@ const BASE_STEP_MS: f64 = 0.25;
 const BASELINE_STEP_MS: f64 = 10;
 /** METRICS.md's exchange rate, per minute: concealing 1 ms a minute (1/600 %) costs 1/30 ms. */
 const CONCEALED_MS_PER_COST_MS: f64 = 30;
+/**
+ * An episode counts as one per the window, or, when it came before the
+ * stream had filled the window, as one per the time observed until it (but at
+ * least 5 s): one episode 3 s into a call is a rate of one per 5 s, not of one
+ * per 20 s (which left a jittery path's first episodes uncovered while the
+ * window filled), nor of dozens a minute. Its weight is fixed when it starts,
+ * so that the cover changes only as episodes come and go, never because the
+ * stream grew older.
+ */
+const MIN_RATE_SPAN_MS: f64 = 5000;
 
 /** Recent lateness episodes and the cover they call for. All times and heights in ms. */
 export class LatenessCover {
@@ -31,7 +43,11 @@ export class LatenessCover {
   /** The baseline each episode's height was measured above, ms. */
   private readonly baseline: StaticArray<f64> = new StaticArray<f64>(SLOTS);
   private readonly time: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  /** How long the stream had been observed when each episode started, ms (its rate weight: MIN_RATE_SPAN_MS). */
+  private readonly observed: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  /** The episodes in the window, highest first, and their weights (episodes per minute each stands for). */
   private readonly sorted: StaticArray<f64> = new StaticArray<f64>(SLOTS);
+  private readonly sortedWeight: StaticArray<f64> = new StaticArray<f64>(SLOTS);
   private next: i32 = 0;
   private count: i32 = 0;
   /** Slot of the episode still running (its height grows with each late packet), or −1. */
@@ -44,6 +60,8 @@ export class LatenessCover {
   private lastBaseline: f64 = -Infinity;
   /** No slot's time is later than this (the slots start at 0, or −∞ after reset): past the window, none is in it. */
   private latestMs: f64 = 0;
+  /** When the stream's first packet was observed, ms (−1: none yet). */
+  private startMs: f64 = -1;
 
   /** Forgets every episode (new stream). */
   reset(): void {
@@ -51,6 +69,7 @@ export class LatenessCover {
       unchecked((this.height[i] = 0));
       unchecked((this.baseline[i] = 0));
       unchecked((this.time[i] = -Infinity));
+      unchecked((this.observed[i] = 0));
     }
     this.next = 0;
     this.count = 0;
@@ -61,6 +80,7 @@ export class LatenessCover {
     this.lastBase = -1;
     this.lastBaseline = -Infinity;
     this.latestMs = -Infinity;
+    this.startMs = -1;
   }
 
   /**
@@ -71,6 +91,7 @@ export class LatenessCover {
    * later (the path got slower for good) lowers it with it.
    */
   observe(nowMs: f64, relativeMs: f64, bodyMs: f64, baselineMs: f64): void {
+    if (this.startMs < 0) this.startMs = nowMs;
     if (relativeMs <= bodyMs) {
       this.running = -1;
       return;
@@ -87,6 +108,7 @@ export class LatenessCover {
     unchecked((this.height[slot] = relativeMs));
     unchecked((this.baseline[slot] = baselineMs));
     unchecked((this.time[slot] = nowMs));
+    unchecked((this.observed[slot] = nowMs - this.startMs));
     this.latestMs = Math.max(this.latestMs, nowMs);
     this.next = (slot + 1) % SLOTS;
     if (this.count < SLOTS) this.count++;
@@ -112,6 +134,7 @@ export class LatenessCover {
       const h = unchecked(this.height[i]) - (rise > BASELINE_STEP_MS ? rise : 0);
       if (nowMs - unchecked(this.time[i]) <= windowMs && h > baseMs) {
         unchecked((this.sorted[n] = h));
+        unchecked((this.sortedWeight[n] = 60000 / Math.min(windowMs, Math.max(MIN_RATE_SPAN_MS, unchecked(this.observed[i])))));
         n++;
       }
     }
@@ -120,34 +143,42 @@ export class LatenessCover {
     this.lastBase = baseMs;
     this.lastBaseline = baselineMs;
     this.dirty = false;
-    // Highest first (insertion sort: n ≤ 64, and mostly sorted already).
+    // Highest first, each with its weight (insertion sort: n ≤ 64, and mostly sorted already).
     for (let i = 1; i < n; i++) {
       const v = unchecked(this.sorted[i]);
+      const w = unchecked(this.sortedWeight[i]);
       let j = i - 1;
       while (j >= 0 && unchecked(this.sorted[j]) < v) {
         unchecked((this.sorted[j + 1] = this.sorted[j]));
+        unchecked((this.sortedWeight[j + 1] = this.sortedWeight[j]));
         j--;
       }
       unchecked((this.sorted[j + 1] = v));
+      unchecked((this.sortedWeight[j + 1] = w));
     }
-    // T = base conceals every episode: base + k (n·P + Σ (h_i − base) / 30). T at the j-th
-    // highest height h_j leaves the j above it uncovered, each concealing h_i − h_j:
-    // h_j + k (j·P + (Σ_{i<j} h_i − j·h_j) / 30).
-    const perMinute = 60000 / windowMs;
-    let total: f64 = 0;
-    for (let i = 0; i < n; i++) total += unchecked(this.sorted[i]);
+    // With w_i episode i's rate a minute: T = base conceals every episode,
+    // base + Σ w_i (P + (h_i − base) / 30). T at the j-th highest height h_j
+    // leaves the j above it uncovered, each concealing h_i − h_j:
+    // h_j + P·Σ_{i<j} w_i + (Σ_{i<j} w_i h_i − h_j Σ_{i<j} w_i) / 30.
+    let rate: f64 = 0;
+    let weighted: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      rate += unchecked(this.sortedWeight[i]);
+      weighted += unchecked(this.sortedWeight[i]) * unchecked(this.sorted[i]);
+    }
     let best = baseMs;
-    let bestCost = baseMs + perMinute * (<f64>n * episodeCostMs + (total - <f64>n * baseMs) / CONCEALED_MS_PER_COST_MS);
-    let above: f64 = 0;
+    let bestCost = baseMs + rate * episodeCostMs + (weighted - rate * baseMs) / CONCEALED_MS_PER_COST_MS;
+    let rateAbove: f64 = 0;
+    let weightedAbove: f64 = 0;
     for (let j = 0; j < n; j++) {
       const h = unchecked(this.sorted[j]);
-      const uncovered = <f64>j;
-      const cost = h + perMinute * (uncovered * episodeCostMs + (above - uncovered * h) / CONCEALED_MS_PER_COST_MS);
+      const cost = h + rateAbove * episodeCostMs + (weightedAbove - rateAbove * h) / CONCEALED_MS_PER_COST_MS;
       if (cost < bestCost) {
         bestCost = cost;
         best = h;
       }
-      above += h;
+      rateAbove += unchecked(this.sortedWeight[j]);
+      weightedAbove += unchecked(this.sortedWeight[j]) * h;
     }
     this.cached = best;
     return best;

@@ -273,6 +273,23 @@ describe('DelayTracker lateness cover and spikes', () => {
     expect(cover(stream)).toBeCloseTo(2 + MARGIN_MS, 1);
   });
 
+  it('counts episode rates over the time observed while a new stream fills the window, and over 5 s at least', () => {
+    // A packet 20 ms late 6 s into the stream: one in 6 s is 10 a minute, 10 × (3 + 20 / 30) ≈ 37 ms of
+    // cost against 20 ms of cover: covered. Counted over the whole 20 s window (3 a minute, 11 ms) it was not.
+    const early = new Stream();
+    for (let k = 0; k <= 300; k++) early.packet(k === 300 ? 20 : 0);
+    expect(cover(early)).toBeCloseTo(20 + MARGIN_MS, 1);
+    // The same packet 18 s in: 3.3 a minute, 12 ms against 20: waited out.
+    const later = new Stream();
+    for (let k = 0; k <= 900; k++) later.packet(k === 900 ? 20 : 0);
+    expect(cover(later)).toBeLessThan(1 + MARGIN_MS);
+    // One 50 ms late at 1 s is not a rate of 60 a minute: over 5 s, 12 × (3 + 50 / 30) = 56 against 50 would
+    // cover it; at 60 a minute so would anything up to 1 s. 80 ms: 12 × (3 + 80 / 30) = 68 against 80, waited out.
+    const first = new Stream();
+    for (let k = 0; k <= 50; k++) first.packet(k === 50 ? 80 : 0);
+    expect(cover(first)).toBeLessThan(1 + MARGIN_MS);
+  });
+
   it('counts a run of consecutive late packets as one episode at its highest', () => {
     const stream = new Stream();
     for (let k = 0; k < 1000; k++) stream.packet(k >= 900 && k < 940 ? 4 + (k % 3) : 0);
