@@ -202,8 +202,8 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       const ours = figuresOf(`jitterlane ${stream.profile}`, stream.profile, stream.before.jitterlane, stream.after.jitterlane, span, { sent, played: envelopes[neteqAt + 1], levelDb: level(neteqAt + 1) });
       if (stream.flight) {
         // The same span as the counters: the engine's output clock at the two getStats() readings.
-        const span = { fromFrame: stream.before.jitterlane.jitterlane!.nowFrames, toFrame: stream.after.jitterlane.jitterlane!.nowFrames };
-        const replay = replayFlight(new Uint8Array(Buffer.from(stream.flight, 'base64')), { span });
+        const counted = { fromFrame: stream.before.jitterlane.jitterlane!.nowFrames, toFrame: stream.after.jitterlane.jitterlane!.nowFrames };
+        const replay = replayFlight(new Uint8Array(Buffer.from(stream.flight, 'base64')), { span: counted });
         ours.artefacts = replay.artefacts;
         ours.flightMatches = replay.matches;
       }
