@@ -60,8 +60,8 @@ export class LatenessCover {
   private lastBaseline: f64 = -Infinity;
   /** No slot's time is later than this (the slots start at 0, or −∞ after reset): past the window, none is in it. */
   private latestMs: f64 = 0;
-  /** When the stream's first packet was observed, ms (−1: none yet). */
-  private startMs: f64 = -1;
+  /** When the stream's first packet was observed, ms (NaN: none yet). */
+  private startMs: f64 = NaN;
 
   /** Forgets every episode (new stream). */
   reset(): void {
@@ -80,7 +80,7 @@ export class LatenessCover {
     this.lastBase = -1;
     this.lastBaseline = -Infinity;
     this.latestMs = -Infinity;
-    this.startMs = -1;
+    this.startMs = NaN;
   }
 
   /**
@@ -91,7 +91,7 @@ export class LatenessCover {
    * later (the path got slower for good) lowers it with it.
    */
   observe(nowMs: f64, relativeMs: f64, bodyMs: f64, baselineMs: f64): void {
-    if (this.startMs < 0) this.startMs = nowMs;
+    if (isNaN(this.startMs)) this.startMs = nowMs;
     if (relativeMs <= bodyMs) {
       this.running = -1;
       return;
