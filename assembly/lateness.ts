@@ -54,10 +54,16 @@ export class LatenessCover {
   private running: i32 = -1;
   private cached: f64 = 0;
   private dirty: bool = true;
-  /** Episodes inside the window and the base at the last computation: either changing changes the answer. */
+  /**
+   * What the last computation saw: the episodes inside the window, the base,
+   * the baseline, and the profile's window and episode price (a profile
+   * switch changes them); any of them changing changes the answer.
+   */
   private lastInWindow: i32 = -1;
   private lastBase: f64 = -1;
   private lastBaseline: f64 = -Infinity;
+  private lastWindowMs: f64 = -1;
+  private lastEpisodeCostMs: f64 = -1;
   /** No slot's time is later than this (the slots start at 0, or −∞ after reset): past the window, none is in it. */
   private latestMs: f64 = 0;
   /** When the stream's first packet was observed, ms (NaN: none yet). */
@@ -79,6 +85,8 @@ export class LatenessCover {
     this.lastInWindow = -1;
     this.lastBase = -1;
     this.lastBaseline = -Infinity;
+    this.lastWindowMs = -1;
+    this.lastEpisodeCostMs = -1;
     this.latestMs = -Infinity;
     this.startMs = NaN;
   }
@@ -138,10 +146,13 @@ export class LatenessCover {
         n++;
       }
     }
-    if (!this.dirty && n == this.lastInWindow && Math.abs(baseMs - this.lastBase) < BASE_STEP_MS && Math.abs(baselineMs - this.lastBaseline) < BASE_STEP_MS) return this.cached;
+    const sameProfile = windowMs == this.lastWindowMs && episodeCostMs == this.lastEpisodeCostMs;
+    if (!this.dirty && sameProfile && n == this.lastInWindow && Math.abs(baseMs - this.lastBase) < BASE_STEP_MS && Math.abs(baselineMs - this.lastBaseline) < BASE_STEP_MS) return this.cached;
     this.lastInWindow = n;
     this.lastBase = baseMs;
     this.lastBaseline = baselineMs;
+    this.lastWindowMs = windowMs;
+    this.lastEpisodeCostMs = episodeCostMs;
     this.dirty = false;
     // Highest first, each with its weight (insertion sort: n ≤ 64, and mostly sorted already).
     for (let i = 1; i < n; i++) {

@@ -273,6 +273,17 @@ describe('DelayTracker lateness cover and spikes', () => {
     expect(cover(stream)).toBeCloseTo(2 + MARGIN_MS, 1);
   });
 
+  it('answers for the profile asked about: a switch to another episode price or window is not served the last answer', () => {
+    const stream = new Stream();
+    for (let k = 0; k < 1000; k++) stream.packet(k === 900 ? 2 : 0);
+    expect(cover(stream)).toBeCloseTo(2 + MARGIN_MS, 1);
+    // Unpriced, the same episode costs 3 a minute × 2 / 30 = 0.2 ms against 2 ms of cover: waited out.
+    const unpriced = dsp.exports.delayTrackerCoverMs(stream.tracker, nowMs(stream), WINDOW_MS, 0, stream.quantile());
+    expect(unpriced).toBeLessThan(1);
+    // Over a 60 s window it is one a minute: 1 × (3 + 2 / 30) ≈ 3.1 ms against 2: still covered.
+    expect(dsp.exports.delayTrackerCoverMs(stream.tracker, nowMs(stream), 3 * WINDOW_MS, EPISODE_COST_MS, stream.quantile())).toBeCloseTo(2, 1);
+  });
+
   it('counts episode rates over the time observed while a new stream fills the window, and over 5 s at least', () => {
     // A packet 20 ms late 6 s into the stream: one in 6 s is 10 a minute, 10 × (3 + 20 / 30) ≈ 37 ms of
     // cost against 20 ms of cover: covered. Counted over the whole 20 s window (3 a minute, 11 ms) it was not.
