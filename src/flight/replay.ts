@@ -69,6 +69,8 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
     slotBytes: o.slotBytes,
     eventLog: true,
   });
+  const from = options.span?.fromFrame ?? 0;
+  const to = options.span?.toFrame ?? Infinity;
   const operations: OperationEvent[] = [];
   const scratch = new Float32Array(1);
   const bits = new Uint32Array(scratch.buffer);
@@ -87,7 +89,7 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
       pulls++;
       // Drained every pull: the log's ring would overwrite what a long pull sequence left in it.
       for (const e of engine.drainEvents()) {
-        const operation = operationOf(e);
+        const operation = e.frame >= from && e.frame < to ? operationOf(e) : null;
         if (operation) operations.push(operation);
       }
     } else if (r.kind === 'profile') {
@@ -98,8 +100,7 @@ export function replayFlight(file: Uint8Array, options: FlightReplayOptions = {}
   }
   const stats = engine.stats();
   engine.destroy();
-  const span = options.span ?? { fromFrame: 0, toFrame: stats.nowFrames };
-  const inSpan = operations.filter((e) => e.timeMs * (SAMPLE_RATE / 1000) >= span.fromFrame && e.timeMs * (SAMPLE_RATE / 1000) < span.toFrame);
-  const artefacts = operationArtefacts(inSpan, SAMPLE_RATE, Math.max(0, span.toFrame - span.fromFrame) / SAMPLE_RATE / 60);
+  const minutes = Math.max(0, Math.min(to, stats.nowFrames) - from) / SAMPLE_RATE / 60;
+  const artefacts = operationArtefacts(operations, SAMPLE_RATE, minutes);
   return { header, inserts, pulls, outputFnv1a: hash, stats, artefacts, matches: hash === header.outputFnv1a };
 }

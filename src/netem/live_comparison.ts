@@ -194,6 +194,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
     const level = (k: number) => 20 * Math.log10(result.rms[k] / result.rms[0]);
     const span = { seconds: result.audioSeconds, meanDelayMs: schedule.meanDelayMs };
     const players: PlayerFigures[] = [];
+    const flights: Record<string, Uint8Array> = {};
     result.streams.forEach((stream, i) => {
       const neteqAt = 1 + 2 * i;
       if (stream.before.neteq && stream.after.neteq) {
@@ -201,9 +202,10 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       }
       const ours = figuresOf(`jitterlane ${stream.profile}`, stream.profile, stream.before.jitterlane, stream.after.jitterlane, span, { sent, played: envelopes[neteqAt + 1], levelDb: level(neteqAt + 1) });
       if (stream.flight) {
+        flights[stream.profile] = new Uint8Array(Buffer.from(stream.flight, 'base64'));
         // The same span as the counters: the engine's output clock at the two getStats() readings.
         const counted = { fromFrame: stream.before.jitterlane.jitterlane!.nowFrames, toFrame: stream.after.jitterlane.jitterlane!.nowFrames };
-        const replay = replayFlight(new Uint8Array(Buffer.from(stream.flight, 'base64')), { span: counted });
+        const replay = replayFlight(flights[stream.profile]!, { span: counted });
         ours.artefacts = replay.artefacts;
         ours.flightMatches = replay.matches;
       }
@@ -221,7 +223,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       transport: result.transport,
       players,
       relay: await relay.close(),
-      ...(result.streams.some((s) => s.flight) ? { flightRecordings: Object.fromEntries(result.streams.filter((s) => s.flight).map((s) => [s.profile, new Uint8Array(Buffer.from(s.flight!, 'base64'))])) } : {}),
+      ...(Object.keys(flights).length > 0 ? { flightRecordings: flights } : {}),
     };
   } finally {
     await page?.close();
