@@ -86,6 +86,10 @@ export class Status {
   headroomFrames: f64 = 0;
   /** Earliest waiting packet's position minus the end of the last packet played: 0 when it follows it (no audio is missing). */
   playedGapFrames: f64 = 0;
+  /** How long before the next audio made would start the earliest waiting packet arrived, frames. */
+  arrivedAheadFrames: f64 = 0;
+  /** How long before its audio plays a packet must arrive: one pull (the pull that plays its start begins up to a pull earlier). */
+  marginFrames: f64 = 0;
 }
 
 /** What decide() chose: the operation and how much of it. Frames are output frames. */
@@ -147,12 +151,28 @@ function chooseOperation(s: Status): i32 {
     return fec > 0 && s.gapFrames <= <f64>fec + CONTIGUOUS_TOLERANCE_FRAMES ? OP_FEC : OP_EXPAND;
   }
   if (s.nextIsComfortNoise) return OP_COMFORT_NOISE;
-  if (s.lastOutcome == OUTCOME_CONCEALED) return OP_MERGE;
+  if (s.lastOutcome == OUTCOME_CONCEALED) return resumeWaitFrames(s) > 0 ? OP_EXPAND : OP_MERGE;
   const canStretch = s.stretchBudgetFrames >= s.minStretchFrames;
   if (s.errorFrames > s.fastAboveFrames) return OP_ACCELERATE_FAST;
   if (canStretch && s.errorFrames > s.deadbandFrames) return OP_ACCELERATE;
   if (canStretch && s.errorFrames < -s.deadbandFrames) return OP_PREEMPTIVE_EXPAND;
   return OP_NORMAL;
+}
+
+/**
+ * Frames the concealment still waits before it merges into the waiting
+ * packet, so that the packet plays a full margin after it arrived (0: merge
+ * now). Resuming at the first pull after a late packet came leaves it less:
+ * the next packet, as late as this one, then misses the pull that plays its
+ * start, and the stall repeats 20 ms later (a second episode, heard as
+ * such). Waiting the rest of the margin makes the one concealment a little
+ * longer instead, and puts the delay where the late packet showed it must be,
+ * which a cover rising to it would otherwise reach by a stretch. Not beyond
+ * the ceiling's headroom.
+ */
+function resumeWaitFrames(s: Status): f64 {
+  const wait = Math.ceil(s.marginFrames - s.arrivedAheadFrames);
+  return wait > 0 && wait <= s.headroomFrames ? Math.min(<f64>s.needFrames, wait) : 0;
 }
 
 /**
@@ -181,6 +201,12 @@ function sizeIdle(s: Status, d: Decision): void {
 
 /** Concealment: how long, and how far the playout point moves for it (or whether it waits). */
 function sizeExpand(s: Status, d: Decision): void {
+  if (s.packetAvailable && s.gapFrames <= CONTIGUOUS_TOLERANCE_FRAMES) {
+    // The waiting packet continues the audio but came too recently: the concealment waits for it.
+    d.frames = <i32>resumeWaitFrames(s);
+    d.waits = true;
+    return;
+  }
   if (s.packetAvailable) {
     // A known loss is concealed up to the waiting packet, no further: concealing past it would
     // add delay each time, and a packet evicted by overflow before the next pull would keep

@@ -27,6 +27,8 @@ export class DelayTarget {
   estimateMs: f64 = 0;
   /** The body of the estimate: the histogram's quantile, ms. */
   bodyMs: f64 = 0;
+  /** What every packet needs on top of its delay: one pull, ms. */
+  private marginMs: f64 = 0;
 
   constructor(profile: Profile, tracker: DelayTracker) {
     this.profile = profile;
@@ -50,6 +52,7 @@ export class DelayTarget {
     const nowMs = (nowFrames * 1000) / <f64>SAMPLE_RATE;
     this.bodyMs = this.tracker.quantileMs(p.quantile);
     const marginMs = (pullFrames * 1000) / <f64>SAMPLE_RATE;
+    this.marginMs = marginMs;
     this.estimateMs = this.tracker.lateness.coverMs(nowMs, p.latenessWindowMs, p.episodeCostMs, this.bodyMs, this.tracker.baselineMs()) + marginMs;
     this.targetMs = Math.min(p.ceilingMs, Math.max(p.floorMs, this.estimateMs));
   }
@@ -75,7 +78,9 @@ export class DelayTarget {
    * stays), whose jitter room must be restored: then it pulls up too.
    */
   errorFrames(offsetFrames: f64, nowFrames: f64): f64 {
-    const high = msToFrames(this.steeredMs());
+    // Never drained below what the latest packets needed (recent_peak.ts): the next one may need it too.
+    const hold = Math.min(this.profile.ceilingMs, this.tracker.recentPeakMs(nowFrames) + this.marginMs);
+    const high = msToFrames(Math.max(this.steeredMs(), hold));
     if (offsetFrames > high) return offsetFrames - high;
     const nowMs = (nowFrames * 1000) / <f64>SAMPLE_RATE;
     const t = this.tracker;

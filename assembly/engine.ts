@@ -248,7 +248,9 @@ export class Engine {
       const ownTransit = unchecked(this.buffer.arrival[first]) - pos;
       s.startInFrames = pos + Math.min(this.tracker.minTransit, ownTransit) + msToFrames(this.target.targetMs) - (this.now + <f64>this.sync.unplayed());
       if (this.counts.hasPending()) this.counts.commit(s.sequenceContiguous && s.pauseSignalled, pos - this.lastEndPos);
+      s.arrivedAheadFrames = this.now + <f64>this.sync.unplayed() - unchecked(this.buffer.arrival[first]);
     }
+    s.marginFrames = this.lastPullFrames;
     s.errorFrames = this.errorFrames();
     s.headroomFrames = msToFrames(p.ceilingMs) - this.offsetFrames(need);
     const d = this.decision;

@@ -218,6 +218,8 @@ export function decideWith(
   codecConcealing: bool,
   headroomFrames: f64,
   playedGapFrames: f64,
+  arrivedAheadFrames: f64,
+  marginFrames: f64,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -238,6 +240,8 @@ export function decideWith(
   status.codecConcealing = codecConcealing;
   status.headroomFrames = headroomFrames;
   status.playedGapFrames = playedGapFrames;
+  status.arrivedAheadFrames = arrivedAheadFrames;
+  status.marginFrames = marginFrames;
   return decide(status, decision);
 }
 

@@ -1,6 +1,6 @@
 // How clean the way back from a short stall is: a packet a few ms late runs the
 // buffer dry for 0.3–2.7 ms (the commonest live event on a 10 ms target), is
-// concealed, then arrives and plays. Measured on the Opus speech fixture, one
+// concealed until it has waited a pull (decision.ts, resumeWaitFrames), then plays. Measured on the Opus speech fixture, one
 // late packet every 3 s for 90 s, against the on-time run: the output after
 // each stall is aligned to the reference (by correlation 50–80 ms on), and the
 // log-spectral distance is taken over the 45 ms from 5 ms before the stall.
@@ -109,7 +109,7 @@ function stallDistance(mode: Mode): { lsdDb: number; stalls: number; concealment
 }
 
 describe('the way back from a short stall', () => {
-  it('is clean with libopus concealment once the decoder rolls back: 1.6 dB from the on-time audio, against 4.1 dB decoding after its own guess', () => {
+  it('is clean with libopus concealment once the decoder rolls back: 1.9 dB from the on-time audio, against 4.2 dB decoding after its own guess', () => {
     const rolled = stallDistance('codec PLC');
     const runOn = stallDistance('codec PLC without roll-back');
     const builtIn = stallDistance('built-in PLC');
@@ -117,9 +117,12 @@ describe('the way back from a short stall', () => {
     expect(rolled.stalls).toBeGreaterThanOrEqual(20);
     expect(rolled.concealmentEvents).toBe(runOn.concealmentEvents);
     expect(builtIn.concealmentEvents).toBe(runOn.concealmentEvents);
-    // Measured over 24 stalls in speech: 1.63 dB rolled back, 4.11 dB running on, 1.68 dB with the built-in concealment.
+    // Measured over 28 stalls in speech: 1.94 dB rolled back, 4.18 dB running on, 1.90 dB with the built-in concealment.
+    // (1.63, 4.11 and 1.68 over 24 when a stall ended at the first pull after the packet came: 0.3–2.7 ms of
+    // concealment, now 1.6–5.3 ms; libopus's concealment, rolled back, was 0.05 dB better than the built-in then and is
+    // 0.05 dB worse now: the two are as good as each other.)
     expect(rolled.lsdDb).toBeLessThan(2);
     expect(runOn.lsdDb - rolled.lsdDb).toBeGreaterThan(1.5);
-    expect(rolled.lsdDb).toBeLessThanOrEqual(builtIn.lsdDb);
+    expect(Math.abs(rolled.lsdDb - builtIn.lsdDb)).toBeLessThan(0.1);
   });
 });

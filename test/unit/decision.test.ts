@@ -28,6 +28,8 @@ interface StatusFields {
   codecConcealing: boolean;
   headroomFrames: number;
   playedGapFrames: number;
+  arrivedAheadFrames: number;
+  marginFrames: number;
 }
 
 type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
@@ -70,6 +72,9 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     codecConcealing: false,
     headroomFrames: HEADROOM,
     playedGapFrames: 0,
+    // The waiting packet came a pull ago: what every packet needs before its audio plays.
+    arrivedAheadFrames: QUANTUM,
+    marginFrames: QUANTUM,
     ...fields,
   };
 }
@@ -103,6 +108,8 @@ function decide(s: StatusFields): Operation {
     s.codecConcealing,
     s.headroomFrames,
     s.playedGapFrames,
+    s.arrivedAheadFrames,
+    s.marginFrames,
   );
   const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
@@ -165,6 +172,15 @@ const rows: Row[] = [
     status: statusWith({ lastOutcome: 'CONCEALED', errorFrames: 2 * FAST_ABOVE }),
     expected: 'MERGE',
   },
+
+  // Back from concealment too soon: the packet that ends it came less than a pull ago.
+  { when: 'the next packet is contiguous after concealment but came 28 frames ago', status: statusWith({ lastOutcome: 'CONCEALED', arrivedAheadFrames: 28 }), expected: 'EXPAND' },
+  {
+    when: 'the next packet came 28 frames ago after concealment, but waiting for it would pass the ceiling',
+    status: statusWith({ lastOutcome: 'CONCEALED', arrivedAheadFrames: 28, headroomFrames: 99 }),
+    expected: 'MERGE',
+  },
+  { when: 'a packet that came 28 frames ago follows normal playout (no concealment to lengthen)', status: statusWith({ arrivedAheadFrames: 28 }), expected: 'NORMAL' },
 
   // Above target.
   { when: 'the delay is above target by more than the fast threshold', status: statusWith({ errorFrames: FAST_ABOVE + 1 }), expected: 'ACCELERATE_FAST' },
@@ -281,6 +297,20 @@ const sizeRows: SizeRow[] = [
   // Dry: concealment waits for the missing audio up to the ceiling, then stands in for it.
   { when: 'dry with the pull still under the ceiling', status: statusWith({ packetAvailable: false, headroomFrames: QUANTUM }), op: 'EXPAND', expected: { frames: QUANTUM, advanceFrames: 0, waits: true } },
   { when: 'dry with the pull past the ceiling', status: statusWith({ packetAvailable: false, headroomFrames: QUANTUM - 1 }), op: 'EXPAND', expected: { frames: QUANTUM, advanceFrames: QUANTUM, waits: false } },
+
+  // Back from concealment too soon: it waits out the rest of the pull, the playout point staying.
+  {
+    when: 'the packet ending a concealment came 28 frames ago',
+    status: statusWith({ lastOutcome: 'CONCEALED', arrivedAheadFrames: 28 }),
+    op: 'EXPAND',
+    expected: { frames: 100, advanceFrames: 0, waits: true },
+  },
+  {
+    when: 'the packet ending a concealment came 28 frames ago and 60 frames are asked',
+    status: statusWith({ lastOutcome: 'CONCEALED', arrivedAheadFrames: 28, needFrames: 60 }),
+    op: 'EXPAND',
+    expected: { frames: 60, advanceFrames: 0, waits: true },
+  },
 
   // A signalled pause moves the delay to the target at once.
   { when: 'a pause goes on dry under the ceiling', status: statusWith({ packetAvailable: false, pauseSignalled: true }), op: 'DTX', expected: { frames: QUANTUM, advanceFrames: 0 } },
