@@ -278,11 +278,11 @@ export const EVENT_OVERFLOW = 3;
 export const EVENT_EXPAND = 4;
 /** Cross-fade from concealment back to real audio: a = cross-fade frames. */
 export const EVENT_MERGE = 5;
-/** Accelerate: a = frames removed. */
+/** Accelerate: a = frames removed, b = QUIET_STRETCH_FLAG when the audio was quiet (cut or extended in silence, inaudible), else 0 (a voiced period). */
 export const EVENT_ACCELERATE = 6;
-/** Accelerate at the fast rate: a = frames removed. */
+/** Accelerate at the fast rate: a = frames removed, b = QUIET_STRETCH_FLAG when the audio was quiet (cut or extended in silence, inaudible), else 0 (a voiced period). */
 export const EVENT_ACCELERATE_FAST = 7;
-/** Preemptive expand: a = frames inserted. */
+/** Preemptive expand: a = frames inserted, b = QUIET_STRETCH_FLAG when the audio was quiet (cut or extended in silence, inaudible), else 0 (a voiced period). */
 export const EVENT_PREEMPTIVE_EXPAND = 8;
 /** DTX silence: a = frames of silence. */
 export const EVENT_DTX = 9;
@@ -294,6 +294,8 @@ export const EVENT_PROFILE = 11;
 export const EVENT_DUPLICATE = 12;
 /** A packet recovered from the next one's in-band FEC: a = its unwrapped seq, b = frames. */
 export const EVENT_FEC = 13;
+/** A stretch event's b when the stretch cut or extended quiet audio (below −50 dBFS) rather than a voiced period. */
+export const QUIET_STRETCH_FLAG = 1;
 /** f64 fields per event: kind, output frame, a, b. */
 export const EVENT_FIELDS = 4;
 /** Event log entries kept between drains: several seconds of operations. */

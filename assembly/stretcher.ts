@@ -86,6 +86,6 @@ export class Stretcher {
     const at = now + <f64>this.sync.unplayed();
     if (frames < 0) this.stats.add(S.STAT_REMOVED_FOR_ACCELERATION, <f64>-frames);
     else this.stats.add(S.STAT_INSERTED_FOR_DECELERATION, <f64>frames);
-    this.events.push(event, at, <f64>abs(frames), 0);
+    this.events.push(event, at, <f64>abs(frames), voiced ? 0 : <f64>ev.QUIET_STRETCH_FLAG);
   }
 }

@@ -269,7 +269,7 @@ function runFlight(args: string[]): number {
     ]) + '\n');
     const a = result.artefacts;
     process.stdout.write(
-      `artefacts (replay, ${a.minutes.toFixed(2)} min): concealment episodes ${a.concealmentEpisodesPerMin.toFixed(2)}/min, time-stretches ${a.stretchesPerMin.toFixed(2)}/min (${a.stretchedMsPerMin.toFixed(1)} ms/min), merges ${a.merges}; artefacts ${a.artefactsPerMin.toFixed(2)}/min\n`,
+      `artefacts (replay, ${a.minutes.toFixed(2)} min): concealment episodes ${a.concealmentEpisodesPerMin.toFixed(2)}/min, time-stretches ${a.stretchesPerMin.toFixed(2)}/min (${a.stretchedMsPerMin.toFixed(1)} ms/min, ${a.quietStretches} in quiet audio), merges ${a.merges}; artefacts ${a.artefactsPerMin.toFixed(2)}/min, ${a.audibleArtefactsPerMin.toFixed(2)}/min but the quiet stretches\n`,
     );
   }
   return whatIf || result.matches ? 0 : 1;

@@ -10,7 +10,7 @@ export { JitterlaneError } from './errors.js';
 export { BUILT_IN_PROFILES, validateProfile, type CompleteProfileRecord } from './profile.js';
 export { checkPacketFields, checkPayload } from './packet_fields.js';
 export { decodeEvents, statsFromBlock } from './blocks.js';
-export { STAT_INDEX, STAT_NAMES, EVENT_KINDS, PROFILE_FIELDS, checkEngineExports, type StatName, type ProfileFieldName } from './contract.js';
+export { STAT_INDEX, STAT_NAMES, EVENT_KINDS, PROFILE_FIELDS, QUIET_STRETCH_FLAG, checkEngineExports, type StatName, type ProfileFieldName } from './contract.js';
 export type {
   CodecName, ProfileName, ProfileRecord, EngineStats, EngineOptions, PacketInfo, InsertResult, EngineEvent, EngineEventKind,
   EngineExports, ExtraImports,

@@ -44,6 +44,9 @@ export interface Artefacts {
   /** Time-stretch operations (accelerate, fast accelerate, preemptive expand). */
   stretches: number;
   stretchesPerMin: number;
+  /** Of the stretches, those that cut or extended quiet audio (below −50 dBFS), which a listener does not hear. */
+  quietStretches: number;
+  quietStretchesPerMin: number;
   /** Audio removed or inserted by time-stretching, ms per minute. */
   stretchedMsPerMin: number;
   /** Cross-fades from concealment back into real audio. */
@@ -51,6 +54,8 @@ export interface Artefacts {
   mergesPerMin: number;
   /** Episodes plus stretch operations per minute: the artefact rate a listener hears. */
   artefactsPerMin: number;
+  /** Episodes plus voiced stretches per minute: the artefacts less the quiet stretches. */
+  audibleArtefactsPerMin: number;
   episodes: ConcealmentEpisode[];
 }
 
@@ -104,20 +109,22 @@ function causeOf(
   return 'network';
 }
 
-/** Time-stretch operations, the frames they removed or inserted, and merges. */
-function stretchesOf(events: readonly OperationEvent[]): { stretches: number; stretchedFrames: number; merges: number } {
+/** Time-stretch operations (and of them the quiet ones), the frames they removed or inserted, and merges. */
+function stretchesOf(events: readonly OperationEvent[]): { stretches: number; quietStretches: number; stretchedFrames: number; merges: number } {
   let stretches = 0;
+  let quietStretches = 0;
   let stretchedFrames = 0;
   let merges = 0;
   for (const e of events) {
     if (STRETCH_KINDS.has(e.kind)) {
       stretches++;
+      if (e.quiet) quietStretches++;
       stretchedFrames += Math.abs(e.frames);
     } else if (e.kind === 'merge') {
       merges++;
     }
   }
-  return { stretches, stretchedFrames, merges };
+  return { stretches, quietStretches, stretchedFrames, merges };
 }
 
 /**
@@ -134,26 +141,31 @@ export interface OperationArtefacts {
   concealmentEpisodesPerMin: number;
   stretches: number;
   stretchesPerMin: number;
+  quietStretches: number;
   stretchedMsPerMin: number;
   merges: number;
   /** Episodes plus stretch operations per minute, as Artefacts.artefactsPerMin. */
   artefactsPerMin: number;
+  /** Episodes plus voiced stretches per minute, as Artefacts.audibleArtefactsPerMin. */
+  audibleArtefactsPerMin: number;
 }
 
 /** The artefact figures of `events`, `minutes` of output at `sampleRate`. */
 export function operationArtefacts(events: readonly OperationEvent[], sampleRate: number, minutes: number): OperationArtefacts {
   const perMin = (n: number) => (minutes > 0 ? n / minutes : 0);
   const episodes = concealmentRuns(events, sampleRate).length;
-  const { stretches, stretchedFrames, merges } = stretchesOf(events);
+  const { stretches, quietStretches, stretchedFrames, merges } = stretchesOf(events);
   return {
     minutes,
     concealmentEpisodes: episodes,
     concealmentEpisodesPerMin: perMin(episodes),
     stretches,
     stretchesPerMin: perMin(stretches),
+    quietStretches,
     stretchedMsPerMin: perMin((stretchedFrames * 1000) / sampleRate),
     merges,
     artefactsPerMin: perMin(episodes + stretches),
+    audibleArtefactsPerMin: perMin(episodes + stretches - quietStretches),
   };
 }
 
@@ -173,7 +185,7 @@ export function computeArtefacts(result: ReplayResult): Artefacts {
   const bufferEpisodes = episodes.filter((e) => e.cause === 'buffer').length;
   const shortEpisodes = episodes.filter((e) => e.durationMs < SHORT_EPISODE_MS).length;
 
-  const { stretches, stretchedFrames, merges } = stretchesOf(result.events);
+  const { stretches, quietStretches, stretchedFrames, merges } = stretchesOf(result.events);
 
   return {
     minutes,
@@ -186,10 +198,13 @@ export function computeArtefacts(result: ReplayResult): Artefacts {
     shortEpisodeShare: episodes.length > 0 ? shortEpisodes / episodes.length : 0,
     stretches,
     stretchesPerMin: perMin(stretches),
+    quietStretches,
+    quietStretchesPerMin: perMin(quietStretches),
     stretchedMsPerMin: perMin((stretchedFrames * 1000) / result.sampleRate),
     merges,
     mergesPerMin: perMin(merges),
     artefactsPerMin: perMin(episodes.length + stretches),
+    audibleArtefactsPerMin: perMin(episodes.length + stretches - quietStretches),
     episodes,
   };
 }

@@ -3,7 +3,7 @@
 // unwrapped fields, the codec, and where each payload comes from; and the
 // recorder that turns the engine's events back into per-packet records.
 
-import { RESTART_REWIND_MS, SAMPLE_RATE } from '../engine/contract.js';
+import { QUIET_STRETCH_FLAG, RESTART_REWIND_MS, SAMPLE_RATE } from '../engine/contract.js';
 import type { CodecName, EngineEvent } from '../engine/index.js';
 import { sequenceDelta, timestampDelta } from '../trace/rtp_arithmetic.js';
 import type { Trace, TracePacket } from '../trace/types.js';
@@ -269,7 +269,9 @@ export function operationOf(e: EngineEvent): OperationEvent | null {
   const kind = EVENT_TO_OPERATION[e.kind];
   if (!kind) return null;
   const frames = kind === 'accelerate' || kind === 'accelerate-fast' ? -e.a : kind === 'reset' ? 0 : kind === 'fec' ? e.b : e.a;
-  return { timeMs: (e.frame * 1000) / SAMPLE_RATE, kind, frames };
+  const timeMs = (e.frame * 1000) / SAMPLE_RATE;
+  if (kind === 'accelerate' || kind === 'accelerate-fast' || kind === 'preemptive-expand') return { timeMs, kind, frames, quiet: e.b === QUIET_STRETCH_FLAG };
+  return { timeMs, kind, frames };
 }
 
 /** Collects what became of each packet from the insertions and the engine's events. */

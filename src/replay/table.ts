@@ -115,6 +115,6 @@ export function formatMetrics(m: Metrics): string {
 export function formatArtefacts(a: Artefacts): string {
   return [
     `concealment episodes ${a.concealmentEpisodesPerMin.toFixed(1)}/min (buffer ${a.bufferEpisodesPerMin.toFixed(1)}, network ${a.networkEpisodesPerMin.toFixed(1)}; ${(a.shortEpisodeShare * 100).toFixed(0)} % shorter than ${SHORT_EPISODE_MS} ms)`,
-    `time-stretches ${a.stretchesPerMin.toFixed(1)}/min, ${a.stretchedMsPerMin.toFixed(1)} ms/min; merges ${a.mergesPerMin.toFixed(1)}/min; artefacts ${a.artefactsPerMin.toFixed(1)}/min`,
+    `time-stretches ${a.stretchesPerMin.toFixed(1)}/min (${a.quietStretchesPerMin.toFixed(1)} in quiet audio), ${a.stretchedMsPerMin.toFixed(1)} ms/min; merges ${a.mergesPerMin.toFixed(1)}/min; artefacts ${a.artefactsPerMin.toFixed(1)}/min (${a.audibleArtefactsPerMin.toFixed(1)} but the quiet stretches)`,
   ].join('\n');
 }

@@ -60,6 +60,8 @@ export interface OperationEvent {
   kind: OperationKind;
   /** Samples (frames) the operation removed (negative) or inserted (positive) relative to normal playout. */
   frames: number;
+  /** A time-stretch that cut or extended quiet audio (below −50 dBFS: inaudible) instead of a voiced period. */
+  quiet?: boolean;
 }
 
 /** Everything one replay produced; the input of computeMetrics and the timeline writer. */

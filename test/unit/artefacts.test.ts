@@ -69,13 +69,17 @@ describe('computeArtefacts', () => {
     const result = replayResult({
       stats: { ...zeroStats(), totalSamplesEmitted: 48000 * 30 }, // half a minute
       records: [packet(0, 20)],
-      events: [op(100, 'accelerate', -5), op(300, 'preemptive-expand', 2.5), op(500, 'accelerate-fast', -7.5)],
+      events: [op(100, 'accelerate', -5), { ...op(300, 'preemptive-expand', 2.5), quiet: true }, op(500, 'accelerate-fast', -7.5)],
     });
     const a = computeArtefacts(result);
     expect(a.stretches).toBe(3);
     expect(a.stretchesPerMin).toBe(6);
     expect(a.stretchedMsPerMin).toBeCloseTo(30, 6); // (5 + 2.5 + 7.5) ms in half a minute
     expect(a.artefactsPerMin).toBe(6);
+    // The extension in quiet audio is a stretch, but not one a listener hears.
+    expect(a.quietStretches).toBe(1);
+    expect(a.quietStretchesPerMin).toBe(2);
+    expect(a.audibleArtefactsPerMin).toBe(4);
   });
 
   it('reports zero rates, never NaN, for a replay that emitted nothing', () => {
@@ -91,7 +95,7 @@ describe('operationArtefacts', () => {
     // A 5.3 ms stall (two quanta), a 20 ms loss, a DTX pause (not concealment), two stretches, in half a minute.
     const events = [
       op(40, 'expand', 2.6667), op(42.6667, 'expand', 2.6667), op(45.33, 'merge', 2.5),
-      op(1000, 'expand', 20), op(2000, 'dtx', 40), op(3000, 'accelerate', -5), op(4000, 'preemptive-expand', 2.5),
+      op(1000, 'expand', 20), op(2000, 'dtx', 40), { ...op(3000, 'accelerate', -5), quiet: true }, op(4000, 'preemptive-expand', 2.5),
     ];
     const a = operationArtefacts(events, 48000, 0.5);
     expect(a.concealmentEpisodes).toBe(2);
@@ -101,6 +105,8 @@ describe('operationArtefacts', () => {
     expect(a.stretchedMsPerMin).toBeCloseTo(15, 6);
     expect(a.merges).toBe(1);
     expect(a.artefactsPerMin).toBe(8);
+    expect(a.quietStretches).toBe(1);
+    expect(a.audibleArtefactsPerMin).toBe(6);
   });
 
   it('reports zero rates, never NaN, over no output', () => {

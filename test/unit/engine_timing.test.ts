@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, EngineEvent, EngineOptions, ProfileName } from '../../src/engine/index.js';
-import { BUILT_IN_PROFILES } from '../../src/engine/index.js';
+import { BUILT_IN_PROFILES, QUIET_STRETCH_FLAG } from '../../src/engine/index.js';
 import { loadEngineModule } from '../../src/engine/node_loader.js';
 import {
   PACKET_FRAMES, QUANTUM_FRAMES, SAMPLE_RATE, driveStream, framesOfMs, msOfFrames, pcm16Source, planStream,
@@ -201,8 +201,23 @@ describe('profile switch on a steady stream', () => {
         // the tone: 0.0130920419 against the input's 0.0130920410.
         const inputStep = Math.max(...packets.map((p) => largestStepOfPcm16(p.payload)));
         expect(largestStep(run.output[0]!)).toBeLessThanOrEqual(inputStep + 1 / 32768);
+
+        // The tone is never quiet: each stretch is a voiced period, and its event says so (b = 0).
+        if (signal.name === 'a 200 Hz tone') expect(run.events.filter((e) => e.kind === kind).map((e) => e.b)).toEqual(run.events.filter((e) => e.kind === kind).map(() => 0));
       });
     }
+
+    it(`moves the delay from the ${from} to the ${to} floor in silence at once, by a stretch its event marks as quiet`, () => {
+      const engine = createEngine({ profile: from });
+      const run = driveStream(engine, steadyStream(COUNT, toneSource(200, 0)), {
+        beforeQuantum: (q) => {
+          if (q === SWITCH_QUANTUM) engine.setProfile(to);
+        },
+      });
+      const stretches = run.events.filter((e) => e.kind === kind);
+      expect(stretches.length).toBeGreaterThan(0);
+      expect(stretches.every((e) => e.b === QUIET_STRETCH_FLAG)).toBe(true);
+    });
   }
 });
 
