@@ -90,6 +90,8 @@ export class Status {
   arrivedAheadFrames: f64 = 0;
   /** How long before its audio plays a packet must arrive: one pull (the pull that plays its start begins up to a pull earlier). */
   marginFrames: f64 = 0;
+  /** How long the delay has been above the dead band, output frames (0: it is not). */
+  aboveBandFrames: f64 = 0;
 }
 
 /** What decide() chose: the operation and how much of it. Frames are output frames. */
@@ -111,7 +113,21 @@ export class Decision {
    * it, and the packet decodes as the continuation of the audio played.
    */
   rollBack: bool = false;
+  /** ACCELERATE: only a cut in quiet audio will do; voiced audio plays as it is (QUIET_FIRST_FRAMES). */
+  quietOnly: bool = false;
 }
+
+/**
+ * For its first second above the dead band, a small excess is drained only
+ * where the audio is quiet (a pause, a closure between words): a cut there is
+ * inaudible, a voiced splice is not, and a second of a few ms too much costs
+ * less than a splice heard. Speech pauses often enough that most of the drain
+ * lands in them; after the second, or far above target (the fast rate), a
+ * voiced period goes too.
+ */
+export const QUIET_FIRST_FRAMES: f64 = 48000;
+/** An excess beyond 10 ms (a profile switch, a released cover of a tall episode) is drained at once: a second of it costs too much. */
+export const QUIET_FIRST_MAX_EXCESS_FRAMES: f64 = 480;
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
 export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
@@ -126,8 +142,10 @@ export function decide(s: Status, d: Decision): i32 {
   d.jumpFrames = 0;
   d.advanceFrames = 0;
   d.waits = false;
+  d.quietOnly = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
+  d.quietOnly = d.op == OP_ACCELERATE && s.aboveBandFrames < QUIET_FIRST_FRAMES && s.errorFrames <= QUIET_FIRST_MAX_EXCESS_FRAMES;
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);

@@ -68,6 +68,8 @@ export class Engine {
   private lastOutcome: i32 = OUTCOME_NONE;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
+  /** When the delay last rose above the dead band (output frames), or −1 while it is within it. */
+  private aboveSince: f64 = -1;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -170,6 +172,7 @@ export class Engine {
     this.pauseSignalled = false;
     this.pause.reset();
     this.lastOutcome = OUTCOME_NONE;
+    this.aboveSince = -1;
     this.stats.add(S.STAT_STREAM_RESETS, 1);
     this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
   }
@@ -252,6 +255,9 @@ export class Engine {
     }
     s.marginFrames = this.lastPullFrames;
     s.errorFrames = this.errorFrames();
+    if (s.errorFrames <= s.deadbandFrames) this.aboveSince = -1;
+    else if (this.aboveSince < 0) this.aboveSince = this.now;
+    s.aboveBandFrames = this.aboveSince < 0 ? 0 : this.now - this.aboveSince;
     s.headroomFrames = msToFrames(p.ceilingMs) - this.offsetFrames(need);
     const d = this.decision;
     const op = decide(s, d);
@@ -259,8 +265,8 @@ export class Engine {
       this.pause.appendSilence(d.frames);
       this.lastOutcome = OUTCOME_IDLE;
     } else if (op == OP_NORMAL) this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
-    else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate);
-    else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate);
+    else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate, d.quietOnly);
+    else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate, false);
     else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand();
     else if (op == OP_EXPAND) this.expand();
     else if (op == OP_FEC && !this.recoverWithFec()) {
@@ -327,8 +333,8 @@ export class Engine {
     return frames;
   }
 
-  /** Decodes the next packet and removes audio ahead of the play point at stretch `rate`. */
-  private accelerate(rate: f64): void {
+  /** Decodes the next packet and removes audio ahead of the play point at stretch `rate` (`quietOnly`: by a quiet cut or not at all). */
+  private accelerate(rate: f64, quietOnly: bool): void {
     if (this.decodeNext() < 0) {
       this.lastOutcome = OUTCOME_NONE;
       return;
@@ -339,7 +345,7 @@ export class Engine {
     while (this.waiting.continues(this.nextPos) && this.stretcher.wantsMoreToShorten(wanted)) {
       if (this.decodeNext() < 0) break;
     }
-    this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, this.now);
+    this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, quietOnly, this.now);
   }
 
   /** Decodes the next packet and inserts audio at the play point (the error is measured after the decode). */

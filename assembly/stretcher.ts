@@ -43,12 +43,13 @@ export class Stretcher {
 
   /**
    * Removes up to `wanted` frames ahead of the play point (`fast`: at the fast
-   * rate, for the event); `now` is the output clock. Returns the outcome.
+   * rate, for the event; `quietOnly`: from quiet audio only); `now` is the
+   * output clock. Returns the outcome.
    */
-  accelerate(wanted: f64, fast: bool, now: f64): i32 {
+  accelerate(wanted: f64, fast: bool, quietOnly: bool, now: f64): i32 {
     const region = this.sync.unplayed();
     const c = this.choice;
-    chooseStretch(this.sync.ptr(0, this.sync.playIndex), true, region, this.sync.historyFrames, wanted, this.budget, changetype<usize>(this.scratch), c);
+    chooseStretch(this.sync.ptr(0, this.sync.playIndex), true, region, this.sync.historyFrames, wanted, this.budget, !quietOnly, changetype<usize>(this.scratch), c);
     if (c.kind == STRETCH_NONE) return OUTCOME_STRETCH_FAILED;
     for (let ch = 0; ch < this.sync.channels; ch++) {
       const x = this.sync.ptr(ch, this.sync.playIndex);
@@ -64,7 +65,7 @@ export class Stretcher {
     this.sync.reserve(MAX_QUIET_INSERT);
     const region = this.sync.unplayed();
     const c = this.choice;
-    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, changetype<usize>(this.scratch), c);
+    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, true, changetype<usize>(this.scratch), c);
     if (c.kind == STRETCH_NONE) return OUTCOME_STRETCH_FAILED;
     for (let ch = 0; ch < this.sync.channels; ch++) {
       const x = this.sync.ptr(ch, this.sync.playIndex);

@@ -38,9 +38,9 @@ export class StretchChoice {
  * removes audio ahead of it (accelerate), false inserts audio there
  * (preemptive expand). `ahead` frames are unplayed, `behind` frames of history
  * readable before it; the buffer `wanted` this many frames moved, and voiced
- * stretches may spend up to `budget`. `scratch` as searchPeriod's.
+ * stretches (if `voicedAllowed`) may spend up to `budget`. `scratch` as searchPeriod's.
  */
-export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, scratch: usize, out: StretchChoice): void {
+export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, voicedAllowed: bool, scratch: usize, out: StretchChoice): void {
   out.kind = STRETCH_NONE;
   out.frames = 0;
   // Quiet: removing needs the fade after the removed run, inserting repeats
@@ -62,6 +62,7 @@ export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: 
       return;
     }
   }
+  if (!voicedAllowed) return;
   // Voiced: removing compares two lags ahead; inserting the lag behind with the lag ahead.
   const room = shorten ? ahead / 2 : min(ahead, behind);
   const maxLag = <i32>Math.min(<f64>room, Math.min(budget, wanted));

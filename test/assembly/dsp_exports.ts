@@ -163,7 +163,7 @@ const stretchChoice = new StretchChoice();
 
 /** chooseStretch into the module's StretchChoice; returns its kind (STRETCH_*), its length via stretchChoiceFrames. */
 export function chooseStretchAt(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, scratch: usize): i32 {
-  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, scratch, stretchChoice);
+  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, true, scratch, stretchChoice);
   return stretchChoice.kind;
 }
 
@@ -220,6 +220,7 @@ export function decideWith(
   playedGapFrames: f64,
   arrivedAheadFrames: f64,
   marginFrames: f64,
+  aboveBandFrames: f64,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -242,6 +243,7 @@ export function decideWith(
   status.playedGapFrames = playedGapFrames;
   status.arrivedAheadFrames = arrivedAheadFrames;
   status.marginFrames = marginFrames;
+  status.aboveBandFrames = aboveBandFrames;
   return decide(status, decision);
 }
 
@@ -268,6 +270,11 @@ export function decisionAdvanceFrames(): f64 {
 /** Decision.waits of the last decideWith(). */
 export function decisionWaits(): bool {
   return decision.waits;
+}
+
+/** Decision.quietOnly of the last decideWith(). */
+export function decisionQuietOnly(): bool {
+  return decision.quietOnly;
 }
 
 /** Decision.rollBack of the last decideWith(). */

@@ -93,6 +93,7 @@ export interface DspExports {
   decisionJumpFrames(): number;
   decisionAdvanceFrames(): number;
   decisionWaits(): number;
+  decisionQuietOnly(): number;
   decisionRollBack(): number;
   waitedCredit(waitedFrames: number, gapFrames: number): number;
   pauseShare(pendingFrames: number, inSignalledPause: boolean, pauseGapFrames: number): number;

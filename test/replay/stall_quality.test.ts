@@ -109,7 +109,7 @@ function stallDistance(mode: Mode): { lsdDb: number; stalls: number; concealment
 }
 
 describe('the way back from a short stall', () => {
-  it('is clean with libopus concealment once the decoder rolls back: 1.9 dB from the on-time audio, against 4.2 dB decoding after its own guess', () => {
+  it('is clean with libopus concealment once the decoder rolls back: 2.0 dB from the on-time audio, against 4.3 dB decoding after its own guess', () => {
     const rolled = stallDistance('codec PLC');
     const runOn = stallDistance('codec PLC without roll-back');
     const builtIn = stallDistance('built-in PLC');
@@ -117,11 +117,12 @@ describe('the way back from a short stall', () => {
     expect(rolled.stalls).toBeGreaterThanOrEqual(20);
     expect(rolled.concealmentEvents).toBe(runOn.concealmentEvents);
     expect(builtIn.concealmentEvents).toBe(runOn.concealmentEvents);
-    // Measured over 28 stalls in speech: 1.94 dB rolled back, 4.18 dB running on, 1.90 dB with the built-in concealment.
+    // Measured over 28 stalls in speech: 2.04 dB rolled back, 4.27 dB running on, 1.98 dB with the built-in concealment.
     // (1.63, 4.11 and 1.68 over 24 when a stall ended at the first pull after the packet came: 0.3–2.7 ms of
-    // concealment, now 1.6–5.3 ms; libopus's concealment, rolled back, was 0.05 dB better than the built-in then and is
-    // 0.05 dB worse now: the two are as good as each other.)
-    expect(rolled.lsdDb).toBeLessThan(2);
+    // concealment, now 1.6–5.3 ms, which gave 1.94, 4.18 and 1.90; draining a small excess in quiet audio first
+    // (decision.ts, QUIET_FIRST_FRAMES) moved all three by 0.1 dB more. Libopus's concealment, rolled back, was
+    // 0.05 dB better than the built-in at first and is 0.06 dB worse now: the two are as good as each other.)
+    expect(rolled.lsdDb).toBeLessThan(2.1);
     expect(runOn.lsdDb - rolled.lsdDb).toBeGreaterThan(1.5);
     expect(Math.abs(rolled.lsdDb - builtIn.lsdDb)).toBeLessThan(0.1);
   });

@@ -30,6 +30,7 @@ interface StatusFields {
   playedGapFrames: number;
   arrivedAheadFrames: number;
   marginFrames: number;
+  aboveBandFrames: number;
 }
 
 type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
@@ -75,6 +76,7 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     // The waiting packet came a pull ago: what every packet needs before its audio plays.
     arrivedAheadFrames: QUANTUM,
     marginFrames: QUANTUM,
+    aboveBandFrames: 0,
     ...fields,
   };
 }
@@ -110,6 +112,7 @@ function decide(s: StatusFields): Operation {
     s.playedGapFrames,
     s.arrivedAheadFrames,
     s.marginFrames,
+    s.aboveBandFrames,
   );
   const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
@@ -359,6 +362,21 @@ describe('decide: how much', () => {
       size(statusWith({ packetAvailable: false }));
       expect(size(s)).toMatchObject({ frames: 0, skipFrames: 0, jumpFrames: 0, advanceFrames: 0, waits: false });
     }
+  });
+});
+
+describe('decide: a small excess drains in quiet audio first', () => {
+  // QUIET_FIRST_FRAMES (assembly/decision.ts): a second of 48 kHz output.
+  const SECOND = 48_000;
+  it.each([
+    { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'it is below target (expansions are never held back)', fields: { errorFrames: -DEADBAND - 1, aboveBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
+  ] as const)('$op, quiet only: $quietOnly, when $when', ({ fields, op, quietOnly }) => {
+    expect(decide(statusWith(fields))).toBe(op);
+    expect(dsp.decisionQuietOnly() !== 0).toBe(quietOnly);
   });
 });
 
