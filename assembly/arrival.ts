@@ -262,12 +262,12 @@ export class DelayTracker {
     this.minTransit = transit;
   }
 
-  /** The baseline, ms: what lateness heights are measured above. */
   /** The delay above the baseline that the packets of the last RECENT_PEAK_MS before `nowFrame` needed, ms (0: none). */
   recentPeakMs(nowFrame: f64): f64 {
     return (Math.max(0, this.recent.maxAt(nowFrame) - this.minTransit) * 1000) / this.sampleRate;
   }
 
+  /** The baseline, ms: what lateness heights are measured above. */
   baselineMs(): f64 {
     return (this.minTransit * 1000) / this.sampleRate;
   }

@@ -142,7 +142,6 @@ export function decide(s: Status, d: Decision): i32 {
   d.jumpFrames = 0;
   d.advanceFrames = 0;
   d.waits = false;
-  d.quietOnly = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
   d.quietOnly = d.op == OP_ACCELERATE && s.aboveBandFrames < QUIET_FIRST_FRAMES && s.errorFrames <= QUIET_FIRST_MAX_EXCESS_FRAMES;

@@ -1,5 +1,5 @@
-// The slowest transit of the last second or so: what the packets that just
-// arrived needed. A buffer drained below it conceals again as soon as the next
+// The slowest transit over a short window (arrival.ts: RECENT_PEAK_MS): what
+// the packets that just arrived needed. A buffer drained below it conceals again as soon as the next
 // packet is as late as these were (a delay that stepped up, a queue that is
 // still there), so acceleration stops at it (delay_target.ts). NetEq bounds its
 // acceleration the same way, by the largest delay of its recent arrivals.
