@@ -88,7 +88,10 @@ export class Status {
   playedGapFrames: f64 = 0;
   /** How long before the next audio made would start the earliest waiting packet arrived, frames. */
   arrivedAheadFrames: f64 = 0;
-  /** How long before its audio plays a packet must arrive: one pull (the pull that plays its start begins up to a pull earlier). */
+  /**
+   * How long before its audio plays a packet that ended a stall must have arrived: one pull (the pull that plays its
+   * start begins up to a pull earlier) and the dead band (the room the delay may keep without a stretch).
+   */
   marginFrames: f64 = 0;
   /** How long the delay has been above the dead band, output frames (0: it is not). */
   aboveBandFrames: f64 = 0;
@@ -184,8 +187,11 @@ function chooseOperation(s: Status): i32 {
  * start, and the stall repeats 20 ms later (a second episode, heard as
  * such). Waiting the rest of the margin makes the one concealment a little
  * longer instead, and puts the delay where the late packet showed it must be,
- * which a cover rising to it would otherwise reach by a stretch. Not beyond
- * the ceiling's headroom.
+ * which a cover rising to it would otherwise reach by a stretch. A pull alone
+ * left the delay on the edge: on a path whose delay had just stepped up, a
+ * next packet 0.1 ms later than this one stalled again; the dead band's room
+ * on top costs no stretch (the delay may sit in the band) and the stall is
+ * one episode however long it is. Not beyond the ceiling's headroom.
  */
 function resumeWaitFrames(s: Status): f64 {
   const wait = Math.ceil(s.marginFrames - s.arrivedAheadFrames);

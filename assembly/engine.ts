@@ -253,7 +253,7 @@ export class Engine {
       if (this.counts.hasPending()) this.counts.commit(s.sequenceContiguous && s.pauseSignalled, pos - this.lastEndPos);
       s.arrivedAheadFrames = this.now + <f64>this.sync.unplayed() - unchecked(this.buffer.arrival[first]);
     }
-    s.marginFrames = this.lastPullFrames;
+    s.marginFrames = this.lastPullFrames + s.deadbandFrames;
     s.errorFrames = this.errorFrames();
     if (s.errorFrames <= s.deadbandFrames) this.aboveSince = -1;
     else if (this.aboveSince < 0) this.aboveSince = this.now;
@@ -339,7 +339,7 @@ export class Engine {
       this.lastOutcome = OUTCOME_NONE;
       return;
     }
-    const wanted = this.errorFrames() + this.target.deadbandFrames();
+    const wanted = this.target.drainFrames(this.offsetFrames(), this.now);
     // A long period needs two of them unplayed: decode the following packet too when it is there;
     // and while all that is decoded is quiet, as much more as the pause could lose.
     while (this.waiting.continues(this.nextPos) && this.stretcher.wantsMoreToShorten(wanted)) {

@@ -1,6 +1,6 @@
 // How clean the way back from a short stall is: a packet a few ms late runs the
 // buffer dry for 0.3–2.7 ms (the commonest live event on a 10 ms target), is
-// concealed until it has waited a pull (decision.ts, resumeWaitFrames), then plays. Measured on the Opus speech fixture, one
+// concealed until it has waited a pull and the dead band (decision.ts, resumeWaitFrames), then plays. Measured on the Opus speech fixture, one
 // late packet every 3 s for 90 s, against the on-time run: the output after
 // each stall is aligned to the reference (by correlation 50–80 ms on), and the
 // log-spectral distance is taken over the 45 ms from 5 ms before the stall.
@@ -109,7 +109,7 @@ function stallDistance(mode: Mode): { lsdDb: number; stalls: number; concealment
 }
 
 describe('the way back from a short stall', () => {
-  it('is clean with libopus concealment once the decoder rolls back: 2.0 dB from the on-time audio, against 4.3 dB decoding after its own guess', () => {
+  it('is clean with libopus concealment once the decoder rolls back: 2.4 dB from the on-time audio, against 4.5 dB decoding after its own guess', () => {
     const rolled = stallDistance('codec PLC');
     const runOn = stallDistance('codec PLC without roll-back');
     const builtIn = stallDistance('built-in PLC');
@@ -117,13 +117,16 @@ describe('the way back from a short stall', () => {
     expect(rolled.stalls).toBeGreaterThanOrEqual(20);
     expect(rolled.concealmentEvents).toBe(runOn.concealmentEvents);
     expect(builtIn.concealmentEvents).toBe(runOn.concealmentEvents);
-    // Measured over 28 stalls in speech: 2.04 dB rolled back, 4.27 dB running on, 1.98 dB with the built-in concealment.
-    // (1.63, 4.11 and 1.68 over 24 when a stall ended at the first pull after the packet came: 0.3–2.7 ms of
-    // concealment, now 1.6–5.3 ms, which gave 1.94, 4.18 and 1.90; draining a small excess in quiet audio first
-    // (decision.ts, QUIET_FIRST_FRAMES) moved all three by 0.1 dB more. Libopus's concealment, rolled back, was
-    // 0.05 dB better than the built-in at first and is 0.06 dB worse now: the two are as good as each other.)
-    expect(rolled.lsdDb).toBeLessThan(2.1);
+    // Measured over 28 stalls in speech: 2.42 dB rolled back, 4.53 dB running on, 2.30 dB with the built-in concealment.
+    // The window takes in the concealment itself, so these follow the stall's length: 1.63, 4.11 and 1.68 over 24
+    // when a stall ended at the first pull after the packet came (0.3–2.7 ms of concealment); 1.94, 4.18 and 1.90
+    // once it waited a pull (1.6–5.3 ms); 0.1 dB more each with quiet cuts first (decision.ts, QUIET_FIRST_FRAMES);
+    // 2.42, 4.53 and 2.30 now that it also waits the dead band (each stall 3.1–9.6 ms, median 7.2, against 2.8–7.6,
+    // median 5.7, counted from the first concealed sample to the merge), which spares the stall that followed
+    // the first on a rough path (README, "The rule", item 5). Libopus's concealment, rolled back, was 0.05 dB better
+    // than the built-in at first and is 0.12 dB worse now: over the longer concealment the two part a little.
+    expect(rolled.lsdDb).toBeLessThan(2.5);
     expect(runOn.lsdDb - rolled.lsdDb).toBeGreaterThan(1.5);
-    expect(Math.abs(rolled.lsdDb - builtIn.lsdDb)).toBeLessThan(0.1);
+    expect(Math.abs(rolled.lsdDb - builtIn.lsdDb)).toBeLessThan(0.15);
   });
 });
