@@ -95,6 +95,8 @@ export class Status {
   marginFrames: f64 = 0;
   /** How long the delay has been above the dead band, output frames (0: it is not). */
   aboveBandFrames: f64 = 0;
+  /** The excess is a profile switch's, not yet drained: the app asked for the lower delay, now. */
+  profileDrain: bool = false;
 }
 
 /** What decide() chose: the operation and how much of it. Frames are output frames. */
@@ -121,16 +123,16 @@ export class Decision {
 }
 
 /**
- * For its first second above the dead band, a small excess is drained only
- * where the audio is quiet (a pause, a closure between words): a cut there is
- * inaudible, a voiced splice is not, and a second of a few ms too much costs
+ * For its first second above the dead band, an excess is drained only where
+ * the audio is quiet (a pause, a closure between words): a cut there is
+ * inaudible, a voiced splice is not, and a second of some ms too much costs
  * less than a splice heard. Speech pauses often enough that most of the drain
  * lands in them; after the second, or far above target (the fast rate), a
- * voiced period goes too.
+ * voiced period goes too. A profile switch's excess is not held for quiet
+ * audio: the app asked for the lower delay (an ECN verdict), and on a stream
+ * without a pause it would wait the whole second.
  */
 export const QUIET_FIRST_FRAMES: f64 = 48000;
-/** An excess beyond 10 ms (a profile switch, a released cover of a tall episode) is drained at once: a second of it costs too much. */
-export const QUIET_FIRST_MAX_EXCESS_FRAMES: f64 = 480;
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
 export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
@@ -147,7 +149,7 @@ export function decide(s: Status, d: Decision): i32 {
   d.waits = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
-  d.quietOnly = d.op == OP_ACCELERATE && s.aboveBandFrames < QUIET_FIRST_FRAMES && s.errorFrames <= QUIET_FIRST_MAX_EXCESS_FRAMES;
+  d.quietOnly = d.op == OP_ACCELERATE && s.aboveBandFrames < QUIET_FIRST_FRAMES && !s.profileDrain;
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);

@@ -70,6 +70,8 @@ export class Engine {
   private lastPullFrames: f64 = 128;
   /** When the delay last rose above the dead band (output frames), or −1 while it is within it. */
   private aboveSince: f64 = -1;
+  /** A profile switch left an excess not yet drained (decision.ts, QUIET_FIRST_FRAMES). */
+  private profileDrain: bool = false;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -255,8 +257,11 @@ export class Engine {
     }
     s.marginFrames = this.lastPullFrames + s.deadbandFrames;
     s.errorFrames = this.errorFrames();
-    if (s.errorFrames <= s.deadbandFrames) this.aboveSince = -1;
-    else if (this.aboveSince < 0) this.aboveSince = this.now;
+    if (s.errorFrames <= s.deadbandFrames) {
+      this.aboveSince = -1;
+      this.profileDrain = false;
+    } else if (this.aboveSince < 0) this.aboveSince = this.now;
+    s.profileDrain = this.profileDrain;
     s.aboveBandFrames = this.aboveSince < 0 ? 0 : this.now - this.aboveSince;
     s.headroomFrames = msToFrames(p.ceilingMs) - this.offsetFrames(need);
     const d = this.decision;
@@ -453,6 +458,7 @@ export class Engine {
     this.profile.copyFrom(next);
     this.stats.add(S.STAT_PROFILE_SWITCHES, 1);
     this.events.push(ev.EVENT_PROFILE, this.now, <f64>next.id, 0);
+    this.profileDrain = true;
     this.updateTarget();
   }
 }

@@ -221,6 +221,7 @@ export function decideWith(
   arrivedAheadFrames: f64,
   marginFrames: f64,
   aboveBandFrames: f64,
+  profileDrain: bool,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -244,6 +245,7 @@ export function decideWith(
   status.arrivedAheadFrames = arrivedAheadFrames;
   status.marginFrames = marginFrames;
   status.aboveBandFrames = aboveBandFrames;
+  status.profileDrain = profileDrain;
   return decide(status, decision);
 }
 

@@ -31,6 +31,7 @@ interface StatusFields {
   arrivedAheadFrames: number;
   marginFrames: number;
   aboveBandFrames: number;
+  profileDrain: boolean;
 }
 
 type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
@@ -77,6 +78,7 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     arrivedAheadFrames: QUANTUM,
     marginFrames: QUANTUM,
     aboveBandFrames: 0,
+    profileDrain: false,
     ...fields,
   };
 }
@@ -113,6 +115,7 @@ function decide(s: StatusFields): Operation {
     s.arrivedAheadFrames,
     s.marginFrames,
     s.aboveBandFrames,
+    s.profileDrain,
   );
   const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
@@ -365,13 +368,15 @@ describe('decide: how much', () => {
   });
 });
 
-describe('decide: a small excess drains in quiet audio first', () => {
+describe('decide: an excess drains in quiet audio first', () => {
   // QUIET_FIRST_FRAMES (assembly/decision.ts): a second of 48 kHz output.
   const SECOND = 48_000;
   it.each([
     { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'the excess is 50 ms, below the fast threshold (a spike waited out)', fields: { errorFrames: 2400, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'the excess is a profile switch\'s (the app asked for the lower delay)', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0, profileDrain: true }, op: 'ACCELERATE', quietOnly: false },
     { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: false },
     { when: 'it is below target (expansions are never held back)', fields: { errorFrames: -DEADBAND - 1, aboveBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
   ] as const)('$op, quiet only: $quietOnly, when $when', ({ fields, op, quietOnly }) => {
