@@ -118,7 +118,7 @@ export class Decision {
    * it, and the packet decodes as the continuation of the audio played.
    */
   rollBack: bool = false;
-  /** ACCELERATE: only a cut in quiet audio will do; voiced audio plays as it is (QUIET_FIRST_FRAMES). */
+  /** ACCELERATE, ACCELERATE_FAST: only a cut in quiet audio will do; voiced audio plays as it is (QUIET_FIRST_FRAMES). */
   quietOnly: bool = false;
 }
 
@@ -127,10 +127,11 @@ export class Decision {
  * the audio is quiet (a pause, a closure between words): a cut there is
  * inaudible, a voiced splice is not, and a second of some ms too much costs
  * less than a splice heard. Speech pauses often enough that most of the drain
- * lands in them; after the second, or far above target (the fast rate), a
- * voiced period goes too. A profile switch's excess is not held for quiet
- * audio: the app asked for the lower delay (an ECN verdict), and on a stream
- * without a pause it would wait the whole second.
+ * lands in them (a quiet cut takes up to 100 ms at once, so a pause sheds a
+ * backlog too); after the second, a voiced period goes too, at the plain or
+ * the fast rate. A profile switch's excess is not held for quiet audio: the
+ * app asked for the lower delay (an ECN verdict), and on a stream without a
+ * pause it would wait the whole second.
  */
 export const QUIET_FIRST_FRAMES: f64 = 48000;
 
@@ -149,7 +150,7 @@ export function decide(s: Status, d: Decision): i32 {
   d.waits = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
-  d.quietOnly = d.op == OP_ACCELERATE && s.aboveBandFrames < QUIET_FIRST_FRAMES && !s.profileDrain;
+  d.quietOnly = (d.op == OP_ACCELERATE || d.op == OP_ACCELERATE_FAST) && s.aboveBandFrames < QUIET_FIRST_FRAMES && !s.profileDrain;
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);

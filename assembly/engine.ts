@@ -271,7 +271,7 @@ export class Engine {
       this.lastOutcome = OUTCOME_IDLE;
     } else if (op == OP_NORMAL) this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
     else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate, d.quietOnly);
-    else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate, false);
+    else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate, d.quietOnly);
     else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand();
     else if (op == OP_EXPAND) this.expand();
     else if (op == OP_FEC && !this.recoverWithFec()) {

@@ -375,9 +375,11 @@ describe('decide: an excess drains in quiet audio first', () => {
     { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
-    { when: 'the excess is 50 ms, below the fast threshold (a spike waited out)', fields: { errorFrames: 2400, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'the excess is 50 ms (a spike waited out)', fields: { errorFrames: 2400, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'the excess is a profile switch\'s (the app asked for the lower delay)', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0, profileDrain: true }, op: 'ACCELERATE', quietOnly: false },
-    { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: true },
+    { when: 'a backlog has been above the band for a second', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'a profile switch left a backlog', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0, profileDrain: true }, op: 'ACCELERATE_FAST', quietOnly: false },
     { when: 'it is below target (expansions are never held back)', fields: { errorFrames: -DEADBAND - 1, aboveBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
   ] as const)('$op, quiet only: $quietOnly, when $when', ({ fields, op, quietOnly }) => {
     expect(decide(statusWith(fields))).toBe(op);
