@@ -25,6 +25,7 @@ import { Profile } from './profile';
 import * as R from './abi';
 import * as S from './stats';
 import { Stretcher } from './stretcher';
+import { BackgroundLevel } from './background_level';
 import { SyncBuffer } from './sync_buffer';
 import { hasPassed, WaitingPackets } from './waiting_packets';
 
@@ -44,6 +45,8 @@ export class Engine {
   private readonly decoder: Decoder;
   private readonly concealer: Concealer;
   private readonly stretcher: Stretcher;
+  /** The decoded audio's background level: what a stretch may take as quiet. */
+  private readonly background: BackgroundLevel;
   private readonly target: DelayTarget;
   private readonly counts: PlayoutCounts;
   private readonly waiting: WaitingPackets;
@@ -84,6 +87,7 @@ export class Engine {
     const decoder = new Decoder(id, codec, channels, payloadRate, SAMPLE_RATE, MAX_PACKET_FRAMES);
     const stats = new S.Stats();
     const events = new ev.EventLog();
+    const background = new BackgroundLevel();
     this.profile = profile;
     this.buffer = buffer;
     this.tracker = tracker;
@@ -91,11 +95,12 @@ export class Engine {
     this.decoder = decoder;
     this.stats = stats;
     this.events = events;
+    this.background = background;
     this.intake = new Intake(clockRate);
     this.waiting = new WaitingPackets(buffer, stats, events);
     this.target = new DelayTarget(profile, tracker);
     this.concealer = new Concealer(sync, decoder, SAMPLE_RATE);
-    this.stretcher = new Stretcher(sync, stats, events);
+    this.stretcher = new Stretcher(sync, stats, events, background);
     this.pause = new PauseAudio(sync);
     this.counts = new PlayoutCounts(stats);
     this.input = new StaticArray<u8>(slotBytes);
@@ -175,6 +180,7 @@ export class Engine {
     this.pause.reset();
     this.lastOutcome = OUTCOME_NONE;
     this.aboveSince = -1;
+    this.background.reset();
     this.stats.add(S.STAT_STREAM_RESETS, 1);
     this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
   }
@@ -325,6 +331,7 @@ export class Engine {
       this.sync.removeAt(start, skip);
       frames -= skip;
     }
+    this.background.listen(this.sync.ptr(0, start), frames);
     const playFrame = this.now + <f64>(start - this.sync.playIndex);
     // What this packet was meant to wait: the target less how late it came itself.
     const lateness = Math.max(0, arrival - pos - this.tracker.minTransit);

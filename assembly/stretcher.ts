@@ -8,6 +8,7 @@ import { OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED } from './decision';
 import { chooseStretch, wantsMoreToShorten, StretchChoice, MAX_QUIET_INSERT, QUIET_FADE, STRETCH_NONE, STRETCH_QUIET } from './dsp/stretch_acceptance';
 import { accelerateInPlace, expandInPlace, insertQuietInPlace, removeQuietInPlace } from './dsp/time_stretch';
 import { MAX_PERIOD, MAX_VOICED_STRETCH } from './dsp/voiced_stretch';
+import { BackgroundLevel } from './background_level';
 import * as ev from './events';
 import * as S from './stats';
 import { SyncBuffer } from './sync_buffer';
@@ -20,13 +21,16 @@ export class Stretcher {
   private readonly sync: SyncBuffer;
   private readonly stats: S.Stats;
   private readonly events: ev.EventLog;
+  /** Where quiet audio ends on this stream (its background noise, or −50 dBFS). */
+  private readonly background: BackgroundLevel;
   private readonly scratch: StaticArray<f32> = new StaticArray<f32>(2 * MAX_PERIOD);
   private readonly choice: StretchChoice = new StretchChoice();
   /** Voiced stretching allowed now, frames; a stream starts with the whole allowance (nothing was stretched yet). */
   budget: f64 = STRETCH_BUDGET_CAP;
 
-  constructor(sync: SyncBuffer, stats: S.Stats, events: ev.EventLog) {
+  constructor(sync: SyncBuffer, stats: S.Stats, events: ev.EventLog, background: BackgroundLevel) {
     this.sync = sync;
+    this.background = background;
     this.stats = stats;
     this.events = events;
   }
@@ -38,7 +42,7 @@ export class Stretcher {
 
   /** True when removing `wanted` frames needs more decoded audio than is unplayed. */
   wantsMoreToShorten(wanted: f64): bool {
-    return wantsMoreToShorten(this.sync.ptr(0, this.sync.playIndex), this.sync.unplayed(), wanted);
+    return wantsMoreToShorten(this.sync.ptr(0, this.sync.playIndex), this.sync.unplayed(), wanted, this.background.quietRms);
   }
 
   /**
@@ -49,7 +53,7 @@ export class Stretcher {
   accelerate(wanted: f64, fast: bool, quietOnly: bool, now: f64): i32 {
     const region = this.sync.unplayed();
     const c = this.choice;
-    chooseStretch(this.sync.ptr(0, this.sync.playIndex), true, region, this.sync.historyFrames, wanted, this.budget, !quietOnly, changetype<usize>(this.scratch), c);
+    chooseStretch(this.sync.ptr(0, this.sync.playIndex), true, region, this.sync.historyFrames, wanted, this.budget, !quietOnly, this.background.quietRms, changetype<usize>(this.scratch), c);
     if (c.kind == STRETCH_NONE) return OUTCOME_STRETCH_FAILED;
     for (let ch = 0; ch < this.sync.channels; ch++) {
       const x = this.sync.ptr(ch, this.sync.playIndex);
@@ -65,7 +69,7 @@ export class Stretcher {
     this.sync.reserve(MAX_QUIET_INSERT);
     const region = this.sync.unplayed();
     const c = this.choice;
-    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, true, changetype<usize>(this.scratch), c);
+    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, true, this.background.quietRms, changetype<usize>(this.scratch), c);
     if (c.kind == STRETCH_NONE) return OUTCOME_STRETCH_FAILED;
     for (let ch = 0; ch < this.sync.channels; ch++) {
       const x = this.sync.ptr(ch, this.sync.playIndex);

@@ -7,7 +7,7 @@
 import { PeriodMatch, quietRun, rms } from './correlation';
 import { MAX_PERIOD, MAX_VOICED_STRETCH, voicedStretchLag } from './voiced_stretch';
 
-/** Below −50 dBFS RMS audio counts as quiet (a pause, background noise): stretched without a period match. */
+/** Below −50 dBFS RMS audio counts as quiet (a pause, background noise) at least: stretched without a period match. The caller may raise the level to its stream's background (background_level.ts). */
 export const LOW_ENERGY_RMS: f32 = 0.00316;
 /** Shortest quiet removal: below a third of a millisecond the bookkeeping is not worth it. */
 const MIN_LOW_ENERGY_STRETCH: i32 = 16;
@@ -38,15 +38,16 @@ export class StretchChoice {
  * removes audio ahead of it (accelerate), false inserts audio there
  * (preemptive expand). `ahead` frames are unplayed, `behind` frames of history
  * readable before it; the buffer `wanted` this many frames moved, and voiced
- * stretches (if `voicedAllowed`) may spend up to `budget`. `scratch` as searchPeriod's.
+ * stretches (if `voicedAllowed`) may spend up to `budget`; audio below
+ * `quietRms` counts as quiet. `scratch` as searchPeriod's.
  */
-export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, voicedAllowed: bool, scratch: usize, out: StretchChoice): void {
+export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, voicedAllowed: bool, quietRms: f32, scratch: usize, out: StretchChoice): void {
   out.kind = STRETCH_NONE;
   out.frames = 0;
   // Quiet: removing needs the fade after the removed run, inserting repeats
   // the quiet run just played and fades from what would have played.
   if (shorten) {
-    const quietAhead = quietRun(anchor, 1, min(ahead, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
+    const quietAhead = quietRun(anchor, 1, min(ahead, MAX_QUIET_STRETCH + QUIET_FADE), quietRms);
     const quiet = <i32>Math.min(<f64>(quietAhead - QUIET_FADE), wanted);
     if (quiet >= MIN_LOW_ENERGY_STRETCH) {
       out.kind = STRETCH_QUIET;
@@ -54,9 +55,9 @@ export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: 
       return;
     }
   } else {
-    const quietBehind = quietRun(anchor, -1, MAX_QUIET_INSERT, LOW_ENERGY_RMS);
+    const quietBehind = quietRun(anchor, -1, MAX_QUIET_INSERT, quietRms);
     const quiet = <i32>Math.min(<f64>quietBehind, wanted);
-    if (quiet >= QUIET_FADE && ahead >= QUIET_FADE && rms(anchor, QUIET_FADE) < LOW_ENERGY_RMS) {
+    if (quiet >= QUIET_FADE && ahead >= QUIET_FADE && rms(anchor, QUIET_FADE) < quietRms) {
       out.kind = STRETCH_QUIET;
       out.frames = quiet;
       return;
@@ -75,9 +76,9 @@ export function chooseStretch(anchor: usize, shorten: bool, ahead: i32, behind: 
 /**
  * True when a removal wants more unplayed audio than the `ahead` frames at
  * `anchor`: a long period needs two of them, a large correction two of the
- * longest voiced stretch, and audio that is all quiet as much as a pause could lose.
+ * longest voiced stretch, and audio that is all quiet (below `quietRms`) as much as a pause could lose.
  */
-export function wantsMoreToShorten(anchor: usize, ahead: i32, wanted: f64): bool {
-  const quiet = quietRun(anchor, 1, min(ahead, MAX_QUIET_STRETCH + QUIET_FADE), LOW_ENERGY_RMS);
+export function wantsMoreToShorten(anchor: usize, ahead: i32, wanted: f64, quietRms: f32): bool {
+  const quiet = quietRun(anchor, 1, min(ahead, MAX_QUIET_STRETCH + QUIET_FADE), quietRms);
   return <f64>ahead < Math.min(2 * wanted, <f64>(2 * MAX_VOICED_STRETCH)) || ahead < 2 * MAX_PERIOD || (quiet == ahead && <f64>ahead < Math.min(wanted, <f64>MAX_QUIET_STRETCH) + <f64>QUIET_FADE);
 }

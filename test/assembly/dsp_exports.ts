@@ -10,6 +10,7 @@ import { Upsampler, isSupportedUpsampleFactor } from "../../assembly/dsp/upsampl
 import { PeriodMatch, searchPeriod as searchPeriodInto } from "../../assembly/dsp/correlation";
 import { PitchRepeater } from "../../assembly/dsp/expand";
 import { StretchChoice, chooseStretch } from "../../assembly/dsp/stretch_acceptance";
+import { BackgroundLevel } from "../../assembly/background_level";
 import { Decision, Status, decide } from "../../assembly/decision";
 import { Unwrapper } from "../../assembly/wrap";
 import { PacketBuffer, SeenSequences } from "../../assembly/packet_buffer";
@@ -19,7 +20,8 @@ export { ulawToLinear, alawToLinear, decodeUlaw, decodeAlaw } from "../../assemb
 export { isSupportedUpsampleFactor, UPSAMPLER_TAPS_PER_PHASE } from "../../assembly/dsp/upsample";
 export { normalizedCorrelation, rms } from "../../assembly/dsp/correlation";
 export { accelerateInPlace, expandInPlace } from "../../assembly/dsp/time_stretch";
-export { STRETCH_NONE, STRETCH_QUIET, STRETCH_VOICED } from "../../assembly/dsp/stretch_acceptance";
+export { STRETCH_NONE, STRETCH_QUIET, STRETCH_VOICED, LOW_ENERGY_RMS } from "../../assembly/dsp/stretch_acceptance";
+export { QUIET_CEILING_RMS } from "../../assembly/background_level";
 export { crossfadeFrom } from "../../assembly/dsp/merge";
 export {
   OP_IDLE,
@@ -161,15 +163,34 @@ export function searchFoundCorrelation(): f32 {
 // The one StretchChoice chooseStretchAt() fills, allocated at module start.
 const stretchChoice = new StretchChoice();
 
-/** chooseStretch into the module's StretchChoice; returns its kind (STRETCH_*), its length via stretchChoiceFrames. */
-export function chooseStretchAt(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, scratch: usize): i32 {
-  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, true, scratch, stretchChoice);
+/** chooseStretch into the module's StretchChoice (audio below `quietRms` is quiet); returns its kind (STRETCH_*), its length via stretchChoiceFrames. */
+export function chooseStretchAt(anchor: usize, shorten: bool, ahead: i32, behind: i32, wanted: f64, budget: f64, quietRms: f32, scratch: usize): i32 {
+  chooseStretch(anchor, shorten, ahead, behind, wanted, budget, true, quietRms, scratch, stretchChoice);
   return stretchChoice.kind;
 }
 
 /** The length of the stretch the last chooseStretchAt chose. */
 export function stretchChoiceFrames(): i32 {
   return stretchChoice.frames;
+}
+
+// --- Background level (background_level.ts) ---
+
+// The one BackgroundLevel the background* functions drive, allocated at module start.
+const background = new BackgroundLevel();
+
+export function backgroundReset(): void {
+  background.reset();
+}
+
+/** BackgroundLevel.listen on `frames` samples at `x`. */
+export function backgroundListen(x: usize, frames: i32): void {
+  background.listen(x, frames);
+}
+
+/** The quiet threshold the audio so far allows (RMS). */
+export function backgroundQuietRms(): f32 {
+  return background.quietRms;
 }
 
 // --- Concealment (dsp/expand.ts) ---

@@ -35,7 +35,12 @@ export interface DspExports {
   STRETCH_NONE: WebAssembly.Global;
   STRETCH_QUIET: WebAssembly.Global;
   STRETCH_VOICED: WebAssembly.Global;
-  chooseStretchAt(anchor: number, shorten: boolean, ahead: number, behind: number, wanted: number, budget: number, scratch: number): number;
+  LOW_ENERGY_RMS: WebAssembly.Global;
+  QUIET_CEILING_RMS: WebAssembly.Global;
+  chooseStretchAt(anchor: number, shorten: boolean, ahead: number, behind: number, wanted: number, budget: number, quietRms: number, scratch: number): number;
+  backgroundReset(): void;
+  backgroundListen(x: number, frames: number): void;
+  backgroundQuietRms(): number;
   stretchChoiceFrames(): number;
   searchFoundLag(): number;
   searchFoundCorrelation(): number;

@@ -37,9 +37,9 @@ function place(signal: Float32Array): number {
   return dsp.scratch + ANCHOR * 4;
 }
 
-function choose(signal: Float32Array, shorten: boolean, wanted: number, budget = FULL_BUDGET): { kind: string; frames: number } {
+function choose(signal: Float32Array, shorten: boolean, wanted: number, budget = FULL_BUDGET, quietRms = dsp.exports.LOW_ENERGY_RMS.value as number): { kind: string; frames: number } {
   const anchor = place(signal);
-  const kind = dsp.exports.chooseStretchAt(anchor, shorten, AHEAD, BEHIND, wanted, budget, dsp.scratch + dsp.scratchBytes - SEARCH_SCRATCH_BYTES);
+  const kind = dsp.exports.chooseStretchAt(anchor, shorten, AHEAD, BEHIND, wanted, budget, quietRms, dsp.scratch + dsp.scratchBytes - SEARCH_SCRATCH_BYTES);
   const names = ['NONE', 'QUIET', 'VOICED'] as const;
   const name = names.find((n) => dsp.exports[`STRETCH_${n}`].value === kind);
   return { kind: name ?? `unknown ${kind}`, frames: dsp.exports.stretchChoiceFrames() };
@@ -49,14 +49,17 @@ function tone(hz: number): Float32Array {
   return Float32Array.from({ length: LENGTH }, (_, n) => 0.5 * Math.sin((2 * Math.PI * hz * n) / SAMPLE_RATE));
 }
 
-/** White noise at ±0.3 from a fixed-seed LCG (Numerical Recipes' constants): no period, far above −50 dBFS. */
-function noise(): Float32Array {
+/** White noise at ±`peak` (default 0.3: far above −50 dBFS) from a fixed-seed LCG (Numerical Recipes' constants): no period. */
+function noise(peak = 0.3): Float32Array {
   let state = 12_345;
   return Float32Array.from({ length: LENGTH }, () => {
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return (state / 2 ** 32 - 0.5) * 0.6;
+    return (state / 2 ** 32 - 0.5) * 2 * peak;
   });
 }
+
+/** Linear RMS of `db` dBFS. */
+const rmsOfDb = (db: number) => 10 ** (db / 20);
 
 describe('chooseStretch', () => {
   it('removes what the buffer asks from silence at once', () => {
@@ -95,5 +98,14 @@ describe('chooseStretch', () => {
   it('stretches nothing in loud noise: no quiet run, no period passes the 0.9 gate', () => {
     expect(choose(noise(), true, 1_000).kind).toBe('NONE');
     expect(choose(noise(), false, 1_000).kind).toBe('NONE');
+  });
+
+  it('takes background noise as quiet when the caller\u2019s level is above it, and not at −50 dBFS', () => {
+    // Uniform noise at ±p has an RMS of p/√3: −45 dBFS, a room or a car behind a mic without noise suppression.
+    const background = noise(rmsOfDb(-45) * Math.sqrt(3));
+    expect(choose(background, true, 1_000).kind).toBe('NONE');
+    expect(choose(background, false, 1_000).kind).toBe('NONE');
+    expect(choose(background, true, 1_000, FULL_BUDGET, rmsOfDb(-40))).toEqual({ kind: 'QUIET', frames: 1_000 });
+    expect(choose(background, false, 600, FULL_BUDGET, rmsOfDb(-40))).toEqual({ kind: 'QUIET', frames: 600 });
   });
 });
