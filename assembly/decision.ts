@@ -93,10 +93,10 @@ export class Status {
    * start begins up to a pull earlier) and the dead band (the room the delay may keep without a stretch).
    */
   marginFrames: f64 = 0;
-  /** How long the delay has been above the dead band, output frames (0: it is not). */
-  aboveBandFrames: f64 = 0;
-  /** The excess is a profile switch's, not yet drained: the app asked for the lower delay, now. */
-  profileDrain: bool = false;
+  /** How long the delay has been out of the dead band on the side it is now, output frames (0: it is within it). */
+  outOfBandFrames: f64 = 0;
+  /** The error is a profile switch's, not yet made up: the app asked for the new delay, now. */
+  profileSwitch: bool = false;
 }
 
 /** What decide() chose: the operation and how much of it. Frames are output frames. */
@@ -118,22 +118,28 @@ export class Decision {
    * it, and the packet decodes as the continuation of the audio played.
    */
   rollBack: bool = false;
-  /** ACCELERATE, ACCELERATE_FAST: only a cut in quiet audio will do; voiced audio plays as it is (QUIET_FIRST_FRAMES). */
+  /** ACCELERATE, ACCELERATE_FAST, PREEMPTIVE_EXPAND: only a stretch of quiet audio will do; voiced audio plays as it is (QUIET_FIRST_FRAMES). */
   quietOnly: bool = false;
 }
 
 /**
- * For its first second above the dead band, an excess is drained only where
- * the audio is quiet (a pause, a closure between words): a cut there is
- * inaudible, a voiced splice is not, and a second of some ms too much costs
- * less than a splice heard. Speech pauses often enough that most of the drain
- * lands in them (a quiet cut takes up to 100 ms at once, so a pause sheds a
- * backlog too); after the second, a voiced period goes too, at the plain or
- * the fast rate. A profile switch's excess is not held for quiet audio: the
- * app asked for the lower delay (an ECN verdict), and on a stream without a
- * pause it would wait the whole second.
+ * For its first second out of the dead band, the delay is moved only where
+ * the audio is quiet (a pause, a closure between words): a cut or an insert
+ * there is inaudible, a voiced splice is not, and a second of some ms too much
+ * or too little costs less than a splice heard. Speech pauses often enough
+ * that most of the move lands in them (a quiet cut takes up to 100 ms at
+ * once, so a pause sheds a backlog too; a quiet insert up to 40 ms); after the
+ * second, a voiced period goes too, at the plain or the fast rate. An excess
+ * of any size is held (it costs latency only); a shortfall only up to twice
+ * the dead band (QUIET_FIRST_SHORTFALL_BANDS): that much is the target
+ * wandering, more is cover missing, and a stall is louder than the voiced
+ * insert that prevents it. A profile switch's error is not held for quiet
+ * audio: the app asked for the new delay (an ECN verdict, a fallback to
+ * classic), and on a stream without a pause it would wait the whole second.
  */
 export const QUIET_FIRST_FRAMES: f64 = 48000;
+/** A shortfall held for quiet audio is at most this many dead bands below the target (QUIET_FIRST_FRAMES). */
+export const QUIET_FIRST_SHORTFALL_BANDS: f64 = 2;
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
 export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
@@ -150,7 +156,7 @@ export function decide(s: Status, d: Decision): i32 {
   d.waits = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
-  d.quietOnly = (d.op == OP_ACCELERATE || d.op == OP_ACCELERATE_FAST) && s.aboveBandFrames < QUIET_FIRST_FRAMES && !s.profileDrain;
+  d.quietOnly = (d.op == OP_ACCELERATE || d.op == OP_ACCELERATE_FAST || (d.op == OP_PREEMPTIVE_EXPAND && s.errorFrames >= -QUIET_FIRST_SHORTFALL_BANDS * s.deadbandFrames)) && s.outOfBandFrames < QUIET_FIRST_FRAMES && !s.profileSwitch;
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);

@@ -71,10 +71,12 @@ export class Engine {
   private lastOutcome: i32 = OUTCOME_NONE;
   /** Frames of the last pull: a packet must arrive one pull before its audio plays. */
   private lastPullFrames: f64 = 128;
-  /** When the delay last rose above the dead band (output frames), or −1 while it is within it. */
-  private aboveSince: f64 = -1;
-  /** A profile switch left an excess not yet drained (decision.ts, QUIET_FIRST_FRAMES). */
-  private profileDrain: bool = false;
+  /** When the delay last left the dead band (output frames), or −1 while it is within it. */
+  private outOfBandSince: f64 = -1;
+  /** The side it left on: 1 above the band, −1 below. */
+  private outOfBandSide: i32 = 0;
+  /** A profile switch left an error not yet made up (decision.ts, QUIET_FIRST_FRAMES). */
+  private profileSwitch: bool = false;
 
   constructor(id: i32, codec: i32, channels: i32, clockRate: i32, payloadRate: i32, profileId: i32, slots: i32, slotBytes: i32) {
     this.id = id;
@@ -179,7 +181,7 @@ export class Engine {
     this.pauseSignalled = false;
     this.pause.reset();
     this.lastOutcome = OUTCOME_NONE;
-    this.aboveSince = -1;
+    this.outOfBandSince = -1;
     this.background.reset();
     this.stats.add(S.STAT_STREAM_RESETS, 1);
     this.events.push(ev.EVENT_RESET, this.now, <f64>reason, <f64>waiting);
@@ -263,12 +265,14 @@ export class Engine {
     }
     s.marginFrames = this.lastPullFrames + s.deadbandFrames;
     s.errorFrames = this.errorFrames();
-    if (s.errorFrames <= s.deadbandFrames) {
-      this.aboveSince = -1;
-      this.profileDrain = false;
-    } else if (this.aboveSince < 0) this.aboveSince = this.now;
-    s.profileDrain = this.profileDrain;
-    s.aboveBandFrames = this.aboveSince < 0 ? 0 : this.now - this.aboveSince;
+    const side = s.errorFrames > s.deadbandFrames ? 1 : s.errorFrames < -s.deadbandFrames ? -1 : 0;
+    if (side == 0) {
+      this.outOfBandSince = -1;
+      this.profileSwitch = false;
+    } else if (this.outOfBandSince < 0 || side != this.outOfBandSide) this.outOfBandSince = this.now;
+    this.outOfBandSide = side;
+    s.profileSwitch = this.profileSwitch;
+    s.outOfBandFrames = this.outOfBandSince < 0 ? 0 : this.now - this.outOfBandSince;
     s.headroomFrames = msToFrames(p.ceilingMs) - this.offsetFrames(need);
     const d = this.decision;
     const op = decide(s, d);
@@ -278,7 +282,7 @@ export class Engine {
     } else if (op == OP_NORMAL) this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : OUTCOME_NORMAL;
     else if (op == OP_ACCELERATE) this.accelerate(p.stretchRate, d.quietOnly);
     else if (op == OP_ACCELERATE_FAST) this.accelerate(p.fastStretchRate, d.quietOnly);
-    else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand();
+    else if (op == OP_PREEMPTIVE_EXPAND) this.preemptiveExpand(d.quietOnly);
     else if (op == OP_EXPAND) this.expand();
     else if (op == OP_FEC && !this.recoverWithFec()) {
       // The codec could not: its FEC is discarded and the whole gap concealed.
@@ -360,9 +364,9 @@ export class Engine {
     this.lastOutcome = this.stretcher.accelerate(wanted, rate > this.profile.stretchRate, quietOnly, this.now);
   }
 
-  /** Decodes the next packet and inserts audio at the play point (the error is measured after the decode). */
-  private preemptiveExpand(): void {
-    this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : this.stretcher.preemptiveExpand(-this.errorFrames() + this.target.deadbandFrames(), this.now);
+  /** Decodes the next packet and inserts audio at the play point (the error is measured after the decode; `quietOnly`: into quiet audio or not at all). */
+  private preemptiveExpand(quietOnly: bool): void {
+    this.lastOutcome = this.decodeNext() < 0 ? OUTCOME_NONE : this.stretcher.preemptiveExpand(-this.errorFrames() + this.target.deadbandFrames(), quietOnly, this.now);
   }
 
   /**
@@ -465,7 +469,7 @@ export class Engine {
     this.profile.copyFrom(next);
     this.stats.add(S.STAT_PROFILE_SWITCHES, 1);
     this.events.push(ev.EVENT_PROFILE, this.now, <f64>next.id, 0);
-    this.profileDrain = true;
+    this.profileSwitch = true;
     this.updateTarget();
   }
 }

@@ -64,12 +64,12 @@ export class Stretcher {
     return OUTCOME_STRETCHED;
   }
 
-  /** Inserts up to `wanted` frames at the play point; `now` is the output clock. Returns the outcome. */
-  preemptiveExpand(wanted: f64, now: f64): i32 {
+  /** Inserts up to `wanted` frames at the play point (`quietOnly`: into quiet audio only); `now` is the output clock. Returns the outcome. */
+  preemptiveExpand(wanted: f64, quietOnly: bool, now: f64): i32 {
     this.sync.reserve(MAX_QUIET_INSERT);
     const region = this.sync.unplayed();
     const c = this.choice;
-    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, true, this.background.quietRms, changetype<usize>(this.scratch), c);
+    chooseStretch(this.sync.ptr(0, this.sync.playIndex), false, region, this.sync.historyFrames, wanted, this.budget, !quietOnly, this.background.quietRms, changetype<usize>(this.scratch), c);
     if (c.kind == STRETCH_NONE) return OUTCOME_STRETCH_FAILED;
     for (let ch = 0; ch < this.sync.channels; ch++) {
       const x = this.sync.ptr(ch, this.sync.playIndex);

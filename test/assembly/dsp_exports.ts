@@ -241,8 +241,8 @@ export function decideWith(
   playedGapFrames: f64,
   arrivedAheadFrames: f64,
   marginFrames: f64,
-  aboveBandFrames: f64,
-  profileDrain: bool,
+  outOfBandFrames: f64,
+  profileSwitch: bool,
 ): i32 {
   status.started = started;
   status.packetAvailable = packetAvailable;
@@ -265,8 +265,8 @@ export function decideWith(
   status.playedGapFrames = playedGapFrames;
   status.arrivedAheadFrames = arrivedAheadFrames;
   status.marginFrames = marginFrames;
-  status.aboveBandFrames = aboveBandFrames;
-  status.profileDrain = profileDrain;
+  status.outOfBandFrames = outOfBandFrames;
+  status.profileSwitch = profileSwitch;
   return decide(status, decision);
 }
 

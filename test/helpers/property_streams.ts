@@ -262,6 +262,8 @@ export interface RunFigures {
   finalErrorMs: number;
   /** Seconds after the tail began until |current − target| ≤ 5 ms up to its last arrival (NaN when never). */
   settleSeconds: number;
+  /** How long |current − target| had been above `settledMs` at the tail's last arrival, s (0: it was within; from the tail's start at most). */
+  unsettledSeconds: number;
   results: Record<InsertResult, number>;
 }
 
@@ -275,7 +277,7 @@ const AFTER_RESYNC_FRAMES = SAMPLE_RATE;
  * message) at the first broken invariant. `memory` is the module's memory,
  * whose size must never change.
  */
-export function runScenario(module: EngineModule, engine: Engine, s: Scenario, packets: PlannedPacket[], options: { tailStart?: number; latencySlackMs?: number } = {}): RunFigures {
+export function runScenario(module: EngineModule, engine: Engine, s: Scenario, packets: PlannedPacket[], options: { tailStart?: number; latencySlackMs?: number; settledMs?: number } = {}): RunFigures {
   const memory = module.exports.memory;
   const bytes = memory.buffer.byteLength;
   const lastArrival = packets.reduce((latest, p) => Math.max(latest, p.arrivalFrame), 0);
@@ -301,6 +303,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
   let lastResetFrame = 0;
   let worstExcessMs = -Infinity;
   let settledSince = NaN;
+  let unsettledSince = NaN;
   let finalErrorMs = NaN;
   let active: ProfileName = s.profile;
 
@@ -342,6 +345,9 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
       const settled = Math.abs(current - stats[STAT.targetDelayMs]!) <= 5;
       if (!settled) settledSince = NaN;
       else if (Number.isNaN(settledSince)) settledSince = now;
+      const within = Math.abs(current - stats[STAT.targetDelayMs]!) <= (options.settledMs ?? 5);
+      if (within) unsettledSince = NaN;
+      else if (Number.isNaN(unsettledSince)) unsettledSince = now;
     }
   }
   if (stats[STAT.packetsInvalid] !== expectedInvalid + stats[STAT.decoderErrors]!) {
@@ -353,6 +359,7 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     worstExcessMs,
     finalErrorMs,
     settleSeconds: Number.isFinite(tailStart) ? (settledSince - tailStart) / SAMPLE_RATE : NaN,
+    unsettledSeconds: Number.isNaN(unsettledSince) ? 0 : (Math.min(now, lastArrival) - unsettledSince) / SAMPLE_RATE,
     results,
   };
 }

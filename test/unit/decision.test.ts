@@ -30,8 +30,8 @@ interface StatusFields {
   playedGapFrames: number;
   arrivedAheadFrames: number;
   marginFrames: number;
-  aboveBandFrames: number;
-  profileDrain: boolean;
+  outOfBandFrames: number;
+  profileSwitch: boolean;
 }
 
 type Operation = 'IDLE' | 'NORMAL' | 'ACCELERATE' | 'PREEMPTIVE_EXPAND' | 'EXPAND' | 'MERGE' | 'DTX' | 'ACCELERATE_FAST' | 'COMFORT_NOISE' | 'FEC';
@@ -77,8 +77,8 @@ function statusWith(fields: Partial<StatusFields>): StatusFields {
     // The waiting packet came a pull ago: what every packet needs before its audio plays.
     arrivedAheadFrames: QUANTUM,
     marginFrames: QUANTUM,
-    aboveBandFrames: 0,
-    profileDrain: false,
+    outOfBandFrames: 0,
+    profileSwitch: false,
     ...fields,
   };
 }
@@ -114,8 +114,8 @@ function decide(s: StatusFields): Operation {
     s.playedGapFrames,
     s.arrivedAheadFrames,
     s.marginFrames,
-    s.aboveBandFrames,
-    s.profileDrain,
+    s.outOfBandFrames,
+    s.profileSwitch,
   );
   const operations: Operation[] = ['IDLE', 'NORMAL', 'ACCELERATE', 'PREEMPTIVE_EXPAND', 'EXPAND', 'MERGE', 'DTX', 'ACCELERATE_FAST', 'COMFORT_NOISE', 'FEC'];
   const name = operations.find((op) => dsp[`OP_${op}`].value === code);
@@ -368,19 +368,25 @@ describe('decide: how much', () => {
   });
 });
 
-describe('decide: an excess drains in quiet audio first', () => {
+describe('decide: the delay moves in quiet audio first', () => {
   // QUIET_FIRST_FRAMES (assembly/decision.ts): a second of 48 kHz output.
   const SECOND = 48_000;
   it.each([
-    { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
-    { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
-    { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
-    { when: 'the excess is 50 ms (a spike waited out)', fields: { errorFrames: 2400, aboveBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
-    { when: 'the excess is a profile switch\'s (the app asked for the lower delay)', fields: { errorFrames: DEADBAND + 1, aboveBandFrames: 0, profileDrain: true }, op: 'ACCELERATE', quietOnly: false },
-    { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: true },
-    { when: 'a backlog has been above the band for a second', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
-    { when: 'a profile switch left a backlog', fields: { errorFrames: FAST_ABOVE + 1, aboveBandFrames: 0, profileDrain: true }, op: 'ACCELERATE_FAST', quietOnly: false },
-    { when: 'it is below target (expansions are never held back)', fields: { errorFrames: -DEADBAND - 1, aboveBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
+    { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'the excess is 50 ms (a spike waited out)', fields: { errorFrames: 2400, outOfBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'the excess is a profile switch\'s (the app asked for the lower delay)', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 0, profileSwitch: true }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: true },
+    { when: 'a backlog has been above the band for a second', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'a profile switch left a backlog', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: 0, profileSwitch: true }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'the delay just fell below the dead band', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: true },
+    { when: 'it has been below it for just under a second', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: SECOND - 1 }, op: 'PREEMPTIVE_EXPAND', quietOnly: true },
+    { when: 'it has been below it for a second', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: SECOND }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
+    { when: 'the shortfall is more than two dead bands (cover missing, not the target wandering)', fields: { errorFrames: -2 * DEADBAND - 1, outOfBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
+    { when: 'the shortfall is two dead bands', fields: { errorFrames: -2 * DEADBAND, outOfBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: true },
+    { when: 'the shortfall is a profile switch\'s (the app asked for the higher delay)', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: 0, profileSwitch: true }, op: 'PREEMPTIVE_EXPAND', quietOnly: false },
+    { when: 'the delay is within the band', fields: { errorFrames: DEADBAND, outOfBandFrames: 0 }, op: 'NORMAL', quietOnly: false },
   ] as const)('$op, quiet only: $quietOnly, when $when', ({ fields, op, quietOnly }) => {
     expect(decide(statusWith(fields))).toBe(op);
     expect(dsp.decisionQuietOnly() !== 0).toBe(quietOnly);
