@@ -156,12 +156,19 @@ export function decide(s: Status, d: Decision): i32 {
   d.waits = false;
   d.op = chooseOperation(s);
   d.rollBack = d.op == OP_MERGE && Math.abs(s.playedGapFrames) <= CONTIGUOUS_TOLERANCE_FRAMES;
-  d.quietOnly = (d.op == OP_ACCELERATE || d.op == OP_ACCELERATE_FAST || (d.op == OP_PREEMPTIVE_EXPAND && s.errorFrames >= -QUIET_FIRST_SHORTFALL_BANDS * s.deadbandFrames)) && s.outOfBandFrames < QUIET_FIRST_FRAMES && !s.profileSwitch;
+  d.quietOnly = quietFirst(s, d.op);
   if (d.op == OP_IDLE) sizeIdle(s, d);
   else if (d.op == OP_EXPAND) sizeExpand(s, d);
   else if (d.op == OP_DTX) sizeDtx(s, d);
   else if (d.op == OP_FEC) sizeFec(s, d);
   return d.op;
+}
+
+/** True when stretch `op` may only take quiet audio for now (QUIET_FIRST_FRAMES): an excess, or a shortfall of a few dead bands, not yet held a second and not a profile switch's. */
+function quietFirst(s: Status, op: i32): bool {
+  if (s.profileSwitch || s.outOfBandFrames >= QUIET_FIRST_FRAMES) return false;
+  if (op == OP_ACCELERATE || op == OP_ACCELERATE_FAST) return true;
+  return op == OP_PREEMPTIVE_EXPAND && s.errorFrames >= -QUIET_FIRST_SHORTFALL_BANDS * s.deadbandFrames;
 }
 
 function chooseOperation(s: Status): i32 {

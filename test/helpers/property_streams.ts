@@ -342,11 +342,10 @@ export function runScenario(module: EngineModule, engine: Engine, s: Scenario, p
     // more (the delay grows while it conceals, up to the ceiling), which says nothing of recovery.
     if (now <= lastArrival) finalErrorMs = current - stats[STAT.targetDelayMs]!;
     if (now >= tailStart && now <= lastArrival) {
-      const settled = Math.abs(current - stats[STAT.targetDelayMs]!) <= 5;
-      if (!settled) settledSince = NaN;
+      const error = Math.abs(current - stats[STAT.targetDelayMs]!);
+      if (error > 5) settledSince = NaN;
       else if (Number.isNaN(settledSince)) settledSince = now;
-      const within = Math.abs(current - stats[STAT.targetDelayMs]!) <= (options.settledMs ?? 5);
-      if (within) unsettledSince = NaN;
+      if (error <= (options.settledMs ?? 5)) unsettledSince = NaN;
       else if (Number.isNaN(unsettledSince)) unsettledSince = now;
     }
   }
