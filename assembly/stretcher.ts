@@ -1,7 +1,8 @@
 // Time-stretching at the play point, to move the delay toward its target:
 // accelerate removes audio, preemptive expand inserts it; quiet audio (below
-// the stream's quiet level, background_level.ts) is cut or lengthened at once, voiced audio by pitch periods within a budget that
-// bounds the stretch rate. Which stretch passes is dsp/stretch_acceptance.ts's;
+// the stream's quiet level, background_level.ts) is cut or lengthened at
+// once, voiced audio by pitch periods within a budget that bounds the stretch
+// rate. Which stretch passes is dsp/stretch_acceptance.ts's;
 // this carries it out on every channel and books it.
 
 import { OUTCOME_STRETCHED, OUTCOME_STRETCH_FAILED } from './decision';
