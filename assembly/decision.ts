@@ -5,6 +5,8 @@
 // gathers the status, carries the decision out, and the DSP outcome of the last
 // operation feeds back in.
 
+import { SAMPLE_RATE } from './abi';
+
 /** Nothing to play yet: silence that is not concealment (before the stream starts). */
 export const OP_IDLE: i32 = 0;
 /** Decode the next packet and play it as it is. */
@@ -130,16 +132,29 @@ export class Decision {
  * that most of the move lands in them (a quiet cut takes up to 100 ms at
  * once, so a pause sheds a backlog too; a quiet insert up to 40 ms); after the
  * second, a voiced period goes too, at the plain or the fast rate. An excess
- * of any size is held (it costs latency only); a shortfall only up to twice
+ * of any size is held (it costs latency only), a small one up to another
+ * second (QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS); a shortfall only up to twice
  * the dead band (QUIET_FIRST_SHORTFALL_BANDS): that much is the target
  * wandering, more is cover missing, and a stall is louder than the voiced
  * insert that prevents it. A profile switch's error is not held for quiet
  * audio: the app asked for the new delay (an ECN verdict, a fallback to
  * classic), and on a stream without a pause it would wait the whole second.
  */
-export const QUIET_FIRST_FRAMES: f64 = 48000;
+export const QUIET_FIRST_FRAMES: f64 = <f64>SAMPLE_RATE;
 /** A shortfall held for quiet audio is at most this many dead bands below the target (QUIET_FIRST_FRAMES). */
 export const QUIET_FIRST_SHORTFALL_BANDS: f64 = 2;
+/**
+ * An excess small enough is held longer, up to QUIET_FIRST_EXCESS_MAX_FRAMES:
+ * while the excess times the time it has been held stays under this budget
+ * (excess ms × seconds; 100: 50 ms for the full two seconds, 100 ms for the
+ * first). Holding costs latency in proportion to the excess; what it saves,
+ * the voiced splices, does not grow with it: a quiet cut takes up to 100 ms at
+ * once. So a few ms too many wait longer for a pause, a large backlog no
+ * longer than the second.
+ */
+export const QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS: f64 = 100;
+/** The longest an excess is held for quiet audio (QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS). */
+export const QUIET_FIRST_EXCESS_MAX_FRAMES: f64 = 2 * <f64>SAMPLE_RATE;
 
 /** Positions this close count as contiguous: absorbs rounding of non-integer clock ratios. */
 export const CONTIGUOUS_TOLERANCE_FRAMES: f64 = 2;
@@ -164,11 +179,24 @@ export function decide(s: Status, d: Decision): i32 {
   return d.op;
 }
 
-/** True when stretch `op` may only take quiet audio for now (QUIET_FIRST_FRAMES): an excess, or a shortfall of a few dead bands, not yet held a second and not a profile switch's. */
+/**
+ * True when stretch `op` may only take quiet audio for now (QUIET_FIRST_FRAMES): an excess not yet held a second, or
+ * longer while it is small (QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS); a shortfall of a few dead bands not yet held a second;
+ * never a profile switch's error.
+ */
 function quietFirst(s: Status, op: i32): bool {
-  if (s.profileSwitch || s.outOfBandFrames >= QUIET_FIRST_FRAMES) return false;
-  if (op == OP_ACCELERATE || op == OP_ACCELERATE_FAST) return true;
-  return op == OP_PREEMPTIVE_EXPAND && s.errorFrames >= -QUIET_FIRST_SHORTFALL_BANDS * s.deadbandFrames;
+  if (s.profileSwitch) return false;
+  if (op == OP_ACCELERATE || op == OP_ACCELERATE_FAST) return holdsExcess(s);
+  return op == OP_PREEMPTIVE_EXPAND && s.outOfBandFrames < QUIET_FIRST_FRAMES && s.errorFrames >= -QUIET_FIRST_SHORTFALL_BANDS * s.deadbandFrames;
+}
+
+/** An excess is still held for quiet audio: for its first second, then up to QUIET_FIRST_EXCESS_MAX_FRAMES while it is small. */
+function holdsExcess(s: Status): bool {
+  if (s.outOfBandFrames < QUIET_FIRST_FRAMES) return true;
+  if (s.outOfBandFrames >= QUIET_FIRST_EXCESS_MAX_FRAMES) return false;
+  const rate = <f64>SAMPLE_RATE;
+  const heldMsSeconds = ((s.errorFrames * 1000) / rate) * (s.outOfBandFrames / rate);
+  return heldMsSeconds < QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS;
 }
 
 function chooseOperation(s: Status): i32 {

@@ -369,16 +369,23 @@ describe('decide: how much', () => {
 });
 
 describe('decide: the delay moves in quiet audio first', () => {
-  // QUIET_FIRST_FRAMES (assembly/decision.ts): a second of 48 kHz output.
+  // QUIET_FIRST_FRAMES (assembly/decision.ts): a second of 48 kHz output; an excess is held up to two while
+  // excess ms × seconds held < 100 (QUIET_FIRST_EXCESS_BUDGET_MS_SECONDS).
   const SECOND = 48_000;
+  const MS = 48;
   it.each([
     { when: 'the delay just rose above the dead band', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'it has been above it for just under a second', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
-    { when: 'it has been above it for a second', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'a small excess has been above it for a second (held on)', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'a small excess has been above it for just under two seconds', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 2 * SECOND - 1 }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'a small excess has been above it for two seconds', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 2 * SECOND }, op: 'ACCELERATE', quietOnly: false },
+    { when: 'a 40 ms excess has been above it for 1.5 s (60 ms·s)', fields: { errorFrames: 40 * MS, outOfBandFrames: 1.5 * SECOND }, op: 'ACCELERATE', quietOnly: true },
+    { when: 'an 80 ms excess has been above it for 1.5 s (120 ms·s)', fields: { errorFrames: 80 * MS, outOfBandFrames: 1.5 * SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
     { when: 'the excess is 50 ms (a spike waited out)', fields: { errorFrames: 2400, outOfBandFrames: 0 }, op: 'ACCELERATE', quietOnly: true },
     { when: 'the excess is a profile switch\'s (the app asked for the lower delay)', fields: { errorFrames: DEADBAND + 1, outOfBandFrames: 0, profileSwitch: true }, op: 'ACCELERATE', quietOnly: false },
     { when: 'it is above the fast threshold (a backlog)', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: 0 }, op: 'ACCELERATE_FAST', quietOnly: true },
-    { when: 'a backlog has been above the band for a second', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'a 100 ms backlog has been above the band for a second', fields: { errorFrames: 100 * MS, outOfBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: false },
+    { when: 'a backlog just over the fast threshold has been above the band for a second', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: SECOND }, op: 'ACCELERATE_FAST', quietOnly: true },
     { when: 'a profile switch left a backlog', fields: { errorFrames: FAST_ABOVE + 1, outOfBandFrames: 0, profileSwitch: true }, op: 'ACCELERATE_FAST', quietOnly: false },
     { when: 'the delay just fell below the dead band', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: 0 }, op: 'PREEMPTIVE_EXPAND', quietOnly: true },
     { when: 'it has been below it for just under a second', fields: { errorFrames: -DEADBAND - 1, outOfBandFrames: SECOND - 1 }, op: 'PREEMPTIVE_EXPAND', quietOnly: true },
