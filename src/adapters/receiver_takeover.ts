@@ -30,6 +30,12 @@ export interface TakeoverStats {
   foreignFrames: number;
   /** Telephone-event frames: reported as the node's 'telephoneevent' events, not played. */
   telephoneEventFrames: number;
+  /** RFC 2198 redundant-audio frames (audio/red, where the app prefers it): their primary frames play. */
+  redFrames: number;
+  /** Copies of earlier frames in RED frames that stood in for packets not received (they reach the engine as those packets, late). */
+  redRecovered: number;
+  /** RED frames whose headers do not fit their payload: dropped. */
+  redMalformed: number;
 }
 
 export interface ReceiverTakeover {
@@ -74,7 +80,7 @@ export function takeOverReceiver(
   const worker = new Worker(String(options.workerUrl ?? defaultWorkerUrl()));
   let viaPage = 0;
   checkPayloadTypeOptions('takeOverReceiver', options);
-  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+  let counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0, redFrames: 0, redRecovered: 0, redMalformed: 0 };
   const waiting: (() => void)[] = [];
   worker.onmessage = (event: MessageEvent<TakenFrame | TakeoverCounters | TakenTelephoneEvent>) => {
     const message = event.data;
@@ -116,6 +122,8 @@ export function takeOverReceiver(
     telephoneEventPayloadType: options.telephoneEventPayloadType,
     // A receiver's audio here is Opus, whose RTP clock (and its telephone-event's, as Chromium negotiates them) is 48 kHz.
     clockRate: 48000,
+    // For browsers whose frames do not say their mimeType: RED's type, where negotiation already named it.
+    redPayloadType: negotiatedRedPayloadType(receiver),
   };
   (receiver as unknown as { transform: unknown }).transform = new Transform(worker, transformOptions);
   const stats = (): TakeoverStats => ({
@@ -125,6 +133,9 @@ export function takeOverReceiver(
     ringFull: counters.ringFull,
     foreignFrames: counters.foreignFrames,
     telephoneEventFrames: counters.telephoneEventFrames,
+    redFrames: counters.redFrames,
+    redRecovered: counters.redRecovered,
+    redMalformed: counters.redMalformed,
   });
   return {
     frames: () => stats().frames,
@@ -149,4 +160,13 @@ export function takeOverReceiver(
       worker.postMessage(release);
     },
   };
+}
+
+/** The payload type of audio/red among the receiver's negotiated codecs, if any (before negotiation ends there may be none). */
+function negotiatedRedPayloadType(receiver: RTCRtpReceiver): number | undefined {
+  try {
+    return receiver.getParameters().codecs?.find((c) => c.mimeType.toLowerCase() === 'audio/red')?.payloadType;
+  } catch {
+    return undefined;
+  }
 }

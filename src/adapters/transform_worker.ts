@@ -10,6 +10,7 @@
 // comparisons). Bundled to dist/worklet/jitterlane-transform-worker.js.
 
 import { feedPacketRole, TelephoneEventTracker, type PayloadTypeOptions, type TelephoneEventReport } from '../rtp/payload_type_rule.js';
+import { RedundantAudioSplitter } from '../rtp/redundant_audio.js';
 import { AudioClockEstimator } from '../transport/audio_clock.js';
 import { encodeBatch, type TransportPacket } from '../transport/packet_batch.js';
 import { PacketRing } from '../transport/packet_ring.js';
@@ -37,6 +38,8 @@ export interface TakeoverTransformOptions extends PayloadTypeOptions {
   passThrough: boolean;
   /** The audio's RTP clock, for telephone-event durations (48 kHz: a WebRTC receiver's Opus). */
   clockRate: number;
+  /** RFC 2198 redundant audio's payload type, where the SDP negotiated it (frames whose metadata says audio/red are RED too). */
+  redPayloadType?: number;
 }
 
 /** What the worker reports to the page now and then. */
@@ -54,6 +57,12 @@ export interface TakeoverCounters {
   foreignFrames: number;
   /** Telephone-event frames, reported as events, not played. */
   telephoneEventFrames: number;
+  /** RED frames (RFC 2198): their primary frames are played, not the RED payload. */
+  redFrames: number;
+  /** Copies of earlier frames a RED frame carried that stood in for packets not received, written. */
+  redRecovered: number;
+  /** RED frames whose headers do not fit their payload, dropped. */
+  redMalformed: number;
 }
 
 /** The page's messages to the worker. */
@@ -67,7 +76,7 @@ export type TakeoverWorkerMessage =
 interface EncodedAudioFrame {
   data: ArrayBuffer;
   timestamp?: number;
-  getMetadata(): { synchronizationSource?: number; payloadType?: number; sequenceNumber?: number; rtpTimestamp?: number; marker?: boolean };
+  getMetadata(): { synchronizationSource?: number; payloadType?: number; sequenceNumber?: number; rtpTimestamp?: number; marker?: boolean; mimeType?: string };
 }
 
 interface TransformEvent extends Event {
@@ -87,8 +96,9 @@ let ring: PacketRing | null = null;
 let port: MessagePort | null = null;
 let clock: AudioClockEstimator | null = null;
 let maxPayloadBytes = Infinity;
-const counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0 };
+const counters: TakeoverCounters = { type: 'counters', frames: 0, emptyFrames: 0, written: 0, ringFull: 0, foreignFrames: 0, telephoneEventFrames: 0, redFrames: 0, redRecovered: 0, redMalformed: 0 };
 const telephoneEvents = new TelephoneEventTracker();
+const redundantAudio = new RedundantAudioSplitter();
 let countersSentAt = 0;
 let released = false;
 
@@ -127,6 +137,23 @@ function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: 
   return true;
 }
 
+/** Sorts one frame by its payload type (the rule of every feed: src/rtp/payload_type_rule.ts) and sends it on. */
+function take(payload: Uint8Array, payloadType: number | undefined, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, options: Partial<TakeoverTransformOptions>, passThrough: boolean): void {
+  const role = feedPacketRole(payloadType, options);
+  if (role === 'foreign') {
+    counters.foreignFrames++;
+  } else if (role === 'telephone-event') {
+    counters.telephoneEventFrames++;
+    const report = telephoneEvents.accept(payload, timestamp, options.clockRate ?? 48000);
+    if (report) scope.postMessage({ type: 'telephone-event', event: report } satisfies TakenTelephoneEvent);
+  } else if (!writeToWorklet(payload, sequenceNumber, timestamp, ssrc, marker, role === 'comfort-noise')) {
+    // The frame's bytes go to the page; passThrough keeps the original for the browser's decoder.
+    const bytes = passThrough || payload.byteLength !== payload.buffer.byteLength ? payload.slice().buffer : (payload.buffer as ArrayBuffer);
+    const message: TakenFrame = { type: 'frame', payload: bytes, sequenceNumber, timestamp, ssrc, payloadType: payloadType ?? -1, marker };
+    scope.postMessage(message, [message.payload]);
+  }
+}
+
 scope.onrtctransform = (event: TransformEvent) => {
   const reader = event.transformer.readable.getReader();
   // passThrough (comparisons only): the browser's decoder gets the frames too.
@@ -152,20 +179,20 @@ scope.onrtctransform = (event: TransformEvent) => {
       counted = (sequenceNumber + 1) & 0xffff;
       const ssrc = (meta.synchronizationSource ?? 0) >>> 0;
       const marker = meta.marker === true;
-      // The payload-type rule of every feed (src/rtp/payload_type_rule.ts).
-      const role = feedPacketRole(meta.payloadType, options);
       if (frame.data.byteLength === 0) {
         // A padding-only packet (a bandwidth probe): no audio, nothing lost.
         counters.emptyFrames++;
-      } else if (role === 'foreign') {
-        counters.foreignFrames++;
-      } else if (role === 'telephone-event') {
-        counters.telephoneEventFrames++;
-        const report = telephoneEvents.accept(new Uint8Array(frame.data), timestamp, options.clockRate ?? 48000);
-        if (report) scope.postMessage({ type: 'telephone-event', event: report } satisfies TakenTelephoneEvent);
-      } else if (!writeToWorklet(new Uint8Array(frame.data), sequenceNumber, timestamp, ssrc, marker, role === 'comfort-noise')) {
-        const message: TakenFrame = { type: 'frame', payload: passThrough ? frame.data.slice(0) : frame.data, sequenceNumber, timestamp, ssrc, payloadType: meta.payloadType ?? -1, marker };
-        scope.postMessage(message, [message.payload]);
+        redundantAudio.noteSequence(sequenceNumber, ssrc);
+      } else if (meta.mimeType?.toLowerCase() === 'audio/red' || (options.redPayloadType !== undefined && meta.payloadType === options.redPayloadType)) {
+        counters.redFrames++;
+        const frames = redundantAudio.split(new Uint8Array(frame.data), sequenceNumber, timestamp, ssrc);
+        if (!frames) counters.redMalformed++;
+        for (const f of frames ?? []) {
+          if (f.recovered) counters.redRecovered++;
+          take(f.payload, f.payloadType, f.sequenceNumber, f.timestamp, ssrc, marker && !f.recovered, options, passThrough);
+        }
+      } else {
+        take(new Uint8Array(frame.data), meta.payloadType, sequenceNumber, timestamp, ssrc, marker, options, passThrough);
       }
       if (passThrough) await writer.write(frame);
       const now = performance.now();

@@ -8,7 +8,8 @@ import { browserAvailable, withBrowser } from './harness.js';
 interface TakeoverResult {
   supported: boolean;
   frames: number;
-  stats: { packetsReceived: number; concealedSamples: number };
+  takeoverStats: { redFrames: number; redRecovered: number; redMalformed: number; foreignFrames: number } | null;
+  stats: { packetsReceived: number; concealedSamples: number; jitterlane: { packetsInvalid: number; decoderErrors: number } };
   browser: { totalSamplesReceived: number; concealedSamples: number; packetsReceived: number } | null;
   medianToneAmplitude: number;
 }
@@ -30,6 +31,28 @@ describe.runIf(browserAvailable() || process.env.CI === 'true')('receiver takeov
     expect(Math.abs(20 * Math.log10(result.medianToneAmplitude / 0.5))).toBeLessThan(1);
     // The browser's own jitter buffer received the packets but decoded nothing.
     expect(result.browser?.packetsReceived).toBeGreaterThan(50);
+    expect(result.browser?.totalSamplesReceived).toBe(0);
+  });
+
+  it('plays Opus inside RED (audio/red, RFC 2198) from its primary frames, not the RED payload as Opus', async () => {
+    const page = await browser.open(`/test/browser/pages/takeover.html`);
+    const result = await page.evaluate(() => (window as unknown as { runTakeover: (o: unknown) => Promise<TakeoverResult> }).runTakeover({ seconds: 3, red: true }));
+    expect(result.supported).toBe(true);
+    expect(result.frames).toBeGreaterThan(50);
+    // Chromium sent RED (red preferred), and every frame of it parsed; loopback loses nothing, so no copy stood in.
+    expect(result.takeoverStats?.redFrames).toBeGreaterThan(50);
+    expect(result.takeoverStats?.redMalformed).toBe(0);
+    expect(result.takeoverStats?.redRecovered).toBe(0);
+    expect(result.takeoverStats?.foreignFrames).toBe(0);
+    // The engine got Opus frames it could decode. Read as Opus, the RED payload was refused as invalid or by the
+    // decoder (27 and 26 of 149 packets before RED was parsed) and the rest played 31 dB under the tone.
+    expect(result.stats.jitterlane.packetsInvalid).toBe(0);
+    expect(result.stats.jitterlane.decoderErrors).toBe(0);
+    // Every RED frame's primary reached the engine but the few still on their way (padding-only probes are frames too, with no audio).
+    expect(result.stats.packetsReceived).toBeLessThanOrEqual(result.takeoverStats!.redFrames);
+    expect(result.stats.packetsReceived).toBeGreaterThanOrEqual(result.takeoverStats!.redFrames - 5);
+    // The 1 kHz tone at gain 0.5 comes out at its level (Opus keeps a steady tone within 2 dB).
+    expect(Math.abs(20 * Math.log10(result.medianToneAmplitude / 0.5))).toBeLessThan(2);
     expect(result.browser?.totalSamplesReceived).toBe(0);
   });
 });

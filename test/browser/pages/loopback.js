@@ -15,17 +15,22 @@ export function toneTrack(context, frequency, gain = 1) {
 /**
  * Connects a sender carrying `track` to a receiver over loopback and resolves
  * once both descriptions are set. `pcmu` forces G.711 μ-law; `senderTransform`
- * (an RTCRtpScriptTransform) goes on the sender; `onTrack` gets the receiver's
+ * (an RTCRtpScriptTransform) goes on the sender; `red` prefers RED-wrapped
+ * Opus (audio/red); `onTrack` gets the receiver's
  * track event.
  */
-export async function loopbackCall(track, { pcmu = false, senderTransform = null, onTrack = () => {} } = {}) {
+export async function loopbackCall(track, { pcmu = false, red = false, senderTransform = null, onTrack = () => {} } = {}) {
   const sender = new RTCPeerConnection();
   const receiver = new RTCPeerConnection();
   sender.onicecandidate = (e) => e.candidate && receiver.addIceCandidate(e.candidate);
   receiver.onicecandidate = (e) => e.candidate && sender.addIceCandidate(e.candidate);
   receiver.ontrack = onTrack;
   const transceiver = sender.addTransceiver(track, { direction: 'sendonly' });
-  if (pcmu) transceiver.setCodecPreferences(RTCRtpSender.getCapabilities('audio').codecs.filter((c) => c.mimeType.toLowerCase() === 'audio/pcmu'));
+  const codecs = RTCRtpSender.getCapabilities('audio').codecs;
+  if (pcmu) transceiver.setCodecPreferences(codecs.filter((c) => c.mimeType.toLowerCase() === 'audio/pcmu'));
+  // RFC 2198 redundant Opus, as apps that want loss resilience negotiate it: red first, then the rest.
+  const isRed = (c) => c.mimeType.toLowerCase() === 'audio/red';
+  if (red) transceiver.setCodecPreferences([...codecs.filter(isRed), ...codecs.filter((c) => !isRed(c))]);
   if (senderTransform) transceiver.sender.transform = senderTransform;
   await sender.setLocalDescription();
   await receiver.setRemoteDescription(sender.localDescription);
