@@ -5,7 +5,10 @@
 // and every figure (JSON) into out/. See README "Against the browser's own
 // jitter buffer" for the method.
 //
-//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--pace MS] [--flight DIR] [--out out/versus-neteq]
+//   npm run versus-neteq -- [--seconds 120] [--traces a,b] [--busy] [--isolated] [--red] [--pace MS] [--flight DIR] [--out out/versus-neteq]
+//
+// --red: the call prefers RED-wrapped Opus (audio/red, RFC 2198), as apps that
+// want loss resilience negotiate it: each packet carries a copy of the last.
 //
 // --pace MS (default 0: off): the relay releases packet k at its send slot +
 // MS + the trace's delay (src/netem/stream_pacing.ts), so the sending
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     traces: { type: 'string' },
     profiles: { type: 'string', default: 'l4s,classic' },
     busy: { type: 'boolean', default: false },
+    red: { type: 'boolean', default: false },
     isolated: { type: 'boolean', default: false },
     out: { type: 'string', default: 'out/versus-neteq' },
     flight: { type: 'string' },
@@ -75,7 +79,7 @@ const runs = [];
 try {
   for (const schedule of schedules) {
     process.stderr.write(`${schedule.name}: ${seconds} s${values.busy ? ', main thread busy' : ''}…\n`);
-    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, isolated: values.isolated, flightRecorderBytes: FLIGHT_BYTES, paceMs: paceMs > 0 ? paceMs : undefined });
+    const run = await compareLive(browser.context, origin, schedule, { seconds, warmupSeconds, profiles, busy: values.busy, red: values.red, isolated: values.isolated, flightRecorderBytes: FLIGHT_BYTES, paceMs: paceMs > 0 ? paceMs : undefined });
     // Every jitterlane node records its flight (its replay counts the artefacts a listener heard);
     // --flight DIR keeps the recordings, to replay (and what-if) with `jitterlane flight`.
     if (run.flightRecordings && values.flight) {
@@ -90,9 +94,9 @@ try {
   server.close();
 }
 const when = new Date().toISOString();
-const title = `jitterlane against NetEq, live through the emulator (${when}; ${seconds} s per trace after ${warmupSeconds} s warm-up${values.busy ? '; main thread busy: 20 ms task every 50 ms' : ''}; ${values.isolated ? 'shared ring (isolated page)' : 'port (non-isolated page)'}; ${paceMs > 0 ? `relay paced ${paceMs} ms` : 'relay unpaced'})`;
+const title = `jitterlane against NetEq, live through the emulator (${when}; ${seconds} s per trace after ${warmupSeconds} s warm-up${values.busy ? '; main thread busy: 20 ms task every 50 ms' : ''}${values.red ? '; Opus inside RED' : ''}; ${values.isolated ? 'shared ring (isolated page)' : 'port (non-isolated page)'}; ${paceMs > 0 ? `relay paced ${paceMs} ms` : 'relay unpaced'})`;
 const markdown = comparisonMarkdown(title, runs);
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(`${values.out}.md`, markdown);
-writeFileSync(`${values.out}.json`, JSON.stringify({ when, seconds, warmupSeconds, busy: values.busy, isolated: values.isolated, paceMs, runs }, null, 2) + '\n');
+writeFileSync(`${values.out}.json`, JSON.stringify({ when, seconds, warmupSeconds, busy: values.busy, red: values.red, isolated: values.isolated, paceMs, runs }, null, 2) + '\n');
 process.stdout.write(markdown + `\nwritten: ${values.out}.md, ${values.out}.json\n`);

@@ -46,6 +46,8 @@ export interface LiveRunOptions {
   flightRecorderBytes?: number;
   /** The relay's paced release (UdpRelayOptions.paceMs): absorbs the sending browser's own timing jitter; absent: none. */
   paceMs?: number;
+  /** Prefer RED-wrapped Opus (audio/red, RFC 2198): each packet also carries a copy of the frame before it. */
+  red?: boolean;
 }
 
 /** One player's figures over the measured span. */
@@ -90,6 +92,8 @@ export interface LiveComparison {
   paceMs: number;
   seconds: number;
   busy: boolean;
+  /** The call preferred RED-wrapped Opus (LiveRunOptions.red). */
+  red: boolean;
   /** os.loadavg() (1, 5, 15 min) at the start and end of the run. */
   loadBefore: number[];
   loadAfter: number[];
@@ -187,7 +191,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
     page = await openRelayedPage(context, `${origin}/${options.isolated ? 'isolated/' : ''}${PAGE}`, relay);
     const result = await page.evaluate(
       (o) => (window as unknown as { compare: (o: unknown) => Promise<PageResult> }).compare(o),
-      { relay: { a: relay.addressA.port, b: relay.addressB.port }, seconds: options.seconds, warmupSeconds, profiles: options.profiles, busy: options.busy === true, flightRecorderBytes: options.flightRecorderBytes ?? 0 },
+      { relay: { a: relay.addressA.port, b: relay.addressB.port }, seconds: options.seconds, warmupSeconds, profiles: options.profiles, busy: options.busy === true, red: options.red === true, flightRecorderBytes: options.flightRecorderBytes ?? 0 },
     );
     const envelopes = result.envelopes.map(floats);
     const sent = envelopes[0];
@@ -216,6 +220,7 @@ export async function compareLive(context: BrowserContext, origin: string, sched
       paceMs: options.paceMs ?? 0,
       seconds: result.audioSeconds,
       busy: options.busy === true,
+      red: options.red === true,
       loadBefore,
       loadAfter: loadavg(),
       outputLatencyMs: result.outputLatency * 1000,

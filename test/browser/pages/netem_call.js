@@ -54,15 +54,21 @@ export async function speechSource(context) {
 /**
  * Sender and receiver peer connections (one transport: max-bundle, rtcp-mux)
  * with `tracks` sent on their own transceivers (Opus, the browser's defaults:
- * useinbandfec=1, 20 ms), negotiated through the relay. `onTrack` gets each
+ * useinbandfec=1, 20 ms; inside RED with `red`), negotiated through the relay. `onTrack` gets each
  * receiving transceiver's track event, before the first frame.
  */
-export async function relayedCall({ relay, tracks, onTrack }) {
+export async function relayedCall({ relay, tracks, onTrack, red = false }) {
   const config = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
   const sender = new RTCPeerConnection(config);
   const receiver = new RTCPeerConnection(config);
   receiver.ontrack = onTrack;
   const transceivers = tracks.map((track) => sender.addTransceiver(track, { direction: 'sendonly' }));
+  if (red) {
+    // RFC 2198 redundant Opus (audio/red), as apps that want loss resilience negotiate it: red first.
+    const codecs = RTCRtpSender.getCapabilities('audio').codecs;
+    const isRed = (c) => c.mimeType.toLowerCase() === 'audio/red';
+    for (const t of transceivers) t.setCodecPreferences([...codecs.filter(isRed), ...codecs.filter((c) => !isRed(c))]);
+  }
   await negotiate(sender, receiver, relay);
   return { sender, receiver, transceivers, renegotiate: () => negotiate(sender, receiver, relay) };
 }
