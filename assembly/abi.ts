@@ -334,3 +334,11 @@ export const INSERT_FLAG_MARKER = 1;
  * noise at that level until the next audio instead of decoding it.
  */
 export const INSERT_FLAG_COMFORT_NOISE = 2;
+/**
+ * The payload is a copy of this packet's frame that a later packet carried
+ * (RFC 2198 redundancy): the packet itself never came. Its arrival says when
+ * the later packet came, not how late this one was, so it does not enter the
+ * delay estimate or the lateness cover (a loss is not lateness); it plays if
+ * its time has not passed.
+ */
+export const INSERT_FLAG_REDUNDANT_COPY = 4;

@@ -24,6 +24,8 @@ export interface TakenFrame {
   ssrc: number;
   payloadType: number;
   marker: boolean;
+  /** A copy of the packet's frame that a later (RED) packet carried. */
+  redundantCopy: boolean;
 }
 
 /** A telephone-event the worker took (at an event's start and at its end), for the page to report on the node. */
@@ -120,16 +122,16 @@ scope.onmessage = (event: MessageEvent<TakeoverWorkerMessage>) => {
 };
 
 /** Writes one frame into the worklet's path; false when the page has given none yet. */
-function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, comfortNoise: boolean): boolean {
+function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, comfortNoise: boolean, redundantCopy: boolean): boolean {
   if (!ring && !port) return false;
   // The arrival on the audio clock when the page is isolated; else the worklet stamps it when it drains.
   const arrivalFrame = clock?.running ? clock.frameAt(performance.now()) : Number.NaN;
   if (payload.length > maxPayloadBytes) return true; // the node counts oversize payloads it sees; this one it cannot
   if (ring) {
-    if (ring.write(payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise)) counters.written++;
+    if (ring.write(payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise, redundantCopy)) counters.written++;
     else counters.ringFull++;
   } else {
-    const packet: TransportPacket = { payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise };
+    const packet: TransportPacket = { payload, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise, redundantCopy };
     const batch = encodeBatch([packet]);
     port!.postMessage({ batch }, [batch]);
     counters.written++;
@@ -138,7 +140,7 @@ function writeToWorklet(payload: Uint8Array, sequenceNumber: number, timestamp: 
 }
 
 /** Sorts one frame by its payload type (the rule of every feed: src/rtp/payload_type_rule.ts) and sends it on. */
-function take(payload: Uint8Array, payloadType: number | undefined, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, options: Partial<TakeoverTransformOptions>, passThrough: boolean): void {
+function take(payload: Uint8Array, payloadType: number | undefined, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, redundantCopy: boolean, options: Partial<TakeoverTransformOptions>, passThrough: boolean): void {
   const role = feedPacketRole(payloadType, options);
   if (role === 'foreign') {
     counters.foreignFrames++;
@@ -146,10 +148,10 @@ function take(payload: Uint8Array, payloadType: number | undefined, sequenceNumb
     counters.telephoneEventFrames++;
     const report = telephoneEvents.accept(payload, timestamp, options.clockRate ?? 48000);
     if (report) scope.postMessage({ type: 'telephone-event', event: report } satisfies TakenTelephoneEvent);
-  } else if (!writeToWorklet(payload, sequenceNumber, timestamp, ssrc, marker, role === 'comfort-noise')) {
+  } else if (!writeToWorklet(payload, sequenceNumber, timestamp, ssrc, marker, role === 'comfort-noise', redundantCopy)) {
     // The frame's bytes go to the page; passThrough keeps the original for the browser's decoder.
     const bytes = passThrough || payload.byteLength !== payload.buffer.byteLength ? payload.slice().buffer : (payload.buffer as ArrayBuffer);
-    const message: TakenFrame = { type: 'frame', payload: bytes, sequenceNumber, timestamp, ssrc, payloadType: payloadType ?? -1, marker };
+    const message: TakenFrame = { type: 'frame', payload: bytes, sequenceNumber, timestamp, ssrc, payloadType: payloadType ?? -1, marker, redundantCopy };
     scope.postMessage(message, [message.payload]);
   }
 }
@@ -189,10 +191,10 @@ scope.onrtctransform = (event: TransformEvent) => {
         if (!frames) counters.redMalformed++;
         for (const f of frames ?? []) {
           if (f.recovered) counters.redRecovered++;
-          take(f.payload, f.payloadType, f.sequenceNumber, f.timestamp, ssrc, marker && !f.recovered, options, passThrough);
+          take(f.payload, f.payloadType, f.sequenceNumber, f.timestamp, ssrc, marker && !f.recovered, f.recovered, options, passThrough);
         }
       } else {
-        take(new Uint8Array(frame.data), meta.payloadType, sequenceNumber, timestamp, ssrc, marker, options, passThrough);
+        take(new Uint8Array(frame.data), meta.payloadType, sequenceNumber, timestamp, ssrc, marker, false, options, passThrough);
       }
       if (passThrough) await writer.write(frame);
       const now = performance.now();

@@ -3,7 +3,7 @@
 // memory.
 
 import { decodeEvents, statsFromBlock } from './blocks.js';
-import { EVENT_CAPACITY, EVENT_FIELDS, INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, MAX_PULL_FRAMES, DUPLICATE, ERR_PAYLOAD, LATE, OK, OVERFLOW, PROFILE_FIELDS, PROFILE_IDS, RESYNC, SAMPLE_RATE, STAT_COUNT, STAT_NOW_FRAMES } from './contract.js';
+import { EVENT_CAPACITY, EVENT_FIELDS, INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, INSERT_FLAG_REDUNDANT_COPY, MAX_PULL_FRAMES, DUPLICATE, ERR_PAYLOAD, LATE, OK, OVERFLOW, PROFILE_FIELDS, PROFILE_IDS, RESYNC, SAMPLE_RATE, STAT_COUNT, STAT_NOW_FRAMES } from './contract.js';
 import { JitterlaneError } from './errors.js';
 import { checkPacketFields, checkPayload } from './packet_fields.js';
 import { validateProfile } from './profile.js';
@@ -13,8 +13,8 @@ import type { EngineEvent, EngineExports, EngineMemory, EngineStats, InsertResul
 const INSERT_RESULTS: Readonly<Record<number, InsertResult>> = { [OK]: 'ok', [DUPLICATE]: 'duplicate', [LATE]: 'late', [RESYNC]: 'resync', [OVERFLOW]: 'overflow', [ERR_PAYLOAD]: 'invalid' };
 
 /** The INSERT_FLAG_* bits of insert()'s flags argument (assembly/abi.ts) for a packet's marker bit and kind. */
-export function insertFlags(marker: boolean, comfortNoise = false): number {
-  return (marker ? INSERT_FLAG_MARKER : 0) | (comfortNoise ? INSERT_FLAG_COMFORT_NOISE : 0);
+export function insertFlags(marker: boolean, comfortNoise = false, redundantCopy = false): number {
+  return (marker ? INSERT_FLAG_MARKER : 0) | (comfortNoise ? INSERT_FLAG_COMFORT_NOISE : 0) | (redundantCopy ? INSERT_FLAG_REDUNDANT_COPY : 0);
 }
 
 /** One stream's engine. */
@@ -99,15 +99,17 @@ export class Engine {
     const arrival = info.arrivalFrame ?? -1;
     const marker = info.marker ?? false;
     const comfortNoise = info.comfortNoise ?? false;
+    const redundantCopy = info.redundantCopy ?? false;
     checkPacketFields('insert', sequenceNumber, timestamp, ssrc, marker, arrival);
     if (typeof comfortNoise !== 'boolean') throw new JitterlaneError(`insert: comfortNoise must be a boolean, got ${typeof comfortNoise}`);
+    if (typeof redundantCopy !== 'boolean') throw new JitterlaneError(`insert: redundantCopy must be a boolean, got ${typeof redundantCopy}`);
     this.refreshViews();
     if (payload.length === 0 || payload.length > this.views.input.length) {
       this.x.countInvalid(this.handle);
       return 'invalid';
     }
     this.views.input.set(payload);
-    const code = this.x.insert(this.handle, sequenceNumber, timestamp >>> 0, ssrc, arrival, payload.length, insertFlags(marker, comfortNoise));
+    const code = this.x.insert(this.handle, sequenceNumber, timestamp >>> 0, ssrc, arrival, payload.length, insertFlags(marker, comfortNoise, redundantCopy));
     return INSERT_RESULTS[code] ?? 'invalid';
   }
 

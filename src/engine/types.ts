@@ -58,6 +58,11 @@ export interface PacketInfo {
   marker?: boolean;
   /** The payload is RFC 3389 comfort noise (PT 13), not the codec's audio: the pause after it plays noise at its level. Default false. */
   comfortNoise?: boolean;
+  /**
+   * The payload is a copy of this packet's frame that a later packet carried (RFC 2198 redundancy): the packet never
+   * came, so its arrival (its successor's) does not enter the delay estimate. Default false.
+   */
+  redundantCopy?: boolean;
 }
 
 /** What insert() did with a packet. */

@@ -5,7 +5,7 @@
 // process() drains exactly as it drains a shared ring.
 
 import { checkPacketFields, checkPayload } from '../engine/packet_fields.js';
-import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_FIELDS, HEADER_MARKER, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP } from './packet_header.js';
+import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_FIELDS, HEADER_REDUNDANT_COPY, HEADER_MARKER, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP } from './packet_header.js';
 import type { PacketRing } from './packet_ring.js';
 import { RECORD_HEADER_BYTES, readRecordHeader, recordBytes, writeRecordHeader } from './record_layout.js';
 
@@ -23,6 +23,8 @@ export interface TransportPacket {
   arrivalFrame?: number;
   /** RFC 3389 comfort noise, not the codec's audio; default false. */
   comfortNoise?: boolean;
+  /** A copy of the packet's frame that a later packet carried (RFC 2198 redundancy); default false. */
+  redundantCopy?: boolean;
 }
 
 /** What appendBatchToRing did with a batch. */
@@ -60,7 +62,7 @@ export function encodeBatch(packets: readonly TransportPacket[]): ArrayBuffer {
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i];
     const payloadBytes = p.payload.length;
-    writeRecordHeader(words, floats, at, payloadBytes, i, p.sequenceNumber, p.timestamp, p.ssrc ?? -1, p.marker ?? false, p.arrivalFrame ?? Number.NaN, p.comfortNoise === true);
+    writeRecordHeader(words, floats, at, payloadBytes, i, p.sequenceNumber, p.timestamp, p.ssrc ?? -1, p.marker ?? false, p.arrivalFrame ?? Number.NaN, p.comfortNoise === true, p.redundantCopy === true);
     bytes.set(p.payload, at + RECORD_HEADER_BYTES);
     at += recordBytes(payloadBytes);
   }
@@ -93,7 +95,7 @@ export function appendBatchToRing(batch: ArrayBuffer, ring: PacketRing): BatchAp
     const arrival = header[HEADER_ARRIVAL];
     // The only field a decoded header can get wrong (see readRecordHeader).
     if (arrival === Infinity || arrival === -Infinity) break;
-    const accepted = ring.writeSpan(bytes, at + RECORD_HEADER_BYTES, payloadBytes, header[HEADER_SEQUENCE], header[HEADER_TIMESTAMP], header[HEADER_SSRC], header[HEADER_MARKER] === 1, arrival, header[HEADER_COMFORT_NOISE] === 1);
+    const accepted = ring.writeSpan(bytes, at + RECORD_HEADER_BYTES, payloadBytes, header[HEADER_SEQUENCE], header[HEADER_TIMESTAMP], header[HEADER_SSRC], header[HEADER_MARKER] === 1, arrival, header[HEADER_COMFORT_NOISE] === 1, header[HEADER_REDUNDANT_COPY] === 1);
     if (accepted) result.written++;
     else result.dropped++;
     at += recordBytes(payloadBytes);

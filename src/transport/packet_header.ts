@@ -18,5 +18,7 @@ export const HEADER_SERIAL = 5;
 export const HEADER_PAYLOAD_BYTES = 6;
 /** 1 when the payload is RFC 3389 comfort noise, not the codec's audio (INSERT_FLAG_COMFORT_NOISE), else 0. */
 export const HEADER_COMFORT_NOISE = 7;
+/** 1 when the payload is a copy of the packet's frame that a later packet carried (INSERT_FLAG_REDUNDANT_COPY), else 0. */
+export const HEADER_REDUNDANT_COPY = 8;
 /** Length a header array needs: `new Float64Array(HEADER_FIELDS)`. */
-export const HEADER_FIELDS = 8;
+export const HEADER_FIELDS = 9;

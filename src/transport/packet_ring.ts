@@ -168,9 +168,9 @@ export class PacketRing {
    * Throws TypeError/RangeError for arguments of the wrong type or range.
    * No allocation.
    */
-  write(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, arrivalFrame: number, comfortNoise = false): boolean {
+  write(payload: Uint8Array, sequenceNumber: number, timestamp: number, ssrc: number, marker: boolean, arrivalFrame: number, comfortNoise = false, redundantCopy = false): boolean {
     checkPayload('PacketRing.write', payload);
-    return this.writeSpan(payload, 0, payload.length, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise);
+    return this.writeSpan(payload, 0, payload.length, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise, redundantCopy);
   }
 
   /**
@@ -188,6 +188,7 @@ export class PacketRing {
     marker: boolean,
     arrivalFrame: number,
     comfortNoise = false,
+    redundantCopy = false,
   ): boolean {
     checkPayload('PacketRing.writeSpan', source);
     if (!Number.isInteger(sourceOffset) || !Number.isInteger(payloadBytes) || sourceOffset < 0 || payloadBytes < 0 || sourceOffset + payloadBytes > source.length) {
@@ -226,7 +227,7 @@ export class PacketRing {
     }
 
     const serial = control[RECORDS_WRITTEN];
-    writeRecordHeader(this.words, this.floats, at, payloadBytes, serial, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise);
+    writeRecordHeader(this.words, this.floats, at, payloadBytes, serial, sequenceNumber, timestamp, ssrc, marker, arrivalFrame, comfortNoise, redundantCopy);
     const bytes = this.bytes;
     const payloadAt = at + RECORD_HEADER_BYTES;
     if (sourceOffset === 0 && payloadBytes === source.length) {

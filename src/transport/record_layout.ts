@@ -9,7 +9,7 @@
 //   byte  0  int32    payload length in bytes (or WRAP_MARKER, ring only)
 //   byte  4  int32    record serial: 0, 1, 2… per ring (index in a batch)
 //   byte  8  int32    sequence number, 0..65535
-//   byte 12  int32    flags: FLAG_HAS_SSRC | FLAG_MARKER | FLAG_HAS_ARRIVAL | FLAG_COMFORT_NOISE
+//   byte 12  int32    flags: FLAG_HAS_SSRC | FLAG_MARKER | FLAG_HAS_ARRIVAL | FLAG_COMFORT_NOISE | FLAG_REDUNDANT_COPY
 //   byte 16  int32    timestamp, u32 stored as its int32 bits
 //   byte 20  int32    ssrc, u32 stored as its int32 bits (0 when absent)
 //   byte 24  float64  arrival frame (0 when absent)
@@ -20,7 +20,7 @@
 // Every helper here works on typed-array views made once by the caller and
 // allocates nothing, so the audio thread may use them.
 
-import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_MARKER, HEADER_PAYLOAD_BYTES, HEADER_SEQUENCE, HEADER_SERIAL, HEADER_SSRC, HEADER_TIMESTAMP } from './packet_header.js';
+import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_MARKER, HEADER_PAYLOAD_BYTES, HEADER_REDUNDANT_COPY, HEADER_SEQUENCE, HEADER_SERIAL, HEADER_SSRC, HEADER_TIMESTAMP } from './packet_header.js';
 
 /** Bytes of a record header; the payload starts this far after the record start. */
 export const RECORD_HEADER_BYTES = 32;
@@ -49,6 +49,8 @@ export const FLAG_MARKER = 2;
 export const FLAG_HAS_ARRIVAL = 4;
 /** Flag bit: the payload is RFC 3389 comfort noise (PT 13), not the codec's audio. */
 export const FLAG_COMFORT_NOISE = 8;
+/** Flag bit: the payload is a copy of the packet's frame that a later packet carried (RFC 2198), not the packet itself. */
+export const FLAG_REDUNDANT_COPY = 16;
 
 /** Bytes a record with `payloadBytes` of payload occupies, padding included. */
 export function recordBytes(payloadBytes: number): number {
@@ -72,6 +74,7 @@ export function writeRecordHeader(
   marker: boolean,
   arrivalFrame: number,
   comfortNoise = false,
+  redundantCopy = false,
 ): void {
   const w = at >> 2;
   const hasSsrc = ssrc !== -1;
@@ -79,7 +82,7 @@ export function writeRecordHeader(
   words[w + WORD_PAYLOAD_BYTES] = payloadBytes;
   words[w + WORD_SERIAL] = serial;
   words[w + WORD_SEQUENCE] = sequenceNumber;
-  words[w + WORD_FLAGS] = (hasSsrc ? FLAG_HAS_SSRC : 0) | (marker ? FLAG_MARKER : 0) | (hasArrival ? FLAG_HAS_ARRIVAL : 0) | (comfortNoise ? FLAG_COMFORT_NOISE : 0);
+  words[w + WORD_FLAGS] = (hasSsrc ? FLAG_HAS_SSRC : 0) | (marker ? FLAG_MARKER : 0) | (hasArrival ? FLAG_HAS_ARRIVAL : 0) | (comfortNoise ? FLAG_COMFORT_NOISE : 0) | (redundantCopy ? FLAG_REDUNDANT_COPY : 0);
   words[w + WORD_TIMESTAMP] = timestamp | 0;
   words[w + WORD_SSRC] = hasSsrc ? ssrc | 0 : 0;
   // Absent fields are stored as 0, not as the −1/NaN sentinels, so that two
@@ -110,6 +113,7 @@ export function readRecordHeader(words: Int32Array, floats: Float64Array, at: nu
   header[HEADER_SSRC] = (flags & FLAG_HAS_SSRC) !== 0 ? words[w + WORD_SSRC] >>> 0 : -1;
   header[HEADER_MARKER] = (flags & FLAG_MARKER) !== 0 ? 1 : 0;
   header[HEADER_COMFORT_NOISE] = (flags & FLAG_COMFORT_NOISE) !== 0 ? 1 : 0;
+  header[HEADER_REDUNDANT_COPY] = (flags & FLAG_REDUNDANT_COPY) !== 0 ? 1 : 0;
   header[HEADER_ARRIVAL] = (flags & FLAG_HAS_ARRIVAL) !== 0 ? floats[(at >> 3) + FLOAT_ARRIVAL] : Number.NaN;
   return payloadBytes;
 }
