@@ -337,8 +337,9 @@ export const INSERT_FLAG_COMFORT_NOISE = 2;
 /**
  * The payload is a copy of this packet's frame that a later packet carried
  * (RFC 2198 redundancy): the packet itself never came. Its arrival says when
- * the later packet came, not how late this one was, so it does not enter the
- * delay estimate or the lateness cover (a loss is not lateness); it plays if
- * its time has not passed.
+ * the later packet came, not how the path delays packets, so it does not
+ * enter the delay estimate; it is a lateness episode for the cover, which
+ * waits for copies only where losses are frequent enough to be worth it. It
+ * plays if its time has not passed.
  */
 export const INSERT_FLAG_REDUNDANT_COPY = 4;

@@ -152,6 +152,21 @@ export class DelayTracker {
   }
 
   /**
+   * Records a packet that came only as a copy in a later packet (RFC 2198): not
+   * an observation of the path's delay (the packet was lost; the copy came when
+   * its successor did), so the baseline and the histogram leave it. But the
+   * audio it carries was due before the copy came, so it is a lateness episode
+   * of the copy's height: the cover (lateness.ts) prices it as any other, and
+   * rises to wait for copies only when losses are frequent enough to be worth
+   * the latency.
+   */
+  observeCopy(arrivalFrame: f64, posFrame: f64, bodyMs: f64): void {
+    if (this.packets == 0) return;
+    const relativeMs = (Math.max(0, arrivalFrame - posFrame - this.minTransit) * 1000) / this.sampleRate;
+    this.lateness.observe((arrivalFrame * 1000) / this.sampleRate, relativeMs, bodyMs, this.baselineMs());
+  }
+
+  /**
    * Records one packet: `arrivalFrame` on the output clock, `posFrame` on the
    * sender's timeline. `memoryPackets` sets the histogram's forgetting, and
    * `bodyMs` (the histogram's quantile before this packet) is what lateness

@@ -152,11 +152,10 @@ export class Engine {
       return R.DUPLICATE;
     }
 
-    // A redundant copy's arrival is its successor's (abi.ts INSERT_FLAG_REDUNDANT_COPY): not an observation of this packet.
-    if ((flags & R.INSERT_FLAG_REDUNDANT_COPY) == 0) {
-      this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.target.bodyMs);
-      this.updateTarget();
-    }
+    // A redundant copy's arrival is its successor's (abi.ts INSERT_FLAG_REDUNDANT_COPY): lateness to cover, not a delay observed.
+    if ((flags & R.INSERT_FLAG_REDUNDANT_COPY) != 0) this.tracker.observeCopy(arrival, pos, this.target.bodyMs);
+    else this.tracker.observe(arrival, pos, this.profile.memoryPackets, this.target.bodyMs);
+    this.updateTarget();
 
     if (this.started && hasPassed(pos, frames, this.nextPos)) {
       this.waiting.discard(S.STAT_PACKETS_LATE, ev.EVENT_LATE, seqU, arrival);
