@@ -11,10 +11,11 @@
 // NetEq's time-stretch accepts low-energy audio against its background noise
 // estimate in the same spirit.
 
+import { SAMPLE_RATE } from './abi';
 import { LOW_ENERGY_RMS } from './dsp/stretch_acceptance';
 
-/** Blocks the level is measured in: 10 ms at 48 kHz. */
-const BLOCK_FRAMES: i32 = 480;
+/** Blocks the level is measured in: 10 ms of output. */
+const BLOCK_FRAMES: i32 = SAMPLE_RATE / 100;
 /** Sub-windows of the two-second minimum, each 250 ms of decoded audio. */
 const BUCKETS: i32 = 8;
 const BLOCKS_PER_BUCKET: i32 = 25;

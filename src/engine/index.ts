@@ -4,7 +4,7 @@
 // nothing from Node or the browser; the Node loader is ./node_loader.js.
 
 export { EngineModule } from './module.js';
-export { Engine } from './engine.js';
+export { Engine, insertFlags } from './engine.js';
 export { MixPlanes } from './mix_planes.js';
 export { JitterlaneError } from './errors.js';
 export { BUILT_IN_PROFILES, validateProfile, type CompleteProfileRecord } from './profile.js';

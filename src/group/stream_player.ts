@@ -7,8 +7,8 @@
 // never in another's way.
 
 import type { LibOpus } from '../codecs/libopus.js';
-import { INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, INSERT_FLAG_REDUNDANT_COPY, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
-import type { Engine, EngineModule } from '../engine/index.js';
+import { SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { insertFlags, type Engine, type EngineModule } from '../engine/index.js';
 import { HEADER_ARRIVAL, HEADER_COMFORT_NOISE, HEADER_FIELDS, HEADER_MARKER, HEADER_REDUNDANT_COPY, HEADER_SEQUENCE, HEADER_SSRC, HEADER_TIMESTAMP, PacketRing, READ_EMPTY } from '../transport/index.js';
 import type { StreamSpec } from './group_messages.js';
 
@@ -111,8 +111,8 @@ export class StreamPlayer {
       const stamped = h[HEADER_ARRIVAL];
       const arrival = Number.isNaN(stamped) ? -1 : Math.max(0, now + (stamped - this.quantumStartFrame) * this.engineFramesPerContextFrame);
       if (arrival > now) return false;
-      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise.
-      const flags = (h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0) | (h[HEADER_COMFORT_NOISE] === 1 ? INSERT_FLAG_COMFORT_NOISE : 0) | (h[HEADER_REDUNDANT_COPY] === 1 ? INSERT_FLAG_REDUNDANT_COPY : 0);
+      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise or a RED copy.
+      const flags = insertFlags(h[HEADER_MARKER] === 1, h[HEADER_COMFORT_NOISE] === 1, h[HEADER_REDUNDANT_COPY] === 1);
       this.engine.insertWritten(source.heldLength, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
       source.heldLength = -1;
     }

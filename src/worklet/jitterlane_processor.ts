@@ -11,8 +11,8 @@
 // the replay tool's processor (src/replay/replay_processor.ts) extends it.
 
 import { LibOpus } from '../codecs/libopus.js';
-import { INSERT_FLAG_COMFORT_NOISE, INSERT_FLAG_MARKER, INSERT_FLAG_REDUNDANT_COPY, MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
-import { EngineModule, JitterlaneError, type Engine } from '../engine/index.js';
+import { MAX_PULL_FRAMES, PROFILE_FIELDS, PROFILE_IDS, SAMPLE_RATE, STAT_NOW_FRAMES } from '../engine/contract.js';
+import { EngineModule, JitterlaneError, insertFlags, type Engine } from '../engine/index.js';
 import { FlightRecorder } from '../flight/recording.js';
 import { AudioClockPublisher } from '../transport/audio_clock.js';
 import { PacketRing, appendBatchToRing, READ_EMPTY, HEADER_FIELDS, HEADER_SEQUENCE, HEADER_TIMESTAMP, HEADER_SSRC, HEADER_ARRIVAL, HEADER_MARKER, HEADER_COMFORT_NOISE, HEADER_REDUNDANT_COPY } from '../transport/index.js';
@@ -219,8 +219,8 @@ export class JitterlaneProcessor extends AudioWorkletProcessor {
       const whole = length >> 2;
       for (let w = 0; w < whole; w++) inputWords[w] = heldWords[w];
       for (let b = whole << 2; b < length; b++) input[b] = held[b];
-      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise.
-      const flags = (h[HEADER_MARKER] === 1 ? INSERT_FLAG_MARKER : 0) | (h[HEADER_COMFORT_NOISE] === 1 ? INSERT_FLAG_COMFORT_NOISE : 0) | (h[HEADER_REDUNDANT_COPY] === 1 ? INSERT_FLAG_REDUNDANT_COPY : 0);
+      // The marker bit goes in (it ends a pause, or starts a restarted stream), and whether the payload is comfort noise or a RED copy.
+      const flags = insertFlags(h[HEADER_MARKER] === 1, h[HEADER_COMFORT_NOISE] === 1, h[HEADER_REDUNDANT_COPY] === 1);
       this.engine.insertWritten(length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
       this.flight?.insert(input, length, h[HEADER_SEQUENCE], h[HEADER_TIMESTAMP], h[HEADER_SSRC], arrival, flags);
       source.heldLength = -1;
